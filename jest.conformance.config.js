@@ -1,0 +1,6 @@
+/** npm run test:conformance: the reference engine's published test data (../shared/conformance). */
+module.exports = {
+  ...require('./jest.config.js'),
+  testPathIgnorePatterns: ['/node_modules/'],
+  testMatch: ['<rootDir>/test/conformance/**/*.test.ts'],
+};
