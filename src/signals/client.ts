@@ -1,0 +1,427 @@
+/**
+ * Signals API client: registry (attribute groups), batch source, publish/unpublish, online attributes,
+ * health. Base URL `{apiUrl}/api/v1/`; auth, timeouts and retries as described in `auth.ts` and
+ * `transport.ts`.
+ */
+import { AxiosInstance } from 'axios';
+import { BatchSourceConfig, BatchSourceModel, validateBatchSourceConfig } from '../definition/batchSource';
+import {
+  BdpTokenSource,
+  SandboxTokenSource,
+  SignalsAuth,
+  TokenSource,
+  assertCompleteAuth,
+} from './auth';
+import { SignalsAuthError, SignalsError, SignalsInputError, apiMessageFromBody, redact } from './errors';
+import { ROUTE_MISSING_STATUSES, SIGNALS_PATHS } from './paths';
+import {
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_TIMEOUT_MS,
+  HttpResult,
+  RetryPolicy,
+  TransportOptions,
+  createAxios,
+  httpError,
+  sendWithRetries,
+} from './transport';
+
+export type PropertySyntax = 'snowflake' | 'bigquery' | 'databricks';
+
+export interface SignalsClientOptions {
+  /** Signals API URL, without `/api/v1` (a trailing slash is ignored). */
+  apiUrl: string;
+  auth: SignalsAuth;
+  /** Per-attempt timeout. Default 30 s (as the reference SDK). */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Refresh BDP tokens this long before expiry. Default 60 s. */
+  tokenRefreshMarginMs?: number;
+  /** Verbose log sink: one line per HTTP attempt (method, path, status, time); never headers or bodies. */
+  logger?: (line: string) => void;
+}
+
+/** An attribute group in the API's JSON input form (snake_case), e.g. the output of `toApiView`. */
+export type AttributeGroupBody = Record<string, unknown> & { name: string; version?: number };
+
+/** An attribute group as the API returns it (input form plus server fields). */
+export interface AttributeGroupResponse extends Record<string, unknown> {
+  name: string;
+  version: number;
+  is_published?: boolean;
+  offline?: boolean | null;
+  batch_source?: (Partial<BatchSourceModel> & Record<string, unknown>) | null;
+  attributes?: unknown[] | null;
+  fields?: unknown[] | null;
+  attribute_key_or_name?: string;
+}
+
+export interface HealthResponse {
+  status: string;
+  dependencies?: Record<string, string>;
+}
+
+export interface PublishResponse {
+  status: string;
+}
+
+export interface UnpublishResult {
+  status: string;
+  /** Which mechanism did it (see `paths.ts`): the inferred endpoint, the `is_published` fallback, or nothing. */
+  via: 'engines/unpublish' | 'is_published' | 'group-absent';
+}
+
+export interface RemoveBatchSourceResult {
+  removed: boolean;
+  via: 'delete' | 'group-update' | 'absent';
+}
+
+export interface OnlineAttributesRequest {
+  attribute_keys: Record<string, string[]>;
+  attributes?: string[];
+  service?: string;
+  full_attribute_names?: boolean;
+}
+
+/** Server-generated fields of a group response; never part of a request body. */
+const RESPONSE_ONLY_GROUP_FIELDS = [
+  'attribute_key_or_name',
+  'attribute_group_or_attribute_key_ttl',
+  'feast_name',
+  'full_name',
+  'stream_source_name',
+];
+
+const BATCH_SOURCE_MODEL_FIELDS = ['name', 'database', 'schema', 'table', 'timestamp_field', 'description', 'owner'];
+
+export class SignalsClient {
+  private readonly apiBase: string;
+  private readonly http: AxiosInstance;
+  private readonly tokens: TokenSource;
+  private readonly transport: TransportOptions;
+
+  constructor(options: SignalsClientOptions) {
+    if (!/^https?:\/\/[^\s]+$/.test(options.apiUrl ?? '')) {
+      throw new SignalsInputError(
+        `The Signals API URL must be an http(s) URL (--api-url or SNOWPLOW_API_URL); got ${JSON.stringify(options.apiUrl ?? '')}.`,
+      );
+    }
+    assertCompleteAuth(options.auth);
+    this.apiBase = options.apiUrl.replace(/\/+$/, '');
+    this.http = createAxios();
+    const transportBase = {
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      logger: options.logger,
+    };
+    this.tokens =
+      options.auth.mode === 'sandbox'
+        ? new SandboxTokenSource(options.auth.sandboxToken)
+        : new BdpTokenSource(options.auth, this.http, transportBase, options.tokenRefreshMarginMs);
+    this.transport = { ...transportBase, secrets: () => this.tokens.secrets() };
+  }
+
+  /** `GET {apiUrl}/health-all` (no auth). */
+  async health(): Promise<HealthResponse> {
+    const callName = `GET ${SIGNALS_PATHS.health}`;
+    const result = await sendWithRetries(
+      this.http,
+      { method: 'GET', url: `${this.apiBase}${SIGNALS_PATHS.health}`, callName },
+      this.transport,
+    );
+    const body = this.expectOk(result, callName) as Partial<HealthResponse> | undefined;
+    if (!body || typeof body.status !== 'string') {
+      throw new SignalsError(`Signals API call ${callName} answered without a status field.`, {
+        call: callName,
+        status: result.status,
+        attempts: result.attempts,
+      });
+    }
+    return { status: body.status, dependencies: body.dependencies };
+  }
+
+  /** `GET registry/attribute_groups/`, optionally only offline (batch) groups and with warehouse property paths. */
+  async listAttributeGroups(
+    params: { offline?: boolean; propertySyntax?: PropertySyntax } = {},
+  ): Promise<AttributeGroupResponse[]> {
+    const query: Record<string, string | boolean> = {};
+    if (params.offline !== undefined) query.offline = params.offline;
+    if (params.propertySyntax) query.property_syntax = params.propertySyntax;
+    const { result, callName } = await this.call('GET', SIGNALS_PATHS.attributeGroups, { params: query });
+    const body = this.expectOk(result, callName);
+    if (!Array.isArray(body)) {
+      throw new SignalsError(`Signals API call ${callName} did not answer with a list.`, {
+        call: callName,
+        status: result.status,
+        attempts: result.attempts,
+      });
+    }
+    return body as AttributeGroupResponse[];
+  }
+
+  /** One version of a group (or the latest when `version` is omitted); undefined when it does not exist. */
+  async getAttributeGroup(name: string, version?: number): Promise<AttributeGroupResponse | undefined> {
+    const path =
+      version === undefined
+        ? SIGNALS_PATHS.attributeGroupLatest(name)
+        : SIGNALS_PATHS.attributeGroupVersion(name, version);
+    const { result, callName } = await this.call('GET', path);
+    if (result.status === 404) return undefined;
+    return this.expectOk(result, callName) as AttributeGroupResponse;
+  }
+
+  /**
+   * Registers a group: reads it first, then creates (POST) or updates (PUT). Fields owned by other
+   * operations (`batch_source` set by materialize, `is_published` set by publish) are carried over from
+   * the live group unless the body sets them, so re-registering never silently unmaterializes. A POST
+   * answered 400 ("already exists", e.g. created concurrently) falls back to PUT, like the reference SDK.
+   */
+  async upsertAttributeGroup(
+    body: AttributeGroupBody,
+    options: { publish?: boolean } = {},
+  ): Promise<{ action: 'created' | 'updated'; group: AttributeGroupResponse }> {
+    const { name, version } = groupIdentity(body);
+    const payload: Record<string, unknown> = { ...body, version };
+    if (options.publish !== undefined) payload.is_published = options.publish;
+    const live = await this.getAttributeGroup(name, version);
+    if (live) return { action: 'updated', group: await this.putGroup(name, version, withLiveState(payload, live)) };
+
+    if (payload.is_published === undefined) payload.is_published = false;
+    const { result, callName } = await this.call('POST', SIGNALS_PATHS.attributeGroups, { data: payload });
+    if (result.status === 400) {
+      this.transport.logger?.(`${callName}: HTTP 400 (group exists), updating it instead`);
+      const raced = await this.getAttributeGroup(name, version);
+      const merged = raced ? withLiveState(payload, raced) : payload;
+      return { action: 'updated', group: await this.putGroup(name, version, merged) };
+    }
+    return { action: 'created', group: this.expectOk(result, callName) as AttributeGroupResponse };
+  }
+
+  /** `DELETE registry/attribute_groups/{name}/versions/{version}`; a missing group is not an error. */
+  async deleteAttributeGroup(name: string, version: number): Promise<{ deleted: boolean }> {
+    const { result, callName } = await this.call('DELETE', SIGNALS_PATHS.attributeGroupVersion(name, version));
+    if (result.status === 404) return { deleted: false };
+    this.expectOk(result, callName);
+    return { deleted: true };
+  }
+
+  /**
+   * `PUT .../batch_source` with `{name, database, wh_schema, table, timestamp_field, description?, owner?}`.
+   * The body is validated first: an invalid one is refused without calling the API.
+   */
+  async putBatchSource(name: string, version: number, config: BatchSourceConfig): Promise<unknown> {
+    const checked = validateBatchSourceConfig(config);
+    if (!checked.ok) {
+      const problems = checked.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+      throw new SignalsInputError(
+        `Invalid batch source for attribute group ${name} version ${version}: ${problems.join('; ')}.`,
+      );
+    }
+    const { result, callName } = await this.call('PUT', SIGNALS_PATHS.batchSource(name, version), {
+      data: stripEmpty(checked.config),
+    });
+    return this.expectOk(result, callName);
+  }
+
+  /** `POST engines/publish {"attribute_groups":[{name, version}]}`. */
+  async publish(name: string, version: number): Promise<PublishResponse> {
+    const { result, callName } = await this.call('POST', SIGNALS_PATHS.publish, {
+      data: { attribute_groups: [{ name, version }] },
+    });
+    const body = this.expectOk(result, callName) as Partial<PublishResponse> | undefined;
+    return { status: typeof body?.status === 'string' ? body.status : 'published' };
+  }
+
+  /**
+   * Unpublishes a group. The real path is not public (see `paths.ts`): tries `POST engines/unpublish`; on
+   * 404/405 falls back to re-registering the group with `is_published: false`. A missing group is not an error.
+   */
+  async unpublish(name: string, version: number): Promise<UnpublishResult> {
+    const { result, callName } = await this.call('POST', SIGNALS_PATHS.unpublish, {
+      data: { attribute_groups: [{ name, version }] },
+    });
+    if (!ROUTE_MISSING_STATUSES.includes(result.status)) {
+      const body = this.expectOk(result, callName) as Partial<PublishResponse> | undefined;
+      return { status: typeof body?.status === 'string' ? body.status : 'unpublished', via: 'engines/unpublish' };
+    }
+    this.transport.logger?.(`${callName}: HTTP ${result.status}, falling back to is_published=false`);
+    const live = await this.getAttributeGroup(name, version);
+    if (!live) return { status: 'nothing to unpublish', via: 'group-absent' };
+    if (live.is_published === false) return { status: 'nothing to unpublish', via: 'is_published' };
+    await this.putGroup(name, version, { ...toGroupInput(live), is_published: false });
+    return { status: 'unpublished', via: 'is_published' };
+  }
+
+  /**
+   * Removes the group's batch source. The real path is not public (see `paths.ts`): tries `DELETE
+   * .../batch_source`; on 404/405 falls back to re-registering the group without `batch_source`.
+   */
+  async removeBatchSource(name: string, version: number): Promise<RemoveBatchSourceResult> {
+    const { result, callName } = await this.call('DELETE', SIGNALS_PATHS.batchSource(name, version));
+    if (!ROUTE_MISSING_STATUSES.includes(result.status)) {
+      this.expectOk(result, callName);
+      return { removed: true, via: 'delete' };
+    }
+    const live = await this.getAttributeGroup(name, version);
+    if (!live || !live.batch_source) return { removed: false, via: 'absent' };
+    const input = toGroupInput(live);
+    delete input.batch_source;
+    await this.putGroup(name, version, input);
+    return { removed: true, via: 'group-update' };
+  }
+
+  /** Materialize: register the batch source, then publish the group so Signals syncs the table. */
+  async materialize(
+    name: string,
+    version: number,
+    config: BatchSourceConfig,
+  ): Promise<{ publish: PublishResponse }> {
+    await this.putBatchSource(name, version, config);
+    return { publish: await this.publish(name, version) };
+  }
+
+  /** Unmaterialize: unpublish the group, then remove its batch source. Missing objects are not errors. */
+  async unmaterialize(
+    name: string,
+    version: number,
+  ): Promise<{ unpublish: UnpublishResult; batchSource: RemoveBatchSourceResult }> {
+    const unpublish = await this.unpublish(name, version);
+    const batchSource = await this.removeBatchSource(name, version);
+    return { unpublish, batchSource };
+  }
+
+  /** `POST get-online-attributes`: `{column: [value per identifier]}`. */
+  async getOnlineAttributes(request: OnlineAttributesRequest): Promise<Record<string, unknown[]>> {
+    const { result, callName } = await this.call('POST', SIGNALS_PATHS.onlineAttributes, {
+      data: { full_attribute_names: false, ...request },
+    });
+    return this.expectOk(result, callName) as Record<string, unknown[]>;
+  }
+
+  private async putGroup(name: string, version: number, body: Record<string, unknown>): Promise<AttributeGroupResponse> {
+    const { result, callName } = await this.call('PUT', SIGNALS_PATHS.attributeGroupVersion(name, version), {
+      data: body,
+    });
+    return this.expectOk(result, callName) as AttributeGroupResponse;
+  }
+
+  /**
+   * An authenticated call relative to `/api/v1/`. A 401 discards the cached token and retries once with
+   * a fresh one (BDP); a second refusal is a `SignalsAuthError`.
+   */
+  private async call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { params?: Record<string, string | number | boolean>; data?: unknown } = {},
+  ): Promise<{ result: HttpResult; callName: string }> {
+    const callName = `${method} ${path}`;
+    const send = async (token: string) =>
+      sendWithRetries(
+        this.http,
+        {
+          method,
+          url: `${this.apiBase}${SIGNALS_PATHS.apiPrefix}${path}`,
+          callName,
+          params: options.params,
+          data: options.data,
+          headers: { Authorization: `Bearer ${token}` },
+        },
+        this.transport,
+      );
+    let result = await send(await this.tokens.getToken());
+    if (result.status === 401 && this.tokens.canRefresh) {
+      this.transport.logger?.(`${callName}: HTTP 401, refreshing the access token and retrying once`);
+      result = await send(await this.tokens.getToken(true));
+    }
+    if (result.status === 401 || result.status === 403) {
+      const secrets = this.tokens.secrets();
+      const apiMessage = apiMessageFromBody(result.data);
+      const safeMessage = apiMessage === undefined ? undefined : redact(apiMessage, secrets);
+      const hint =
+        this.tokens.canRefresh
+          ? 'Check that the API key belongs to the organization and may use Signals'
+          : 'Check --sandbox-token/SNOWPLOW_SANDBOX_TOKEN';
+      throw new SignalsAuthError(
+        redact(
+          `Signals API call ${callName} was refused with HTTP ${result.status}` +
+            (safeMessage ? `: ${safeMessage}` : '') +
+            `. ${hint}.`,
+          secrets,
+        ),
+        { call: callName, status: result.status, apiMessage: safeMessage, attempts: result.attempts },
+      );
+    }
+    return { result, callName };
+  }
+
+  private expectOk(result: HttpResult, callName: string): unknown {
+    if (result.status >= 200 && result.status < 300) return result.data;
+    throw httpError(result, callName, this.tokens.secrets());
+  }
+}
+
+function groupIdentity(body: AttributeGroupBody): { name: string; version: number } {
+  if (!body || typeof body.name !== 'string' || body.name === '') {
+    throw new SignalsInputError('An attribute group needs a non-empty "name".');
+  }
+  const version = body.version ?? 1;
+  if (!Number.isInteger(version) || version < 1) {
+    throw new SignalsInputError(`Attribute group ${body.name}: "version" must be a positive integer; got ${JSON.stringify(body.version)}.`);
+  }
+  return { name: body.name, version };
+}
+
+/** Adds the live group's `batch_source` and `is_published` to an update body that does not set them. */
+function withLiveState(payload: Record<string, unknown>, live: AttributeGroupResponse): Record<string, unknown> {
+  const merged = { ...payload };
+  if (merged.batch_source === undefined && live.batch_source) {
+    merged.batch_source = pickBatchSourceModel(live.batch_source);
+  }
+  if (merged.is_published === undefined) merged.is_published = live.is_published ?? false;
+  return merged;
+}
+
+/**
+ * A group response turned back into a request body: server-only fields and nulls removed, the attribute
+ * key's output-only `blobl_path` dropped, the batch source reduced to its model fields.
+ */
+export function toGroupInput(response: AttributeGroupResponse): Record<string, unknown> {
+  const input = stripNulls(response) as Record<string, unknown>;
+  for (const field of RESPONSE_ONLY_GROUP_FIELDS) delete input[field];
+  const key = input.attribute_key;
+  if (key && typeof key === 'object') delete (key as Record<string, unknown>).blobl_path;
+  if (input.batch_source && typeof input.batch_source === 'object') {
+    input.batch_source = pickBatchSourceModel(input.batch_source as Record<string, unknown>);
+  }
+  return input;
+}
+
+function pickBatchSourceModel(source: Record<string, unknown>): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const field of BATCH_SOURCE_MODEL_FIELDS) {
+    if (source[field] !== undefined && source[field] !== null) picked[field] = source[field];
+  }
+  // Some answers may echo the PUT form.
+  if (picked.schema === undefined && typeof source.wh_schema === 'string') picked.schema = source.wh_schema;
+  return picked;
+}
+
+/** Deep copy without null values (the SDK sends bodies with `exclude_none`). */
+export function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripNulls);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (inner !== null && inner !== undefined) out[key] = stripNulls(inner);
+    }
+    return out;
+  }
+  return value;
+}
+
+function stripEmpty(config: BatchSourceConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== null && value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+/**
+ * Typed errors of the Signals client. Each names the call that failed (`METHOD path`), the HTTP status when
+ * there was one, and the API's own message. Messages are built from redacted text only: they never contain
+ * an API key, key id, sandbox token or access token, and no request headers are attached to the error.
+ */
+
+export interface SignalsErrorDetails {
+  /** `METHOD path`, e.g. `PUT registry/attribute_groups/g/versions/1/batch_source`. */
+  call: string;
+  /** HTTP status, when the server answered. */
+  status?: number;
+  /** The API's message (FastAPI `detail`, flattened), when the server sent one. */
+  apiMessage?: string;
+  /** How many attempts were made (retries included). */
+  attempts: number;
+}
+
+export class SignalsError extends Error {
+  readonly call: string;
+  readonly status?: number;
+  readonly apiMessage?: string;
+  readonly attempts: number;
+
+  constructor(message: string, details: SignalsErrorDetails) {
+    super(message);
+    this.name = 'SignalsError';
+    this.call = details.call;
+    this.status = details.status;
+    this.apiMessage = details.apiMessage;
+    this.attempts = details.attempts;
+  }
+}
+
+/** The API answered with a non-success status. */
+export class SignalsHttpError extends SignalsError {
+  constructor(message: string, details: SignalsErrorDetails & { status: number }) {
+    super(message, details);
+    this.name = 'SignalsHttpError';
+  }
+}
+
+/** No answer: connection refused/reset, DNS failure. */
+export class SignalsNetworkError extends SignalsError {
+  constructor(message: string, details: SignalsErrorDetails) {
+    super(message, details);
+    this.name = 'SignalsNetworkError';
+  }
+}
+
+/** No answer within the configured timeout. */
+export class SignalsTimeoutError extends SignalsNetworkError {
+  constructor(message: string, details: SignalsErrorDetails) {
+    super(message, details);
+    this.name = 'SignalsTimeoutError';
+  }
+}
+
+/** Credentials were refused (token exchange failed, or the API answered 401/403 after a token refresh). */
+export class SignalsAuthError extends SignalsError {
+  constructor(message: string, details: SignalsErrorDetails) {
+    super(message, details);
+    this.name = 'SignalsAuthError';
+  }
+}
+
+/** Bad input caught before any call was made (e.g. an invalid batch source body). */
+export class SignalsInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SignalsInputError';
+  }
+}
+
+const MAX_API_MESSAGE_LENGTH = 500;
+
+/**
+ * Extracts a readable message from an error body: FastAPI `detail` (string, or list of `{loc, msg}`),
+ * `message`, `error`, or the raw text, shortened.
+ */
+export function apiMessageFromBody(body: unknown): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body === 'string') return shorten(body.trim());
+  if (typeof body !== 'object') return shorten(String(body));
+  const record = body as Record<string, unknown>;
+  const detail = record.detail;
+  if (typeof detail === 'string') return shorten(detail);
+  if (Array.isArray(detail)) {
+    const parts = detail.map((item) => {
+      if (item && typeof item === 'object') {
+        const { loc, msg } = item as { loc?: unknown; msg?: unknown };
+        const where = Array.isArray(loc) ? loc.map(String).join('.') : undefined;
+        return where ? `${where}: ${String(msg)}` : String(msg);
+      }
+      return String(item);
+    });
+    return shorten(parts.join('; '));
+  }
+  for (const key of ['message', 'error', 'status']) {
+    if (typeof record[key] === 'string') return shorten(record[key] as string);
+  }
+  return shorten(JSON.stringify(body));
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_API_MESSAGE_LENGTH ? `${text.slice(0, MAX_API_MESSAGE_LENGTH)}...` : text;
+}
+
+/** Replaces every occurrence of the given secrets (and any bearer token) in `text` with `[redacted]`. */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let result = text.replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
+  }
+  return result;
+}

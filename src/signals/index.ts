@@ -1,0 +1,28 @@
+/** Signals API client: see `client.ts`; all real-API paths (published and inferred) are in `paths.ts`. */
+export { SignalsClient, toGroupInput, stripNulls } from './client';
+export type {
+  SignalsClientOptions,
+  AttributeGroupBody,
+  AttributeGroupResponse,
+  HealthResponse,
+  PublishResponse,
+  UnpublishResult,
+  RemoveBatchSourceResult,
+  OnlineAttributesRequest,
+  PropertySyntax,
+} from './client';
+export { DEFAULT_CONSOLE_URL, decodeJwtClaims } from './auth';
+export type { SignalsAuth } from './auth';
+export {
+  SignalsError,
+  SignalsHttpError,
+  SignalsNetworkError,
+  SignalsTimeoutError,
+  SignalsAuthError,
+  SignalsInputError,
+} from './errors';
+export { SIGNALS_PATHS, ROUTE_MISSING_STATUSES } from './paths';
+export { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './transport';
+export type { RetryPolicy } from './transport';
+export { SIGNALS_ENV, settingsFromEnv, clientOptionsFromSettings } from './config';
+export type { SignalsConnectionSettings } from './config';
