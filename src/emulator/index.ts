@@ -1,0 +1,9 @@
+/** Local Signals API emulator: see `server.ts` and `docs/signals.md`. */
+export { startEmulator, duckdbFilesFromPaths } from './server';
+export type { EmulatorOptions, EmulatorHandle, EmulatorCredentials, HealthState, RequestRecord } from './server';
+export { FaultInjector } from './faults';
+export type { FaultSpec } from './faults';
+export { EmulatorState } from './state';
+export type { StoredGroup, StoredKey } from './state';
+export { TokenAuthority } from './tokens';
+export { renderProperty, renderGroupProperties, snakeCase } from './propertySyntax';

@@ -1,0 +1,75 @@
+/** Shared test data: a small, valid batch attribute group in the API's JSON input form. */
+
+const pageView = { vendor: 'com.snowplowanalytics.snowplow', name: 'page_view', version: '1-0-0' };
+
+export function sampleGroup(overrides: Record<string, unknown> = {}): Record<string, unknown> & {
+  name: string;
+  version: number;
+} {
+  return {
+    name: 'user_engagement',
+    version: 1,
+    attribute_key: { name: 'domain_userid' },
+    owner: 'owner@example.com',
+    description: 'Engagement of each user',
+    online: true,
+    offline: true,
+    attributes: [
+      { name: 'page_views_7d', type: 'int64', aggregation: 'counter', events: [pageView], period: 'P7D' },
+      {
+        name: 'last_country',
+        type: 'string',
+        aggregation: 'last',
+        events: [pageView],
+        property: { type: 'atomic', name: 'geo_country' },
+      },
+      {
+        name: 'last_os',
+        type: 'string',
+        aggregation: 'last',
+        events: [pageView],
+        property: {
+          type: 'entity',
+          vendor: 'nl.basjes',
+          name: 'yauaa_context',
+          major_version: 1,
+          path: '$.operatingSystemName',
+          index: 0,
+        },
+      },
+    ],
+    ...overrides,
+  } as Record<string, unknown> & { name: string; version: number };
+}
+
+export function sampleBatchSource(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'user_engagement_1_attributes',
+    database: 'warehouse',
+    wh_schema: 'analytics_derived',
+    table: 'user_engagement_1_attributes',
+    timestamp_field: 'updated_at',
+    description: 'Attributes of user_engagement v1',
+    owner: 'owner@example.com',
+    ...overrides,
+  };
+}
+
+/** Raw HTTP helper for emulator tests (no client logic in the way). */
+export async function http(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let payload: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
