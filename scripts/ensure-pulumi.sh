@@ -67,9 +67,13 @@ if [ ! -x "$BIN/pulumi-resource-command" ]; then
     ln -sf "$(command -v pulumi-resource-command)" "$BIN/pulumi-resource-command"
   else
     say "building pulumi-resource-command $COMMAND_VERSION from Go modules (first time only: a few minutes)"
-    GOBIN="$BIN" go install -trimpath \
+    if ! GOBIN="$BIN" go install -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi-command/provider/pkg/version.Version=$COMMAND_VERSION" \
-      "github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command@$COMMAND_PSEUDO" >&2
+      "github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command@$COMMAND_PSEUDO" >&2; then
+      say "WARNING: could not build pulumi-resource-command $COMMAND_VERSION (the module proxy did not serve it)."
+      say "Programs that register @pulumi/command resources need it: install it with"
+      say "  pulumi plugin install resource command $COMMAND_VERSION   (or put pulumi-resource-command on PATH)"
+    fi
   fi
 fi
 

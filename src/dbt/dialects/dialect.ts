@@ -1,0 +1,75 @@
+/**
+ * The dialect seam: every piece of SQL that differs between warehouses is a method here.
+ * Templates call these; nothing else in the generator knows which warehouse it targets.
+ * Arguments named `expr` are SQL expressions (possibly containing dbt Jinja).
+ */
+import type { AttributeType } from '../../definition';
+import type { SourceColumn, ValueKind, ValueType } from '../../plan';
+
+export type Target = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks';
+export const TARGETS: readonly Target[] = ['duckdb', 'snowflake', 'bigquery', 'databricks'];
+
+export interface Dialect {
+  readonly target: Target;
+  /** Whether `run` can execute this target on this machine (DuckDB only, for now). */
+  readonly runnable: boolean;
+
+  /** An identifier, quoted when it needs to be. */
+  ident(name: string): string;
+  stringLiteral(value: string): string;
+  /** Jinja that renders the dbt variable or macro argument `name` as an escaped string literal. */
+  jinjaStringLiteral(name: string): string;
+  /** The SQL type of projected JSON text, for NULL placeholders. */
+  readonly textType: string;
+
+  /** The projected value of a source column, read from the events relation aliased `alias`. */
+  sourceValue(source: SourceColumn, alias: string): string;
+  /** `expr` (of `kind`) as a number, for numeric comparisons; NULL when it is not one. */
+  asNumber(expr: string, kind: ValueKind): string;
+  /** `expr` (of `kind`) as a string, for string comparisons. */
+  asString(expr: string, kind: ValueKind): string;
+  asBoolean(expr: string, kind: ValueKind): string;
+  /** The value type partial aggregates keep (`number` values in a float type). */
+  asValue(expr: string, kind: ValueKind, type: ValueType): string;
+  /** `expr` as an exact decimal, so sums do not depend on row order. */
+  asDecimal(expr: string, kind: ValueKind): string;
+  /** A final attribute value, cast to its declared type. */
+  castToAttributeType(expr: string, type: AttributeType): string;
+  /** A SQL literal of a default value, of the declared type. */
+  typedLiteral(value: unknown, type: AttributeType): string;
+
+  dateOf(timestampExpr: string): string;
+  /** A date literal from a Jinja expression yielding `YYYY-MM-DD`. */
+  dateFromText(textExpr: string): string;
+  timestampFromText(textExpr: string): string;
+  addDays(dateExpr: string, daysExpr: string): string;
+  addDaysToTimestamp(timestampExpr: string, daysExpr: string): string;
+  /** Days from `fromDate` to `toDate`. */
+  daysBetween(fromDate: string, toDate: string): string;
+  /** Today's date in UTC. */
+  currentDateUtc(): string;
+  /** Now, as a timestamp without time zone in UTC. */
+  currentTimestampUtc(): string;
+  /** A smallest step to make an inclusive timestamp bound exclusive. */
+  justBefore(timestampExpr: string): string;
+
+  /** Count of rows where `condition` holds. */
+  countIf(condition: string): string;
+  /** The value of the first row by `orderBy` where `condition` holds and the value is not null. */
+  firstValue(valueExpr: string, orderBy: string[], condition: string, descending: boolean): string;
+  /** Distinct non-null values where `condition` holds, sorted; NULL when none. */
+  distinctSortedList(valueExpr: string, condition: string): string;
+  /** The sorted distinct union of list values where `condition` holds; NULL when none. */
+  mergeLists(listExpr: string, condition: string): string;
+  /** An aggregate filtered by a condition: `sum(x) filter (where c)`. */
+  filtered(aggregate: string, argument: string, condition: string): string;
+  /** The value of the row with the smallest / largest `orderExpr` where `condition` holds. */
+  valueAtExtreme(valueExpr: string, orderExpr: string, condition: string, which: 'min' | 'max'): string;
+
+  /** Null-safe inequality of two values of any type (lists included). */
+  isDistinctFrom(a: string, b: string): string;
+  /** SQL LIKE on text. */
+  like(expr: string, pattern: string): string;
+  /** `select ... qualify` keeping the first row per partition (ordered). */
+  keepFirstPerPartition(partitionBy: string, orderBy: string): string;
+}

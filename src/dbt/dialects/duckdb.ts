@@ -1,0 +1,146 @@
+/**
+ * DuckDB: the embedded default. Self-describing events and entities are JSON columns
+ * (design.md 4.4), read with JSON paths that keep the original key spelling.
+ */
+import type { AttributeType } from '../../definition';
+import { elementType, isListType } from '../../definition';
+import type { SourceColumn, ValueKind, ValueType } from '../../plan';
+import type { Dialect } from './dialect';
+
+const RESERVED = new Set(
+  `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+default deferrable desc describe distinct do else end except false fetch for foreign from grant group having
+in initially intersect into lateral leading limit offset on only or order pivot placing primary qualify
+references returning select show some summarize symmetric table then to trailing true union unique unpivot
+using variadic when where window with`.split(/\s+/),
+);
+
+const SCALAR_TYPES: Record<string, string> = {
+  string: 'varchar',
+  bytes: 'varchar',
+  int32: 'integer',
+  int64: 'bigint',
+  unix_timestamp: 'bigint',
+  double: 'double',
+  float: 'float',
+  bool: 'boolean',
+};
+
+function jsonPath(index: number | null, path: Array<string | number>): string {
+  const head = index === null ? '$' : `$[${index}]`;
+  return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `."${p.replace(/"/g, '\\"')}"`)).join('');
+}
+
+export const duckdb: Dialect = {
+  target: 'duckdb',
+  runnable: true,
+
+  ident(name) {
+    return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  },
+  stringLiteral(value) {
+    return `'${value.replace(/'/g, "''")}'`;
+  },
+
+  jinjaStringLiteral(name) {
+    return `'{{ ${name} | string | replace("'", "''") }}'`;
+  },
+  textType: 'varchar',
+
+  sourceValue(source: SourceColumn, alias) {
+    if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
+    return `json_extract_string(${alias}.${this.ident(source.column)}, ${this.stringLiteral(jsonPath(source.index, source.path))})`;
+  },
+  asNumber(expr, kind: ValueKind) {
+    if (kind === 'number') return `cast(${expr} as double)`;
+    if (kind === 'timestamp') return `epoch(${expr})`;
+    if (kind === 'boolean') return `cast(${expr} as integer)`;
+    return `try_cast(${expr} as double)`;
+  },
+  asString(expr, kind) {
+    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as varchar)`;
+  },
+  asBoolean(expr, kind) {
+    return kind === 'boolean' ? expr : `try_cast(${expr} as boolean)`;
+  },
+  asValue(expr, kind, type: ValueType) {
+    if (type === 'number') return this.asNumber(expr, kind);
+    if (type === 'boolean') return this.asBoolean(expr, kind);
+    return this.asString(expr, kind);
+  },
+  asDecimal(expr, kind) {
+    if (kind === 'number') return `cast(${expr} as decimal(38, 9))`;
+    return `try_cast(${this.asString(expr, kind)} as decimal(38, 9))`;
+  },
+  castToAttributeType(expr, type: AttributeType) {
+    const scalar = SCALAR_TYPES[elementType(type)];
+    return isListType(type) ? `cast(${expr} as ${scalar}[])` : `cast(${expr} as ${scalar})`;
+  },
+  typedLiteral(value, type) {
+    const one = (v: unknown): string => {
+      if (typeof v === 'string') return this.stringLiteral(v);
+      if (typeof v === 'boolean') return v ? 'true' : 'false';
+      return String(v);
+    };
+    const body = Array.isArray(value) ? `[${value.map(one).join(', ')}]` : one(value);
+    return this.castToAttributeType(body, type);
+  },
+
+  dateOf(ts) {
+    return `cast(${ts} as date)`;
+  },
+  dateFromText(text) {
+    return `cast(${text} as date)`;
+  },
+  timestampFromText(text) {
+    return `cast(${text} as timestamp)`;
+  },
+  addDays(date, days) {
+    return `cast(${date} + cast(${days} as integer) as date)`;
+  },
+  addDaysToTimestamp(ts, days) {
+    return `(${ts} + cast(${days} as bigint) * interval 1 day)`;
+  },
+  daysBetween(from, to) {
+    return `date_diff('day', ${from}, ${to})`;
+  },
+  currentDateUtc() {
+    return `cast(timezone('UTC', now()) as date)`;
+  },
+  currentTimestampUtc() {
+    return `cast(timezone('UTC', now()) as timestamp)`;
+  },
+  justBefore(ts) {
+    return `(${ts} - interval 1 microsecond)`;
+  },
+
+  countIf(condition) {
+    return `count(*) filter (where ${condition})`;
+  },
+  firstValue(value, orderBy, condition, descending) {
+    const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
+    return `(list(${value} order by ${order}) filter (where ${condition} and ${value} is not null))[1]`;
+  },
+  distinctSortedList(value, condition) {
+    return `list_sort(list_distinct(list(${value}) filter (where ${condition} and ${value} is not null)))`;
+  },
+  mergeLists(list, condition) {
+    return `nullif(list_sort(list_distinct(flatten(list(${list}) filter (where ${condition} and ${list} is not null)))), [])`;
+  },
+  filtered(aggregate, argument, condition) {
+    return `${aggregate}(${argument}) filter (where ${condition})`;
+  },
+  valueAtExtreme(value, order, condition, which) {
+    return `arg_${which}(${value}, ${order}) filter (where ${condition} and ${value} is not null)`;
+  },
+
+  isDistinctFrom(a, b) {
+    return `${a} is distinct from ${b}`;
+  },
+  like(expr, pattern) {
+    return `${expr} like ${pattern}`;
+  },
+  keepFirstPerPartition(partitionBy, orderBy) {
+    return `qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+  },
+};

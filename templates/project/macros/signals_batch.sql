@@ -1,0 +1,109 @@
+{#- Helpers of this generated project (no packages: only dbt built-ins and these macros). -#}
+
+{#- Full refreshes may drop accumulated state only when allowed (the seed's rule). -#}
+{% macro signals_batch_allow_refresh() %}
+  {{ return(var('snowplow__allow_refresh', false) or target.name == var('snowplow__dev_target_name', 'dev')) }}
+{% endmacro %}
+
+{% macro signals_batch_is_refresh() %}
+  {{ return(flags.FULL_REFRESH and signals_batch_allow_refresh()) }}
+{% endmacro %}
+
+{#- Config for stateful models: `false` ignores --full-refresh, `none` follows it. -#}
+{% macro signals_batch_full_refresh_config() %}
+  {{ return(none if signals_batch_allow_refresh() else false) }}
+{% endmacro %}
+
+{#- A model's relation if it already exists, found through the graph: a ref() here would make a cycle. -#}
+{% macro signals_batch_existing_relation(model_name) %}
+  {% if not execute %}{{ return(none) }}{% endif %}
+  {% for node in graph.nodes.values() %}
+    {% if node.resource_type == 'model' and node.name == model_name %}
+      {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+    {% endif %}
+  {% endfor %}
+  {{ return(none) }}
+{% endmacro %}
+
+{#- Lower-case names of the atomic events columns; self-describing columns appear only once a loader has seen the schema. -#}
+{% macro signals_batch_source_columns() %}
+  {% if not execute %}{{ return([]) }}{% endif %}
+  {% set columns = adapter.get_columns_in_relation(source('atomic', 'events')) %}
+  {{ return(columns | map(attribute='name') | map('lower') | list) }}
+{% endmacro %}
+
+{% macro signals_batch_string_literal(value) -%}
+  <$ d.jinjaStringLiteral('value') $>
+{%- endmacro %}
+
+{#- `and <alias>.app_id in (...)` when snowplow__app_id lists apps. -#}
+{% macro signals_batch_app_filter(alias) -%}
+  {%- set app_ids = var('snowplow__app_id', []) -%}
+  {%- if app_ids is string -%}{%- set app_ids = [app_ids] -%}{%- endif -%}
+  {%- if app_ids | length > 0 %}
+        and {{ alias }}.app_id in ({% for app_id in app_ids %}{{ signals_batch_string_literal(app_id) }}{{ ', ' if not loop.last }}{% endfor %})
+  {%- endif -%}
+{%- endmacro %}
+
+{#- Today (UTC) unless snowplow__mock_current_day pins it. -#}
+{% macro signals_batch_current_day() -%}
+  {%- if var('snowplow__mock_current_day', none) -%}
+    <$ d.dateFromText("signals_batch_string_literal(var('snowplow__mock_current_day'))" | jinjaExpr) $>
+  {%- else -%}
+    <$ d.currentDateUtc() $>
+  {%- endif -%}
+{%- endmacro %}
+
+{#- The first date outside every window (U): windows are [U - N days, U). -#}
+{% macro signals_batch_window_end() -%}
+  {%- if var('snowplow__include_current_day_in_windows', false) -%}
+    <$ d.addDays('signals_batch_current_day()' | jinjaExpr, '1') $>
+  {%- else -%}
+    {{ signals_batch_current_day() }}
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro signals_batch_start_date() -%}
+  <$ d.dateFromText("signals_batch_string_literal(var('snowplow__start_date'))" | jinjaExpr) $>
+{%- endmacro %}
+
+{#- This dbt invocation's start, the same in every model of the run. -#}
+{% macro signals_batch_run_timestamp() -%}
+  <$ d.timestampFromText("signals_batch_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f'))" | jinjaExpr) $>
+{%- endmacro %}
+
+{#- Stop before anything changes when the tables were built from another definition. -#}
+{% macro signals_batch_check_definition() %}
+  {% if execute and not signals_batch_is_refresh() %}
+    {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
+    {% if manifest %}
+      {% set result = run_query('select definition_hash from ' ~ manifest ~ ' order by run_started_at desc limit 1') %}
+      {% set built_from = result.columns[0].values()[0] if result and result.rows | length > 0 else none %}
+      {% if built_from and built_from != var('signals_batch__definition_hash') %}
+        {{ exceptions.raise_compiler_error(
+          "The view definition of <$ p $> changed since its tables were built (" ~ built_from ~ " -> "
+          ~ var('signals_batch__definition_hash') ~ "). Rebuild them: dbt run --full-refresh --vars "
+          ~ "'{snowplow__allow_refresh: true}' (or signals-batch run --full-refresh --allow-refresh)."
+        ) }}
+      {% endif %}
+    {% endif %}
+  {% endif %}
+{% endmacro %}
+
+{#- One log line the runner reads: how far processing got and how far the loaded events go. -#}
+{% macro signals_batch_report_status() %}
+  {% if execute %}
+    {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
+    {% set processed = none %}
+    {% if manifest %}
+      {% set result = run_query('select cast(max(processed_through) as varchar) from ' ~ manifest) %}
+      {% set processed = result.columns[0].values()[0] %}
+    {% endif %}
+    {% set newest_sql %}
+      select cast(max(events.load_tstamp) as varchar) from {{ source('atomic', 'events') }} as events
+      where events.load_tstamp >= {{ signals_batch_start_date() }} {{ signals_batch_app_filter('events') }}
+    {% endset %}
+    {% set newest = run_query(newest_sql).columns[0].values()[0] %}
+    {{ log('signals-batch status: ' ~ tojson({'processed_through': processed, 'newest_load_tstamp': newest}), info=True) }}
+  {% endif %}
+{% endmacro %}

@@ -1,0 +1,64 @@
+{{
+  config(
+    materialized='table',
+    schema='scratch',
+    tags=['signals_batch', 'this_run'],
+  )
+}}
+{#-
+  Attribute values of the keys this run can have changed: keys with events on a recomputed date,
+  and keys with events on dates that entered or left a window since the previous run.
+-#}
+
+with
+
+run_limits as (
+    select window_end, previous_window_end
+    from {{ ref('<$ p $>_run_limits') }}
+),
+
+recomputed_dates as (
+    select event_date
+    from {{ ref('<$ p $>_days_to_process') }}
+    where is_processed
+),
+
+affected_keys as (
+    select distinct daily.key_value
+    from {{ ref('<$ p $>_daily_aggregates') }} as daily
+    cross join run_limits
+    where
+        -- the first run (or a full refresh) computes every key
+        run_limits.previous_window_end is null
+        or daily.event_date in (select event_date from recomputed_dates)
+<%- for n in periods %>
+        -- a <$ n $>-day window moved: its entering and leaving dates
+        or (
+            run_limits.previous_window_end <> run_limits.window_end
+            and (
+                (daily.event_date >= <$ d.addDays('least(run_limits.previous_window_end, run_limits.window_end)', '-' + n) $>
+                    and daily.event_date < <$ d.addDays('greatest(run_limits.previous_window_end, run_limits.window_end)', '-' + n) $>)
+                or (daily.event_date >= least(run_limits.previous_window_end, run_limits.window_end)
+                    and daily.event_date < greatest(run_limits.previous_window_end, run_limits.window_end))
+            )
+        )
+<%- endfor %>
+),
+
+daily_rows_of_affected_keys as (
+    select
+        daily.*,
+        run_limits.window_end
+    from {{ ref('<$ p $>_daily_aggregates') }} as daily
+    inner join affected_keys
+        on daily.key_value = affected_keys.key_value
+    cross join run_limits
+)
+
+select
+    key_value
+<%- for a in attributes %>,
+    <$ a.final | indent(4) $> as <$ a.column $>
+<%- endfor %>
+from daily_rows_of_affected_keys
+group by key_value, window_end
