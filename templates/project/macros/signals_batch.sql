@@ -94,16 +94,22 @@
 {% macro signals_batch_report_status() %}
   {% if execute %}
     {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
-    {% set processed = none %}
+    {% set status = {'processed_through': none} %}
     {% if manifest %}
-      {% set result = run_query('select cast(max(processed_through) as varchar) from ' ~ manifest) %}
-      {% set processed = result.columns[0].values()[0] %}
+      {% set result = run_query(
+        'select cast(processed_through as varchar), new_events, dates_recomputed, dates_skipped, keys_recomputed from '
+        ~ manifest ~ ' order by run_started_at desc limit 1') %}
+      {% if result.rows | length > 0 %}
+        {% set row = result.rows[0] %}
+        {% do status.update({'processed_through': row[0], 'new_events': row[1], 'dates_recomputed': row[2],
+                             'dates_skipped': row[3], 'keys_recomputed': row[4]}) %}
+      {% endif %}
     {% endif %}
     {% set newest_sql %}
       select cast(max(events.load_tstamp) as varchar) from {{ source('atomic', 'events') }} as events
       where events.load_tstamp >= {{ signals_batch_start_date() }} {{ signals_batch_app_filter('events') }}
     {% endset %}
-    {% set newest = run_query(newest_sql).columns[0].values()[0] %}
-    {{ log('signals-batch status: ' ~ tojson({'processed_through': processed, 'newest_load_tstamp': newest}), info=True) }}
+    {% do status.update({'newest_load_tstamp': run_query(newest_sql).columns[0].values()[0]}) %}
+    {{ log('signals-batch status: ' ~ tojson(status), info=True) }}
   {% endif %}
 {% endmacro %}

@@ -1,0 +1,97 @@
+/**
+ * dbt connection profiles, written from options. Secrets never land in the file: the profile
+ * reads them from environment variables (`env_var(...)`) that the runner passes to dbt.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface DuckdbConnection {
+  type: 'duckdb';
+  /** The DuckDB database file. */
+  path: string;
+  /** Target schema: models land in `<schema>_derived`, `<schema>_scratch`, `<schema>_snowplow_manifest`. */
+  schema?: string;
+}
+
+export interface SnowflakeConnection {
+  type: 'snowflake';
+  account: string;
+  user: string;
+  role?: string;
+  warehouse: string;
+  database: string;
+  schema: string;
+  /** Password (secret): passed to dbt through the environment only. */
+  password?: string;
+  /** PEM private key (secret) for key-pair auth, passed through the environment only. */
+  privateKey?: string;
+  privateKeyPassphrase?: string;
+  /** Extra connection settings (e.g. host/port/protocol for a local fake). */
+  extra?: Record<string, string | number | boolean>;
+}
+
+export type WarehouseConnection = DuckdbConnection | SnowflakeConnection;
+
+export interface ProfileFiles {
+  /** Directory to pass as `--profiles-dir`. */
+  dir: string;
+  /** Environment variables dbt needs (secrets among them). */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+const SECRET_ENV = {
+  password: 'SIGNALS_BATCH_DBT_PASSWORD',
+  privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
+  privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
+} as const;
+
+function yamlValue(v: string | number | boolean): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** The profile YAML for a connection, plus the environment holding its secrets. */
+export function renderProfile(
+  profile: string,
+  target: string,
+  connection: WarehouseConnection,
+  threads = 4,
+): { yaml: string; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  const fields: Record<string, string | number | boolean> = {};
+  if (connection.type === 'duckdb') {
+    Object.assign(fields, { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads });
+  } else {
+    Object.assign(fields, {
+      type: 'snowflake',
+      account: connection.account,
+      user: connection.user,
+      warehouse: connection.warehouse,
+      database: connection.database,
+      schema: connection.schema,
+      threads,
+      ...(connection.role ? { role: connection.role } : {}),
+      ...(connection.extra ?? {}),
+    });
+    for (const key of ['password', 'privateKey', 'privateKeyPassphrase'] as const) {
+      const value = connection[key];
+      if (value) {
+        env[SECRET_ENV[key]] = value;
+        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = `{{ env_var('${SECRET_ENV[key]}') }}`;
+      }
+    }
+  }
+  const body = Object.entries(fields)
+    .map(([k, v]) => `      ${k}: ${yamlValue(v)}`)
+    .join('\n');
+  return { yaml: `${profile}:\n  target: ${target}\n  outputs:\n    ${target}:\n${body}\n`, env };
+}
+
+/** Write profiles.yml into a private temporary directory. */
+export async function writeProfiles(profile: string, target: string, connection: WarehouseConnection, threads?: number): Promise<ProfileFiles> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'signals-batch-profile-'));
+  const { yaml, env } = renderProfile(profile, target, connection, threads);
+  await fs.writeFile(path.join(dir, 'profiles.yml'), yaml, { mode: 0o600 });
+  return { dir, env, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
+}
