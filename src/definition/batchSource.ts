@@ -19,7 +19,7 @@ export const BATCH_SOURCE_DATABASE_PATTERN = /^[A-Za-z0-9_-]+$/;
 const identifier = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
-    .min(1, { error: `${what} must not be empty` })
+    .min(1, { error: `${what} must not be empty`, abort: true })
     .max(128, { error: `${what} must be at most 128 characters` })
     .regex(SIGNALS_NAME_PATTERN, { error: `${what} must match ${SIGNALS_NAME_PATTERN.source}` });
 
@@ -29,7 +29,7 @@ const commonFields = {
   name: identifier('name'),
   database: z
     .string({ error: 'database must be a string' })
-    .min(1, { error: 'database must not be empty' })
+    .min(1, { error: 'database must not be empty', abort: true })
     .regex(BATCH_SOURCE_DATABASE_PATTERN, { error: `database must match ${BATCH_SOURCE_DATABASE_PATTERN.source}` }),
   table: identifier('table'),
   timestamp_field: identifier('timestamp_field'),

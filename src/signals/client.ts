@@ -122,21 +122,7 @@ export class SignalsClient {
 
   /** `GET {apiUrl}/health-all` (no auth). */
   async health(): Promise<HealthResponse> {
-    const callName = `GET ${SIGNALS_PATHS.health}`;
-    const result = await sendWithRetries(
-      this.http,
-      { method: 'GET', url: `${this.apiBase}${SIGNALS_PATHS.health}`, callName },
-      this.transport,
-    );
-    const body = this.expectOk(result, callName) as Partial<HealthResponse> | undefined;
-    if (!body || typeof body.status !== 'string') {
-      throw new SignalsError(`Signals API call ${callName} answered without a status field.`, {
-        call: callName,
-        status: result.status,
-        attempts: result.attempts,
-      });
-    }
-    return { status: body.status, dependencies: body.dependencies };
+    return requestHealth(this.http, this.apiBase, this.transport);
   }
 
   /** `GET registry/attribute_groups/`, optionally only offline (batch) groups and with warehouse property paths. */
@@ -357,6 +343,41 @@ export class SignalsClient {
     if (result.status >= 200 && result.status < 300) return result.data;
     throw httpError(result, callName, this.tokens.secrets());
   }
+}
+
+/**
+ * `GET {apiUrl}/health-all` without credentials (the endpoint needs none), e.g. for `test-connection
+ * --no-check-auth`.
+ */
+export async function fetchHealth(
+  options: Pick<SignalsClientOptions, 'apiUrl' | 'timeoutMs' | 'retry' | 'logger'>,
+): Promise<HealthResponse> {
+  if (!/^https?:\/\/[^\s]+$/.test(options.apiUrl ?? '')) {
+    throw new SignalsInputError(
+      `The Signals API URL must be an http(s) URL (--api-url or SNOWPLOW_API_URL); got ${JSON.stringify(options.apiUrl ?? '')}.`,
+    );
+  }
+  return requestHealth(createAxios(), options.apiUrl.replace(/\/+$/, ''), {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    logger: options.logger,
+    secrets: () => [],
+  });
+}
+
+async function requestHealth(http: AxiosInstance, apiBase: string, transport: TransportOptions): Promise<HealthResponse> {
+  const callName = `GET ${SIGNALS_PATHS.health}`;
+  const result = await sendWithRetries(http, { method: 'GET', url: `${apiBase}${SIGNALS_PATHS.health}`, callName }, transport);
+  if (result.status < 200 || result.status >= 300) throw httpError(result, callName, transport.secrets());
+  const body = result.data as Partial<HealthResponse> | undefined;
+  if (!body || typeof body.status !== 'string') {
+    throw new SignalsError(`Signals API call ${callName} answered without a status field.`, {
+      call: callName,
+      status: result.status,
+      attempts: result.attempts,
+    });
+  }
+  return { status: body.status, dependencies: body.dependencies };
 }
 
 function groupIdentity(body: AttributeGroupBody): { name: string; version: number } {

@@ -1,5 +1,5 @@
 /** Signals API client: see `client.ts`; all real-API paths (published and inferred) are in `paths.ts`. */
-export { SignalsClient, toGroupInput, stripNulls } from './client';
+export { SignalsClient, fetchHealth, toGroupInput, stripNulls } from './client';
 export type {
   SignalsClientOptions,
   AttributeGroupBody,
