@@ -165,6 +165,8 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
       if (options.fullRefresh && round === 1) args.push('--full-refresh');
       const { code, output } = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
       if (code !== 0) throw await describeFailure(projectDir, output);
+      // The project's own notices (e.g. a full refresh that keeps state) reach the user.
+      for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
       status = parseStatus(output) ?? status;
       totals.newEvents += status.newEvents ?? 0;
       totals.datesRecomputed += status.datesRecomputed ?? 0;

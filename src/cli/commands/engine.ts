@@ -43,9 +43,7 @@ export async function readView(file: string) {
   }
 }
 
-function say(verbose: boolean) {
-  return (line: string) => process.stderr.write(`${line}\n`);
-}
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
 export function registerEngineCommands(program: Command): void {
   program
@@ -70,7 +68,7 @@ export function registerEngineCommands(program: Command): void {
       }
       const dir = await writeProject(opts.out, project);
       process.stdout.write(`${dir}\n`);
-      if (opts.verbose) say(true)(`wrote ${Object.keys(project.files).length} files (hash ${project.hash.slice(0, 12)}); attribute table: <schema>_derived.${project.tables.attributes}`);
+      if (opts.verbose) say(`wrote ${Object.keys(project.files).length} files (hash ${project.hash.slice(0, 12)}); attribute table: <schema>_derived.${project.tables.attributes}`);
     });
 
   program
@@ -83,7 +81,7 @@ export function registerEngineCommands(program: Command): void {
     .option('-v, --verbose', 'show details')
     .action(async (files: string[], opts: { duckdb: string; schema: string; table: string; verbose?: boolean }) => {
       try {
-        const result = await loadEventsCsv(files, { database: opts.duckdb, schema: opts.schema, table: opts.table, progress: say(!!opts.verbose) });
+        const result = await loadEventsCsv(files, { database: opts.duckdb, schema: opts.schema, table: opts.table, progress: opts.verbose ? say : undefined });
         process.stdout.write(`${result.rowsLoaded} events loaded into ${result.table} of ${opts.duckdb}\n`);
       } catch (e) {
         throw new CliError(`load-events failed: ${(e as Error).message}`);

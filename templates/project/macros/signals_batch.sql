@@ -74,6 +74,9 @@
 
 {#- Stop before anything changes when the tables were built from another definition. -#}
 {% macro signals_batch_check_definition() %}
+  {% if execute and flags.FULL_REFRESH and not signals_batch_allow_refresh() %}
+    {{ log("signals-batch: --full-refresh keeps the accumulated tables and manifests (snowplow__allow_refresh is false and target '" ~ target.name ~ "' is not the dev target); set snowplow__allow_refresh to rebuild them.", info=True) }}
+  {% endif %}
   {% if execute and not signals_batch_is_refresh() %}
     {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
     {% if manifest %}
