@@ -409,8 +409,9 @@ export async function resolveBatchSource(
   return { config: checked.config, configFile };
 }
 
+/** Drops unset entries; an empty string stays, so the error can say "must not be empty". */
 function dropEmpty(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null && value !== ''));
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
 }
 
 async function runMaterialize(opts: ConnectionOptions & SelectionOptions & MaterializeOptions): Promise<void> {
