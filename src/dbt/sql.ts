@@ -20,7 +20,7 @@ export function eventMatch(d: Dialect, events: EventSpec[], alias: string): stri
     if (e.version !== undefined) parts.push(`${alias}.event_version = ${d.stringLiteral(e.version)}`);
     return `(${parts.join(' and ')})`;
   };
-  return events.length === 1 ? one(events[0]) : `(${events.map(one).join('\n      or ')})`;
+  return events.length === 1 ? one(events[0]) : `(\n    ${events.map(one).join('\n    or ')}\n)`;
 }
 
 /**
@@ -63,7 +63,7 @@ export function attributeMatch(d: Dialect, plan: Plan, a: PlannedAttribute, alia
   const parts = [eventMatch(d, a.events, alias)];
   for (const c of a.all) parts.push(criterionSql(d, c, bySource.get(c.source)!, alias));
   if (a.any.length > 0) parts.push(`(${a.any.map((c) => criterionSql(d, c, bySource.get(c.source)!, alias)).join(' or ')})`);
-  return parts.join('\n      and ');
+  return parts.join('\n    and ');
 }
 
 /** The attribute's value on one event, in the type its partial aggregates keep. */

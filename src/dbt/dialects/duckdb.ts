@@ -26,6 +26,12 @@ const SCALAR_TYPES: Record<string, string> = {
   bool: 'boolean',
 };
 
+/** ` filter (where a and b)` over the conditions that say something; empty when none do. */
+function filterClause(...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? '' : ` filter (where ${useful.join(' and ')})`;
+}
+
 function jsonPath(index: number | null, path: Array<string | number>): string {
   const head = index === null ? '$' : `$[${index}]`;
   return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `."${p.replace(/"/g, '\\"')}"`)).join('');
@@ -115,23 +121,23 @@ export const duckdb: Dialect = {
   },
 
   countIf(condition) {
-    return `count(*) filter (where ${condition})`;
+    return `count(*)${filterClause(condition)}`;
   },
   firstValue(value, orderBy, condition, descending) {
     const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
-    return `(list(${value} order by ${order}) filter (where ${condition} and ${value} is not null))[1]`;
+    return `(list(${value} order by ${order})${filterClause(condition, `${value} is not null`)})[1]`;
   },
   distinctSortedList(value, condition) {
-    return `list_sort(list_distinct(list(${value}) filter (where ${condition} and ${value} is not null)))`;
+    return `list_sort(list_distinct(list(${value})${filterClause(condition, `${value} is not null`)}))`;
   },
   mergeLists(list, condition) {
-    return `nullif(list_sort(list_distinct(flatten(list(${list}) filter (where ${condition} and ${list} is not null)))), [])`;
+    return `nullif(list_sort(list_distinct(flatten(list(${list})${filterClause(condition, `${list} is not null`)}))), [])`;
   },
   filtered(aggregate, argument, condition) {
-    return `${aggregate}(${argument}) filter (where ${condition})`;
+    return `${aggregate}(${argument})${filterClause(condition)}`;
   },
   valueAtExtreme(value, order, condition, which) {
-    return `arg_${which}(${value}, ${order}) filter (where ${condition} and ${value} is not null)`;
+    return `arg_${which}(${value}, ${order})${filterClause(condition, `${value} is not null`)}`;
   },
 
   isDistinctFrom(a, b) {
