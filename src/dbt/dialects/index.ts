@@ -1,7 +1,8 @@
 import type { Dialect, Target } from './dialect';
 import { duckdb } from './duckdb';
+import { snowflake } from './snowflake';
 
-const DIALECTS: Partial<Record<Target, Dialect>> = { duckdb };
+const DIALECTS: Partial<Record<Target, Dialect>> = { duckdb, snowflake };
 
 /** The dialect of a target; throws for targets not implemented yet. */
 export function dialectFor(target: Target): Dialect {
