@@ -68,7 +68,7 @@ export interface EmulatorHandle {
   faults: FaultInjector;
   state: EmulatorState;
   tokens: TokenAuthority;
-  /** Every request handled so far, in order. */
+  /** Requests handled so far, in order (the latest 10000). */
   requests: RequestRecord[];
   /** Changes what `GET /health-all` answers. */
   setHealth(health: HealthState): void;
@@ -99,6 +99,7 @@ const API_PREFIX = '/api/v1/';
 const CONSOLE_TOKEN_PATTERN = /^\/api\/msc\/v1\/organizations\/([^/]+)\/credentials\/v3\/token\/?$/;
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const DEFAULT_STALL_MS = 60000;
+const MAX_RECORDED_REQUESTS = 10000;
 
 const detail = (message: string): { detail: string } => ({ detail: message });
 const unprocessable = (entries: ValidationDetail[]): Reply => ({ status: 422, body: { detail: entries } });
@@ -130,6 +131,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const record = (status: number) => {
+      // Bounded, so a long-running emulator does not grow without limit.
+      if (requests.length >= MAX_RECORDED_REQUESTS) requests.splice(0, requests.length - MAX_RECORDED_REQUESTS + 1);
       requests.push({ method, path: `${url.pathname}${url.search}`, status });
       log(`${method} ${url.pathname}${url.search} -> ${status}`);
     };

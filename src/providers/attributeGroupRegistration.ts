@@ -456,8 +456,11 @@ export class AttributeGroupRegistrationProvider
 }
 
 export interface AttributeGroupRegistrationArgs {
-  /** The attribute group in the Signals API's JSON input form (e.g. `toApiView(view)`). */
-  group: pulumi.Input<AttributeGroupJson>;
+  /**
+   * The attribute group in the Signals API's JSON input form (e.g. `toApiView(view)`): `name`, `version`,
+   * `owner`, `attribute_key`, `attributes`, ... (checked by the provider's `check`).
+   */
+  group: pulumi.Input<Record<string, unknown>>;
   /** Publish the group when registering. Default false: materialization (BatchSourceRegistration) publishes. */
   publish?: pulumi.Input<boolean>;
 }
