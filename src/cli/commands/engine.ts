@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseApiView, ViewValidationError } from '../../definition';
 import { generateProject, resolveVars, TARGETS, writeProject, type Target } from '../../dbt';
-import { runUntilCaughtUp } from '../../runner';
+import { runUntilCaughtUp, type WarehouseConnection } from '../../runner';
 import { loadEventsCsv } from '../../warehouse/duckdbEvents';
 import { CliError } from '../errors';
 
@@ -92,8 +92,14 @@ export function registerEngineCommands(program: Command): void {
     .command('run')
     .description('Run a generated project with dbt until it has caught up with the newest loaded event')
     .requiredOption('--project <dir>', 'the generated project directory (<out>/<name>_<version>)')
-    .requiredOption('--duckdb <file>', 'DuckDB database file holding the atomic events')
+    .option('--duckdb <file>', 'DuckDB database file holding the atomic events (or the --snowflake-* options)')
+    .option('--snowflake-account <account>', 'Snowflake account (instead of --duckdb); secrets come from SIGNALS_BATCH_DBT_PASSWORD or SIGNALS_BATCH_DBT_PRIVATE_KEY [+ _PASSPHRASE]')
+    .option('--snowflake-user <user>', 'Snowflake user')
+    .option('--snowflake-role <role>', 'Snowflake role')
+    .option('--snowflake-warehouse <warehouse>', 'Snowflake virtual warehouse')
+    .option('--snowflake-database <database>', 'Snowflake database holding the events and the generated schemas')
     .option('--schema <schema>', 'dbt target schema; tables land in <schema>_derived', 'main')
+    .option('--profile <name>', 'dbt profile name (as in the project\'s dbt_project.yml)', 'signals_batch')
     .option('--vars <json>', 'dbt variable overrides for this run (JSON object)')
     .option('--full-refresh', 'rebuild from scratch (state is dropped only if allowed, see --allow-refresh)')
     .option('--allow-refresh', 'allow --full-refresh to drop accumulated tables (sets snowplow__allow_refresh)')
@@ -101,14 +107,15 @@ export function registerEngineCommands(program: Command): void {
     .option('--threads <n>', 'dbt threads', '4')
     .option('--max-rounds <n>', 'upper bound on dbt runs', '200')
     .option('-v, --verbose', "echo dbt's output")
-    .action(async (opts: { project: string; duckdb: string; schema: string; vars?: string; fullRefresh?: boolean; allowRefresh?: boolean; targetName: string; threads: string; maxRounds: string; verbose?: boolean }) => {
+    .action(async (opts: RunCommandOptions) => {
       const vars = parseJsonOption(opts.vars, '--vars');
       if (opts.allowRefresh) vars.snowplow__allow_refresh = true;
       const summary = await runUntilCaughtUp({
         projectDir: opts.project,
-        connection: { type: 'duckdb', path: opts.duckdb, schema: opts.schema },
+        connection: runConnection(opts),
         vars,
         fullRefresh: opts.fullRefresh,
+        profile: opts.profile,
         targetName: opts.targetName,
         threads: Number(opts.threads),
         maxRounds: Number(opts.maxRounds),
@@ -122,4 +129,50 @@ export function registerEngineCommands(program: Command): void {
       );
       if (!summary.caughtUp) process.exitCode = 1;
     });
+}
+
+interface RunCommandOptions {
+  project: string;
+  duckdb?: string;
+  snowflakeAccount?: string;
+  snowflakeUser?: string;
+  snowflakeRole?: string;
+  snowflakeWarehouse?: string;
+  snowflakeDatabase?: string;
+  schema: string;
+  profile: string;
+  vars?: string;
+  fullRefresh?: boolean;
+  allowRefresh?: boolean;
+  targetName: string;
+  threads: string;
+  maxRounds: string;
+  verbose?: boolean;
+}
+
+/** `--duckdb` or the `--snowflake-*` options; Snowflake secrets only ever come from the environment. */
+function runConnection(opts: RunCommandOptions): WarehouseConnection {
+  if (opts.duckdb && opts.snowflakeAccount) throw new CliError('give either --duckdb or --snowflake-account, not both');
+  if (opts.duckdb) return { type: 'duckdb', path: opts.duckdb, schema: opts.schema };
+  if (!opts.snowflakeAccount) throw new CliError('say where to run: --duckdb <file>, or --snowflake-account with --snowflake-user, --snowflake-warehouse and --snowflake-database');
+  const missing = (['snowflakeUser', 'snowflakeWarehouse', 'snowflakeDatabase'] as const)
+    .filter((k) => !opts[k])
+    .map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (missing.length > 0) throw new CliError(`--snowflake-account also needs ${missing.join(', ')}`);
+  const env = process.env;
+  const password = env.SIGNALS_BATCH_DBT_PASSWORD || undefined;
+  const privateKey = env.SIGNALS_BATCH_DBT_PRIVATE_KEY || undefined;
+  if (!password && !privateKey) throw new CliError('Snowflake credentials missing: set SIGNALS_BATCH_DBT_PASSWORD, or SIGNALS_BATCH_DBT_PRIVATE_KEY (and SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE if it is encrypted)');
+  return {
+    type: 'snowflake',
+    account: opts.snowflakeAccount,
+    user: opts.snowflakeUser as string,
+    role: opts.snowflakeRole,
+    warehouse: opts.snowflakeWarehouse as string,
+    database: opts.snowflakeDatabase as string,
+    schema: opts.schema,
+    password,
+    privateKey,
+    privateKeyPassphrase: env.SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE || undefined,
+  };
 }
