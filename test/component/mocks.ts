@@ -1,0 +1,110 @@
+/**
+ * Pulumi mocks for component tests: records every registration with its type, name, parent URN,
+ * dependencies and raw inputs (secrets still wrapped), and answers with the inputs plus a few outputs.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+export interface Registration {
+  type: string;
+  name: string;
+  urn: string;
+  parent: string;
+  dependencies: string[];
+  provider: string;
+  custom: boolean;
+  /** Inputs as the engine would receive them (secrets are `{4dabf18193072939515e22adb298388d: ..., value}`). */
+  inputs: Record<string, any>;
+}
+
+export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
+
+export const registrations: Registration[] = [];
+
+function outputsFor(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  if (type === 'snowflake:index/schema:Schema') {
+    return { ...inputs, fullyQualifiedName: `"${inputs.database}"."${inputs.name}"` };
+  }
+  if (type.endsWith(':AttributeGroupRegistration')) {
+    return { ...inputs, name: inputs.group?.name, version: inputs.group?.version, isPublished: false, fullName: `${inputs.group?.name}_v${inputs.group?.version}` };
+  }
+  if (type.endsWith(':DbtProjectFiles')) return { ...inputs, hash: 'mock-hash', fileCount: Object.keys(inputs.files ?? {}).length };
+  if (type.endsWith(':BatchSourceRegistration')) return { ...inputs, published: true };
+  if (type === 'command:local:Command' || type.endsWith(':DbtRun')) {
+    return {
+      ...inputs,
+      stdout: 'caught up after 2 round(s) in 3.5s; attribute table: main_derived.x\n',
+      stderr:
+        'round 1: loads processed through 2025-01-20 00:00:00 of 2025-02-01 00:00:00; 100 new events, 20 dates recomputed, 0 skipped, 10 keys recomputed (1.0s)\n' +
+        'round 2: loads processed through 2025-02-01 00:00:00 of 2025-02-01 00:00:00; 50 new events, 12 dates recomputed, 0 skipped, 8 keys recomputed (1.0s) - caught up\n',
+    };
+  }
+  return { ...inputs };
+}
+
+let installed = false;
+
+/** Install the mocks once per test file (before constructing anything). */
+export function installMocks(config: Record<string, string> = {}, secretKeys: string[] = []): void {
+  if (installed) return;
+  installed = true;
+  pulumi.runtime.setAllConfig(config, secretKeys);
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        return { id: args.custom ? `${args.name}-id` : undefined, state: outputsFor(args.type, args.name, args.inputs) };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return args.inputs;
+      },
+    },
+    'signals-batch-test',
+    'test',
+    false,
+  );
+  const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+    const record: Registration = {
+      type: req.getType(),
+      name: req.getName(),
+      urn: '',
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      provider: req.getProvider(),
+      custom: req.getCustom(),
+      inputs: req.getObject()?.toJavaScript() ?? {},
+    };
+    registrations.push(record);
+    return original(req, (err: unknown, res: any) => {
+      if (res) record.urn = res.getUrn();
+      callback(err, res);
+    });
+  };
+}
+
+/** Resolve an Output (mocks: values are known). */
+export function value<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Wait until every registration started so far has been recorded. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+export function byName(name: string): Registration {
+  const found = registrations.find((r) => r.name === name);
+  if (!found) throw new Error(`no resource named ${name}; have ${registrations.map((r) => r.name).join(', ')}`);
+  return found;
+}
+
+/** Every place `needle` appears in `value` outside a secret wrapper. */
+export function plainOccurrences(value: unknown, needle: string, where = ''): string[] {
+  if (typeof value === 'string') return value.includes(needle) ? [where || '(root)'] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => plainOccurrences(v, needle, `${where}[${i}]`));
+  if (value && typeof value === 'object') {
+    if ((value as Record<string, unknown>)[SECRET_SIG_KEY] !== undefined) return [];
+    return Object.entries(value).flatMap(([k, v]) => plainOccurrences(v, needle, where ? `${where}.${k}` : k));
+  }
+  return [];
+}
