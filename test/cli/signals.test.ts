@@ -223,12 +223,14 @@ describe('signals-batch materialize / sync', () => {
 });
 
 describe('signals-batch unmaterialize', () => {
-  it('unpublishes and removes the batch source, and is fine when run twice', async () => {
+  it('unpublishes and removes the batch source (verbose via SNOWPLOW_VERBOSE), and is fine when run twice', async () => {
     await client.upsertAttributeGroup(sampleGroup());
     await client.materialize('user_engagement', 1, sampleBatchSource());
 
+    process.env.SNOWPLOW_VERBOSE = 'true';
     const run = await cli('unmaterialize', ...sandbox(), ...group);
     expect(run.code).toBe(0);
+    expect(run.stderr).toContain('[signals] POST engines/unpublish -> HTTP 200');
     expect(run.stdout).toBe('unmaterialized user_engagement v1: unpublished (engines/unpublish); batch source removed (delete)\n');
     expect(await client.getAttributeGroup('user_engagement', 1)).toMatchObject({ is_published: false, batch_source: null });
 
@@ -265,10 +267,12 @@ describe('signals-batch test-connection', () => {
     expect(emulator.tokens.issued).toBe(0);
   });
 
-  it('honours SNOWPLOW_CHECK_API=false and refuses to check nothing', async () => {
+  it('honours SNOWPLOW_CHECK_API=false and SNOWPLOW_VERBOSE=false, and refuses to check nothing', async () => {
     process.env.SNOWPLOW_CHECK_API = 'false';
+    process.env.SNOWPLOW_VERBOSE = 'false';
     const authOnly = await cli('test-connection', ...sandbox());
     expect(authOnly.code).toBe(0);
+    expect(authOnly.stderr).toBe('');
     expect(authOnly.stdout).toBe('auth: ok (0 offline attribute groups visible)\n');
     const nothing = await cli('test-connection', ...sandbox(), '--no-check-auth', '--no-check-api');
     expect(nothing.code).toBe(1);

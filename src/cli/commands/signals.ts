@@ -139,7 +139,7 @@ function withConnection(command: Command): Command {
         'SNOWPLOW_CONSOLE_URL',
       ),
     )
-    .addOption(new Option('-v, --verbose', 'log every HTTP call (never credentials)').env('SNOWPLOW_VERBOSE'));
+    .option('-v, --verbose', 'log every HTTP call, never credentials (also SNOWPLOW_VERBOSE=true)');
 }
 
 function withSelection(command: Command): Command {
@@ -156,6 +156,13 @@ function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** `--verbose`, or `SNOWPLOW_VERBOSE` set to anything but false/0/no/off. */
+function verboseEnabled(opts: ConnectionOptions): boolean {
+  if (opts.verbose) return true;
+  const env = process.env.SNOWPLOW_VERBOSE;
+  return env !== undefined && env !== '' && !/^(false|0|no|off)$/i.test(env.trim());
+}
+
 function createClient(opts: ConnectionOptions): SignalsClient {
   const settings: SignalsConnectionSettings = {
     apiUrl: opts.apiUrl,
@@ -167,7 +174,9 @@ function createClient(opts: ConnectionOptions): SignalsClient {
     consoleUrl: opts.consoleUrl,
   };
   return asCliError(() =>
-    new SignalsClient(clientOptionsFromSettings(settings, { logger: opts.verbose ? (line) => progress(`[signals] ${line}`) : undefined })),
+    new SignalsClient(
+      clientOptionsFromSettings(settings, { logger: verboseEnabled(opts) ? (line) => progress(`[signals] ${line}`) : undefined }),
+    ),
   );
 }
 
@@ -419,7 +428,7 @@ async function runMaterialize(opts: ConnectionOptions & SelectionOptions & Mater
   if (opts.targetType) parseTarget(opts.targetType);
   const { config, configFile } = await resolveBatchSource(group, opts);
   const client = createClient(opts);
-  if (opts.verbose && configFile) progress(`batch source settings from ${configFile}`);
+  if (verboseEnabled(opts) && configFile) progress(`batch source settings from ${configFile}`);
 
   const live = await signalsCall(() => client.getAttributeGroup(group.name, group.version));
   if (!live) {
@@ -461,7 +470,7 @@ async function runTestConnection(opts: ConnectionOptions, command: Command): Pro
   const checkApi = checkEnabled(command, 'checkApi', 'SNOWPLOW_CHECK_API');
   if (!checkAuth && !checkApi) throw new CliError('Nothing to test: both --no-check-auth and --no-check-api were given.');
   if (!opts.apiUrl) throw new CliError('The Signals API URL is missing: pass --api-url or set SNOWPLOW_API_URL.');
-  const logger = opts.verbose ? (line: string) => progress(`[signals] ${line}`) : undefined;
+  const logger = verboseEnabled(opts) ? (line: string) => progress(`[signals] ${line}`) : undefined;
   const failures: string[] = [];
 
   if (checkAuth) {
