@@ -98,7 +98,6 @@ interface Route {
 const API_PREFIX = '/api/v1/';
 const CONSOLE_TOKEN_PATTERN = /^\/api\/msc\/v1\/organizations\/([^/]+)\/credentials\/v3\/token\/?$/;
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
-const DEFAULT_STALL_MS = 60000;
 const MAX_RECORDED_REQUESTS = 10000;
 
 const detail = (message: string): { detail: string } => ({ detail: message });
@@ -154,7 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const timer = setTimeout(() => {
           stallTimers.delete(timer);
           done();
-        }, fault.stallMs ?? DEFAULT_STALL_MS);
+        }, fault.stallMs);
         stallTimers.add(timer);
         res.on('close', () => {
           clearTimeout(timer);
