@@ -118,8 +118,11 @@ describe('signals-batch init', () => {
     await client.upsertAttributeGroup(sampleGroup());
     await client.upsertAttributeGroup(sampleGroup({ version: 2 }));
     const configPath = join(repo, 'user_engagement_1', 'configs', 'batch_source_config.json');
-    const first = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'duckdb', ...group);
+    const first = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'snowflake', ...group);
     expect(first.code).toBe(0);
+    // --target-type picks the generator's dialect.
+    const manifest = JSON.parse(readFileSync(join(repo, 'user_engagement_1', 'signals_batch.json'), 'utf8'));
+    expect(manifest).toMatchObject({ project: 'user_engagement_1', target: 'snowflake' });
     writeFileSync(configPath, JSON.stringify(sampleBatchSource()));
 
     const again = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'duckdb', ...group);
