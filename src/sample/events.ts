@@ -1,0 +1,428 @@
+/**
+ * A deterministic synthetic Snowplow events generator: atomic event rows as a CSV export holds
+ * them (self-describing columns in full-version form, JSON as text), with the untidy parts of
+ * real data on purpose — late loads, re-sent event_ids, NULL keys, events before the start date,
+ * two vendors sharing an event name, quotes and `--` in values, several entities per event.
+ * No dependencies: a seeded PRNG makes every run byte-identical for the same options.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Random } from './random';
+
+/** One atomic event: column name -> value (null = NULL). */
+export type EventRow = Record<string, string | number | boolean | null>;
+
+export interface SampleEventsOptions {
+  /** PRNG seed (default 20250101). */
+  seed?: number;
+  /** Distinct users (domain_userid values; default 400). */
+  users?: number;
+  /** Days of event time from `startDate` (default 35). */
+  days?: number;
+  /** First day of event time, `YYYY-MM-DD` (default `2025-01-01`). */
+  startDate?: string;
+  /** Share of events loaded late: 1 to `maxLateDays` days after they happened (default 0.06). */
+  lateFraction?: number;
+  /** Longest load delay of a late event, in days (default 10). */
+  maxLateDays?: number;
+  /** Share of events re-sent with the same event_id and loaded again later (default 0.03). */
+  duplicateFraction?: number;
+  /** Longest delay between the first and a re-sent copy's load, in days (default 5). */
+  maxDuplicateDelayDays?: number;
+  /** Share of events without a domain_userid (default 0.02). */
+  nullKeyFraction?: number;
+  /** Share of sessions 1-3 days before `startDate` (default 0.03). */
+  beforeStartFraction?: number;
+  /** Share of users tracked by another app than `SAMPLE_APP_ID` (default 0.05). */
+  otherAppFraction?: number;
+}
+
+const SNOWPLOW = 'com.snowplowanalytics.snowplow';
+const ACME = 'com.acme';
+const DAY = 86_400_000;
+
+/** The main app of the sample; `SAMPLE_OTHER_APP_ID` events are there to be filtered out by `snowplow__app_id`. */
+export const SAMPLE_APP_ID = 'web-shop';
+export const SAMPLE_OTHER_APP_ID = 'internal-tool';
+/** A re-sent copy carries this geo_country, so a copy that wins over the first load is visible. */
+export const DUPLICATE_MARKER_COUNTRY = 'ZZ';
+/** A campaign name with a quote and `--` (SQL comment) in it. */
+export const QUOTED_CAMPAIGN = "O'Brien -- VIP";
+
+/** Every column of a generated row, in CSV order. */
+export const SAMPLE_EVENT_COLUMNS: readonly string[] = [
+  'app_id', 'platform', 'etl_tstamp', 'collector_tstamp', 'dvce_created_tstamp', 'dvce_sent_tstamp', 'derived_tstamp',
+  'load_tstamp', 'event', 'event_id', 'event_vendor', 'event_name', 'event_format', 'event_version',
+  'name_tracker', 'v_tracker', 'v_collector', 'v_etl', 'user_id', 'user_ipaddress', 'domain_userid', 'domain_sessionidx',
+  'domain_sessionid', 'network_userid', 'geo_country', 'geo_city', 'geo_timezone', 'page_url', 'page_title',
+  'page_referrer', 'page_urlscheme', 'page_urlhost', 'page_urlpath', 'refr_medium', 'refr_source', 'mkt_medium',
+  'mkt_source', 'mkt_campaign', 'se_category', 'se_action', 'se_label', 'se_property', 'se_value', 'tr_orderid',
+  'tr_total', 'tr_tax', 'tr_currency', 'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max',
+  'useragent', 'br_lang', 'dvce_ismobile', 'dvce_screenwidth', 'dvce_screenheight',
+  'contexts_nl_basjes_yauaa_context_1_0_0', 'contexts_com_acme_cart_1_0_0', 'contexts_com_acme_cart_1_0_1',
+  'contexts_com_acme_user_1_0_0', 'unstruct_event_com_acme_checkout_1_0_0', 'unstruct_event_com_acme_checkout_1_0_1',
+  'unstruct_event_com_acme_page_view_1_0_0',
+];
+
+const COUNTRIES = [
+  ['DE', 'Berlin', 'Europe/Berlin', 5],
+  ['FR', 'Paris', 'Europe/Paris', 4],
+  ['GB', 'London', 'Europe/London', 4],
+  ['US', 'New York', 'America/New_York', 6],
+  ['NL', 'Amsterdam', 'Europe/Amsterdam', 2],
+  ['BR', 'São Paulo', 'America/Sao_Paulo', 1],
+  ['JP', 'Tokyo', 'Asia/Tokyo', 1],
+] as const;
+
+const DEVICES = [
+  { deviceClass: 'Desktop', os: 'Windows NT', agent: 'Chrome', mobile: false, w: 1920, h: 1080, weight: 5 },
+  { deviceClass: 'Desktop', os: 'Mac OS', agent: 'Safari', mobile: false, w: 1440, h: 900, weight: 2 },
+  { deviceClass: 'Phone', os: 'Android', agent: 'Chrome', mobile: true, w: 412, h: 915, weight: 4 },
+  { deviceClass: 'Phone', os: 'iOS', agent: 'Safari', mobile: true, w: 390, h: 844, weight: 3 },
+  { deviceClass: 'Tablet', os: 'iPadOS', agent: 'Safari', mobile: true, w: 820, h: 1180, weight: 1 },
+] as const;
+
+const PAGES = [
+  ['/', "Tom's shop -- home"],
+  ['/shoes', 'Shoes'],
+  ['/shoes/runner-2', 'Runner 2 "Pro"'],
+  ['/bags', 'Bags & more'],
+  ['/sale', "It's sale -- 50% off"],
+  ['/cart', 'Cart'],
+  ['/help', 'Help, FAQ'],
+] as const;
+
+type Acquisition = { medium: string | null; source: string | null; campaign: string | null; referrer: string | null; refrMedium: string | null; refrSource: string | null };
+const ACQUISITIONS: ReadonlyArray<readonly [Acquisition, number]> = [
+  [{ medium: null, source: null, campaign: null, referrer: null, refrMedium: null, refrSource: null }, 8],
+  [{ medium: 'cpc', source: 'google', campaign: 'brand', referrer: 'https://www.google.com/search?q=shoes', refrMedium: 'search', refrSource: 'Google' }, 4],
+  [{ medium: null, source: null, campaign: null, referrer: 'https://www.google.de/', refrMedium: 'search', refrSource: 'Google' }, 2],
+  [{ medium: 'email', source: 'newsletter', campaign: 'spring_sale', referrer: null, refrMedium: 'email', refrSource: null }, 3],
+  [{ medium: 'affiliate', source: "partner's blog", campaign: QUOTED_CAMPAIGN, referrer: 'https://blog.example.org/--/post?id=1', refrMedium: 'unknown', refrSource: null }, 2],
+  [{ medium: 'internal', source: 'intranet', campaign: null, referrer: 'https://intranet.example.com/', refrMedium: 'internal', refrSource: null }, 1],
+  [{ medium: 'social', source: 'bing', campaign: "it's -- free", referrer: 'https://www.bing.com/', refrMedium: 'search', refrSource: 'Bing' }, 1],
+];
+
+const PRODUCTS = [
+  ['SKU-001', 'Runner 2', 89.9],
+  ['SKU-002', "Tom's mug", 12.5],
+  ['SKU-003', 'Bag -- large', 45],
+  ['SKU-004', 'Socks', 4.99],
+  ['SKU-005', 'Cap', 19],
+  ['SKU-006', 'Jacket', 129.99],
+] as const;
+
+const STRUCT_EVENTS = [
+  ['video', 'play', "don't -- stop"],
+  ['video', 'pause', 'intro'],
+  ['promo', 'click', "O'Brien's -- banner"],
+  ['newsletter', 'subscribe', null],
+] as const;
+
+function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function parseDate(date: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`startDate must be YYYY-MM-DD, got "${date}"`);
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+interface User {
+  domainUserid: string;
+  networkUserid: string;
+  userId: string | null;
+  member: boolean;
+  plan: string;
+  appId: string;
+  country: (typeof COUNTRIES)[number];
+  device: (typeof DEVICES)[number];
+  lang: string;
+  /** Device clock offset (ms): derived_tstamp corrects it. */
+  clockSkew: number;
+}
+
+/** Generate atomic event rows, sorted by load_tstamp then event_id. */
+export function generateEvents(options: SampleEventsOptions = {}): EventRow[] {
+  const o = {
+    seed: options.seed ?? 20250101,
+    users: options.users ?? 400,
+    days: options.days ?? 35,
+    startDate: options.startDate ?? '2025-01-01',
+    lateFraction: options.lateFraction ?? 0.06,
+    maxLateDays: options.maxLateDays ?? 10,
+    duplicateFraction: options.duplicateFraction ?? 0.03,
+    maxDuplicateDelayDays: options.maxDuplicateDelayDays ?? 5,
+    nullKeyFraction: options.nullKeyFraction ?? 0.02,
+    beforeStartFraction: options.beforeStartFraction ?? 0.03,
+    otherAppFraction: options.otherAppFraction ?? 0.05,
+  };
+  if (o.users < 1 || o.days < 1) throw new Error('users and days must be 1 or more');
+  if (o.maxLateDays < 1) throw new Error('maxLateDays must be 1 or more');
+  const rng = new Random(o.seed);
+  const start = parseDate(o.startDate);
+  const rows: EventRow[] = [];
+
+  const users: User[] = [];
+  for (let i = 0; i < o.users; i++) {
+    const loggedIn = rng.chance(0.35);
+    users.push({
+      domainUserid: rng.uuid(),
+      networkUserid: rng.uuid(),
+      userId: loggedIn ? `user_${String(i).padStart(4, '0')}@example.com` : null,
+      member: rng.chance(0.5),
+      plan: rng.pick(['free', 'pro', "pro 'plus'"]),
+      appId: rng.chance(o.otherAppFraction) ? SAMPLE_OTHER_APP_ID : SAMPLE_APP_ID,
+      country: rng.weighted(COUNTRIES.map((c) => [c, c[3]] as const)),
+      device: rng.weighted(DEVICES.map((d) => [d, d.weight] as const)),
+      lang: rng.pick(['en-US', 'de-DE', 'fr-FR', 'en-GB']),
+      clockSkew: rng.chance(0.2) ? rng.int(-120_000, 120_000) : 0,
+    });
+  }
+
+  for (const user of users) {
+    const sessionCount = Math.min(14, 1 + Math.floor(-Math.log(1 - rng.next()) * 3));
+    const starts: number[] = [];
+    for (let s = 0; s < sessionCount; s++) {
+      const day = rng.chance(o.beforeStartFraction) ? -rng.int(1, 3) : rng.int(0, o.days - 1);
+      starts.push(start + day * DAY + rng.int(0, 86_399) * 1000 + rng.int(0, 999));
+    }
+    starts.sort((a, b) => a - b);
+    starts.forEach((sessionStart, index) => emitSession(rng, o, start, user, index + 1, sessionStart, rows));
+  }
+
+  // Re-sent copies: the same event_id loaded again later (a different geo_country marks the copy).
+  const originals = rows.length;
+  for (let i = 0; i < originals; i++) {
+    if (!rng.chance(o.duplicateFraction)) continue;
+    const first = rows[i];
+    const delay = rng.int(3_600_000, o.maxDuplicateDelayDays * DAY);
+    const shift = (column: string) => formatTimestamp(Date.parse(`${String(first[column]).replace(' ', 'T')}Z`) + delay);
+    rows.push({
+      ...first,
+      collector_tstamp: shift('collector_tstamp'),
+      etl_tstamp: shift('etl_tstamp'),
+      load_tstamp: shift('load_tstamp'),
+      geo_country: DUPLICATE_MARKER_COUNTRY,
+    });
+  }
+
+  rows.sort((a, b) => String(a.load_tstamp).localeCompare(String(b.load_tstamp)) || String(a.event_id).localeCompare(String(b.event_id)));
+  return rows;
+}
+
+function emitSession(
+  rng: Random,
+  o: Required<SampleEventsOptions>,
+  start: number,
+  user: User,
+  sessionIndex: number,
+  sessionStart: number,
+  rows: EventRow[],
+): void {
+  const sessionId = rng.uuid();
+  const acquisition = rng.weighted(ACQUISITIONS);
+  const yauaa = JSON.stringify([
+    { deviceClass: user.device.deviceClass, operatingSystemName: user.device.os, agentName: user.device.agent, agentClass: 'Browser' },
+  ]);
+  const userEntity = user.userId ? JSON.stringify([{ plan: user.plan, member: user.member, tier: rng.int(1, 3) }]) : null;
+  let t = sessionStart;
+
+  const base = (): EventRow => {
+    const row: EventRow = Object.fromEntries(SAMPLE_EVENT_COLUMNS.map((c) => [c, null]));
+    Object.assign(row, {
+      app_id: user.appId,
+      platform: 'web',
+      event_format: 'jsonschema',
+      name_tracker: 'sp',
+      v_tracker: 'js-3.24.0',
+      v_collector: 'ssc-3.2.0-kinesis',
+      v_etl: 'snowplow-enrich-kinesis-4.1.0',
+      user_id: user.userId,
+      user_ipaddress: `203.0.113.${rng.int(1, 254)}`,
+      domain_userid: rng.chance(o.nullKeyFraction) ? null : user.domainUserid,
+      domain_sessionidx: sessionIndex,
+      domain_sessionid: sessionId,
+      network_userid: user.networkUserid,
+      geo_country: user.country[0],
+      geo_city: user.country[1],
+      geo_timezone: user.country[2],
+      useragent: `Mozilla/5.0 (${user.device.os}) ${user.device.agent}`,
+      br_lang: user.lang,
+      dvce_ismobile: user.device.mobile,
+      dvce_screenwidth: user.device.w,
+      dvce_screenheight: user.device.h,
+      contexts_nl_basjes_yauaa_context_1_0_0: yauaa,
+      contexts_com_acme_user_1_0_0: userEntity,
+    });
+    return row;
+  };
+
+  const stamp = (row: EventRow, at: number) => {
+    const created = at + user.clockSkew;
+    const sent = created + (rng.chance(0.05) ? rng.int(60_000, 3_600_000) : rng.int(0, 2_000));
+    const collector = at + (sent - created) + rng.int(50, 1_500);
+    const derived = collector - (sent - created);
+    const etl = collector + rng.int(60_000, 600_000);
+    let load: number;
+    if (derived < start && rng.chance(0.5)) {
+      // a backlog: events from before the start date loaded on or after it
+      load = start + rng.int(0, 86_399_000);
+    } else if (rng.chance(o.lateFraction)) {
+      load = collector + rng.int(1, o.maxLateDays) * DAY + rng.int(0, 86_399_000);
+    } else {
+      load = etl + rng.int(30_000, 1_800_000);
+    }
+    Object.assign(row, {
+      dvce_created_tstamp: formatTimestamp(created),
+      dvce_sent_tstamp: formatTimestamp(sent),
+      collector_tstamp: formatTimestamp(collector),
+      derived_tstamp: formatTimestamp(derived),
+      etl_tstamp: formatTimestamp(etl),
+      load_tstamp: formatTimestamp(Math.max(load, etl + 1)),
+      event_id: rng.uuid(),
+    });
+    rows.push(row);
+  };
+
+  const cart = (): Array<{ sku: string; name: string; price: number; quantity: number }> =>
+    Array.from({ length: rng.int(1, 3) }, () => {
+      const [sku, name, price] = rng.pick(PRODUCTS);
+      return { sku, name, price, quantity: rng.int(1, 4) };
+    });
+
+  const pageViews = rng.int(1, 5);
+  for (let v = 0; v < pageViews; v++) {
+    const [pagePath, title] = rng.pick(PAGES);
+    const page = (row: EventRow) =>
+      Object.assign(row, {
+        page_url: `https://shop.example.com${pagePath}`,
+        page_title: title,
+        page_urlscheme: 'https',
+        page_urlhost: 'shop.example.com',
+        page_urlpath: pagePath,
+        page_referrer: v === 0 ? acquisition.referrer : 'https://shop.example.com/',
+        refr_medium: v === 0 ? acquisition.refrMedium : 'internal',
+        refr_source: v === 0 ? acquisition.refrSource : null,
+        mkt_medium: v === 0 ? acquisition.medium : null,
+        mkt_source: v === 0 ? acquisition.source : null,
+        mkt_campaign: v === 0 ? acquisition.campaign : null,
+      });
+
+    const pv = page(base());
+    Object.assign(pv, { event: 'page_view', event_vendor: SNOWPLOW, event_name: 'page_view', event_version: '1-0-0' });
+    if (rng.chance(0.4)) pv.contexts_com_acme_cart_1_0_0 = JSON.stringify(cart());
+    stamp(pv, t);
+
+    if (rng.chance(0.3)) {
+      // com.acme's own page_view: same name as Snowplow's, another vendor
+      const acme = page(base());
+      Object.assign(acme, {
+        event: 'unstruct',
+        event_vendor: ACME,
+        event_name: 'page_view',
+        event_version: '1-0-0',
+        unstruct_event_com_acme_page_view_1_0_0: JSON.stringify({ screen: pagePath, section: rng.pick(['catalog', 'content', "editor's pick"]) }),
+      });
+      stamp(acme, t + rng.int(100, 900));
+    }
+
+    const pings = rng.int(0, 4);
+    for (let p = 1; p <= pings; p++) {
+      const ping = page(base());
+      Object.assign(ping, {
+        event: 'page_ping',
+        event_vendor: SNOWPLOW,
+        event_name: 'page_ping',
+        event_version: '1-0-0',
+        pp_xoffset_min: 0,
+        pp_xoffset_max: rng.int(0, 40),
+        pp_yoffset_min: rng.int(0, 200 * p),
+        pp_yoffset_max: rng.int(200 * p, 1200 * p),
+      });
+      stamp(ping, t + p * 10_000 + rng.int(0, 999));
+    }
+
+    if (rng.chance(0.2)) {
+      const [category, action, label] = rng.pick(STRUCT_EVENTS);
+      const se = page(base());
+      Object.assign(se, {
+        event: 'struct',
+        event_vendor: 'com.google.analytics',
+        event_name: 'event',
+        event_version: '1-0-0',
+        se_category: category,
+        se_action: action,
+        se_label: label,
+        se_property: rng.chance(0.5) ? 'hero' : null,
+        se_value: rng.chance(0.1) ? null : rng.chance(0.2) ? rng.int(0, 1000) / 10 : rng.int(0, 100),
+      });
+      stamp(se, t + rng.int(1_000, 9_000));
+    }
+    t += rng.int(20, 300) * 1000 + rng.int(0, 999);
+  }
+
+  if (rng.chance(0.18)) {
+    const version = rng.chance(0.3) ? '1-0-1' : '1-0-0';
+    const suffix = version.replace(/-/g, '_');
+    const items = cart();
+    const total = round2(items.reduce((s, i) => s + i.price * i.quantity, 0));
+    const orderId = `order-${rng.hex(8)}`;
+    const checkout = base();
+    Object.assign(checkout, {
+      event: 'unstruct',
+      event_vendor: ACME,
+      event_name: 'checkout',
+      event_version: version,
+      [`contexts_com_acme_cart_${suffix}`]: JSON.stringify(items),
+      [`unstruct_event_com_acme_checkout_${suffix}`]: JSON.stringify({
+        orderId,
+        total,
+        currency: 'EUR',
+        itemCount: items.reduce((s, i) => s + i.quantity, 0),
+        coupon: rng.chance(0.3) ? "SAVE'10 -- now" : null,
+        items: items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+        ...(version === '1-0-1' ? { express: rng.chance(0.5) } : {}),
+      }),
+    });
+    stamp(checkout, t);
+    const transaction = base();
+    Object.assign(transaction, {
+      event: 'transaction',
+      event_vendor: SNOWPLOW,
+      event_name: 'transaction',
+      event_version: '1-0-0',
+      tr_orderid: orderId,
+      tr_total: total,
+      tr_tax: round2(total * 0.19),
+      tr_currency: 'EUR',
+    });
+    stamp(transaction, t + rng.int(500, 3_000));
+  }
+}
+
+/** One CSV field: quoted when it holds a comma, quote, line break or edge spaces; NULL is empty. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : String(value);
+  if (text === '') return '""';
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV text of `rows` (header: every column seen, `SAMPLE_EVENT_COLUMNS` order first). */
+export function eventsToCsv(rows: EventRow[]): string {
+  const columns = [...SAMPLE_EVENT_COLUMNS];
+  const known = new Set(columns);
+  for (const row of rows) for (const c of Object.keys(row)) if (!known.has(c)) (known.add(c), columns.push(c));
+  const lines = [columns.map(csvField).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write `rows` as a CSV file with a header row (parent folders created). */
+export async function writeEventsCsv(rows: EventRow[], file: string): Promise<void> {
+  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await fs.writeFile(file, eventsToCsv(rows));
+}
