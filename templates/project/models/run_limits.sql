@@ -14,7 +14,14 @@ previous_runs as (
 {%- if manifest %}
     select
         max(processed_through) as processed_through,
-        max(window_end) as previous_window_end
+        -- the latest run's window end, not the largest: the current day may move backwards
+        -- (snowplow__mock_current_day), and windows must move back with it
+        (
+            select latest.window_end
+            from {{ manifest }} as latest
+            order by latest.run_started_at desc
+            limit 1
+        ) as previous_window_end
     from {{ manifest }}
 {%- else %}
     -- first run, or a full refresh: nothing processed yet
