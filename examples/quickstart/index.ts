@@ -24,9 +24,10 @@ import { BatchAttributeView } from '../../src';
 import { sampleView } from '../../src/sample';
 
 /** The sample events span 2025-01-01 .. 2025-02-04: windows (`P7D`...) are computed as of the day after. */
-export const QUICKSTART_CURRENT_DAY = '2025-02-05';
+const QUICKSTART_CURRENT_DAY = '2025-02-05';
 
-export default async function quickstart(): Promise<Record<string, unknown>> {
+/** The program (a function, as the Pulumi CLI and the Automation API both run it); returns the stack outputs. */
+export = async function quickstart(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config();
   const runner = config.get('dbtRunner') ?? 'command';
   if (runner !== 'command' && runner !== 'dynamic') throw new pulumi.RunError(`dbtRunner must be "command" or "dynamic", not "${runner}"`);
@@ -58,4 +59,4 @@ export default async function quickstart(): Promise<Record<string, unknown>> {
     materialized: view.materialized,
     lastRun: view.lastRun,
   };
-}
+};
