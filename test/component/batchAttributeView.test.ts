@@ -152,6 +152,17 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(await value(component.lastRun)).toMatchObject({ caughtUp: true, rounds: 2, newEvents: 150, datesRecomputed: 32, keysRecomputed: 18 });
   });
 
+  it('quotes the command line for the shell (paths with spaces and quotes reach signals-batch intact)', async () => {
+    const odd = path.join(tmp, "odd dir's projects");
+    await build('quoted', duckdbArgs({ projectDir: odd }));
+    const create: string = byName('quoted-dbt-run').inputs.create;
+    const { spawnSync } = await import('node:child_process');
+    // The project does not exist: signals-batch answers with the exact path it was given.
+    const result = spawnSync('/bin/sh', ['-c', create], { encoding: 'utf8', cwd: byName('quoted-dbt-run').inputs.dir });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${path.join(odd, 'engagement_2')} is not a generated dbt project`);
+  });
+
   it('uses the dynamic runner when asked', async () => {
     await build('dyn', duckdbArgs({ dbtRunner: 'dynamic' }));
     const run = byName('dyn-dbt-run');
