@@ -270,5 +270,8 @@ async function main(): Promise<void> {
 
 main().catch((error: Error) => {
   process.stderr.write(`\nquickstart failed: ${error.message}\n`);
+  if (/changed since its tables were built/.test(error.message)) {
+    process.stderr.write('The sample view changed since .quickstart/ was built: remove .quickstart/ and run the quickstart again.\n');
+  }
   process.exitCode = 1;
 });

@@ -64,6 +64,11 @@ export interface SnowflakeWarehouseArgs {
    */
   createSchemas?: boolean;
   /**
+   * Drop the three schemas (and so every table in them) on `pulumi destroy` (default false: the
+   * schema resources are left in Snowflake, `retainOnDelete`, and the tables are kept).
+   */
+  dropSchemasOnDestroy?: boolean;
+  /**
    * The account role Signals syncs with. When set, the component grants it exactly: USAGE on the
    * database, USAGE on the derived schema, SELECT on the attribute table and SELECT on future tables of
    * the derived schema. Nothing else is granted.
@@ -179,6 +184,7 @@ const snowflakeSchema = z
     database: input(nonEmpty('database')),
     schema: identifier('schema'),
     createSchemas: z.boolean().optional(),
+    dropSchemasOnDestroy: z.boolean().optional(),
     signalsRole: input(nonEmpty('signalsRole')).optional(),
   })
   .strict()
@@ -189,6 +195,10 @@ const snowflakeSchema = z
   .refine((s) => s.password !== undefined || s.privateKey !== undefined, {
     error: 'dbt needs credentials: give password or privateKey (as secrets)',
     path: ['password'],
+  })
+  .refine((s) => !(s.dropSchemasOnDestroy && s.createSchemas === false), {
+    error: 'dropSchemasOnDestroy needs createSchemas (the schemas are managed elsewhere)',
+    path: ['dropSchemasOnDestroy'],
   })
   .refine((s) => s.privateKeyPassphrase === undefined || s.privateKey !== undefined, {
     error: 'privateKeyPassphrase needs privateKey',

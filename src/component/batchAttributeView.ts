@@ -217,7 +217,8 @@ export class BatchAttributeView extends pulumi.ComponentResource {
           const schema = new snowflake.Schema(
             `${name}-${kind}-schema`,
             { database, name: schemaName, comment: `signals-batch: ${kind} tables of ${r.project.name}` },
-            { parent: this },
+            // Destroy keeps the warehouse tables unless asked to drop them.
+            { parent: this, retainOnDelete: !(sf.dropSchemasOnDestroy ?? false) },
           );
           schemas.push(schema);
           if (kind === 'derived') derivedFqn = schema.fullyQualifiedName;

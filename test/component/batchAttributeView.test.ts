@@ -200,6 +200,15 @@ describe('BatchAttributeView on Snowflake', () => {
     for (const r of snow) expect(r.parent).toBe(root.urn);
     // The run waits for the schemas.
     for (const r of snow) expect(byName('sfplain-dbt-run').dependencies).toContain(r.urn);
+    // Destroy keeps the schemas (and the tables) by default...
+    for (const r of snow) expect(r.retainOnDelete).toBe(true);
+  });
+
+  it('drops the schemas on destroy only when asked', async () => {
+    const { own } = await build('sfdrop', snowflakeArgs({ dropSchemasOnDestroy: true }));
+    const schemas = own.filter((r) => r.type === SCHEMA_TYPE);
+    expect(schemas.length).toBe(3);
+    for (const r of schemas) expect(r.retainOnDelete).toBe(false);
   });
 
   it('grants the Signals role exactly usage on the database and schema and select on the table and future tables', async () => {
@@ -283,6 +292,7 @@ describe('BatchAttributeView argument validation', () => {
     ['a DuckDB file name that cannot be a database name', () => duckdbArgs({ warehouse: { duckdb: { path: '/tmp/my warehouse.duckdb' } } }), /batch source database/],
     ['both a password and a private key', () => snowflakeArgs({ privateKey: 'k' }), /either password or privateKey, not both/],
     ['no Snowflake credentials', () => snowflakeArgs({ password: undefined }), /dbt needs credentials/],
+    ['dropping schemas managed elsewhere', () => snowflakeArgs({ createSchemas: false, dropSchemasOnDestroy: true }), /dropSchemasOnDestroy needs createSchemas/],
     ['a bad schema name', () => snowflakeArgs({ schema: 'my-schema' }), /schema must be letters, digits and underscores/],
     ['a bad runner', () => duckdbArgs({ dbtRunner: 'shell' as 'command' }), /dbtRunner must be "command" or "dynamic"/],
     ['a bad batch source name', () => duckdbArgs({ batchSourceName: 'with space' }), /batchSourceName must match/],

@@ -12,6 +12,7 @@ export interface Registration {
   dependencies: string[];
   provider: string;
   custom: boolean;
+  retainOnDelete: boolean;
   /** Inputs as the engine would receive them (secrets are `{4dabf18193072939515e22adb298388d: ..., value}`). */
   inputs: Record<string, any>;
 }
@@ -72,6 +73,7 @@ export function installMocks(config: Record<string, string> = {}, secretKeys: st
       dependencies: req.getDependenciesList(),
       provider: req.getProvider(),
       custom: req.getCustom(),
+      retainOnDelete: req.getRetainondelete() === true,
       inputs: req.getObject()?.toJavaScript() ?? {},
     };
     registrations.push(record);
