@@ -148,7 +148,8 @@ beforeAll(async () => {
       'signals-batch:apiKey': { value: API_KEY, secret: true },
     },
   });
-});
+  // The first time on a machine, ensure-pulumi builds the CLI from Go modules (minutes).
+}, 45 * 60_000);
 
 afterAll(async () => {
   await emulator?.close();

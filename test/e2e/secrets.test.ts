@@ -61,4 +61,5 @@ it('keeps the dbt credentials secret in state, outputs and events', async () => 
   }
   await stack.up({ expectNoChanges: true });
   await stack.destroy();
-});
+  // The first time on a machine, ensure-pulumi builds the CLI from Go modules (minutes).
+}, 45 * 60_000);
