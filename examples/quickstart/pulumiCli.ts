@@ -24,11 +24,21 @@ export interface PulumiCli {
  */
 export async function ensurePulumiCli(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<PulumiCli> {
   const script = path.join(packageRoot(), 'scripts', 'ensure-pulumi.sh');
+  const said: string[] = [];
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
     const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
+    child.stderr.on('data', (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((line) => {
+          said.push(line);
+          log(line);
+        }),
+    );
     child.on('error', reject);
     child.on('close', (exit) => resolve({ code: exit ?? 1, stdout: out }));
   });
@@ -36,7 +46,8 @@ export async function ensurePulumiCli(log: (line: string) => void = (l) => proce
   if (code !== 0 || !binDir || !fs.existsSync(path.join(binDir, 'pulumi'))) {
     throw new Error(
       `No Pulumi CLI: scripts/ensure-pulumi.sh exited ${code}. Fix: run \`bash scripts/ensure-pulumi.sh\` and follow its message ` +
-        '(it needs a `pulumi` on PATH, or Go >= 1.25 and the Go module proxy to build one).',
+        '(it needs a `pulumi` on PATH, or Go >= 1.25 and the Go module proxy to build one).' +
+        (said.length > 0 ? ` It said:\n  ${said.slice(-5).join('\n  ')}` : ''),
     );
   }
   // PulumiCommand.get expects <root>/bin/pulumi; it checks the version, and never downloads.
