@@ -101,6 +101,8 @@ const ACQUISITIONS: ReadonlyArray<readonly [Acquisition, number]> = [
   [{ medium: 'affiliate', source: "partner's blog", campaign: QUOTED_CAMPAIGN, referrer: 'https://blog.example.org/--/post?id=1', refrMedium: 'unknown', refrSource: null }, 2],
   [{ medium: 'internal', source: 'intranet', campaign: null, referrer: 'https://intranet.example.com/', refrMedium: 'internal', refrSource: null }, 1],
   [{ medium: 'social', source: 'bing', campaign: "it's -- free", referrer: 'https://www.bing.com/', refrMedium: 'search', refrSource: 'Bing' }, 1],
+  // a source without a medium, and a campaign that contains the quoted one
+  [{ medium: null, source: 'qr-code', campaign: `2025 ${QUOTED_CAMPAIGN} retarget`, referrer: null, refrMedium: null, refrSource: null }, 1],
 ];
 
 const PRODUCTS = [

@@ -22,6 +22,7 @@ import {
 } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { collectLog, query, readTable, tableDifferences, tempDir, toMillis, type Row } from './helpers';
+import { oracleDifferences, oracleTable } from './oracle';
 
 const START_DATE = '2025-01-01';
 const BATCHES = 6;
@@ -255,6 +256,12 @@ describe('values computed independently from the raw rows', () => {
         vip: vip.get(k) ?? 0,
       });
     }
+  });
+
+  test('every cell equals the rules of design.md section 3, evaluated in TypeScript', () => {
+    const expected = oracleTable(view, rows, { startDate: START_DATE, appIds: VARS.snowplow__app_id, currentDay: VARS.snowplow__mock_current_day });
+    expect(expected.length).toBe(full.length);
+    expect(oracleDifferences(view, expected, full)).toEqual([]);
   });
 
   test('re-sent copies never win over the first load', () => {
