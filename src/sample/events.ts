@@ -61,7 +61,8 @@ export const SAMPLE_EVENT_COLUMNS: readonly string[] = [
   'useragent', 'br_lang', 'dvce_ismobile', 'dvce_screenwidth', 'dvce_screenheight',
   'contexts_nl_basjes_yauaa_context_1_0_0', 'contexts_com_acme_cart_1_0_0', 'contexts_com_acme_cart_1_0_1',
   'contexts_com_acme_user_1_0_0', 'unstruct_event_com_acme_checkout_1_0_0', 'unstruct_event_com_acme_checkout_1_0_1',
-  'unstruct_event_com_acme_page_view_1_0_0',
+  'unstruct_event_com_acme_page_view_1_0_0', 'unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1',
+  'unstruct_event_com_snowplowanalytics_snowplow_application_error_1_0_2',
 ];
 
 const COUNTRIES = [
@@ -144,6 +145,8 @@ interface User {
   lang: string;
   /** Device clock offset (ms): derived_tstamp corrects it. */
   clockSkew: number;
+  /** Sends only application errors: events no view of the sample counts. */
+  errorsOnly: boolean;
 }
 
 /** Generate atomic event rows, sorted by load_tstamp then event_id. */
@@ -181,6 +184,7 @@ export function generateEvents(options: SampleEventsOptions = {}): EventRow[] {
       device: rng.weighted(DEVICES.map((d) => [d, d.weight] as const)),
       lang: rng.pick(['en-US', 'de-DE', 'fr-FR', 'en-GB']),
       clockSkew: rng.chance(0.2) ? rng.int(-120_000, 120_000) : 0,
+      errorsOnly: rng.chance(0.02),
     });
   }
 
@@ -295,6 +299,25 @@ function emitSession(
       return { sku, name, price, quantity: rng.int(1, 4) };
     });
 
+  if (user.errorsOnly) {
+    for (let e = rng.int(1, 3); e > 0; e--) {
+      const error = base();
+      Object.assign(error, {
+        event: 'unstruct',
+        event_vendor: SNOWPLOW,
+        event_name: 'application_error',
+        event_version: '1-0-2',
+        unstruct_event_com_snowplowanalytics_snowplow_application_error_1_0_2: JSON.stringify({
+          programmingLanguage: 'JAVASCRIPT',
+          message: "TypeError: can't read 'id' -- of undefined",
+        }),
+      });
+      stamp(error, t);
+      t += rng.int(1, 60) * 1000;
+    }
+    return;
+  }
+
   const pageViews = rng.int(1, 5);
   for (let v = 0; v < pageViews; v++) {
     const [pagePath, title] = rng.pick(PAGES);
@@ -345,6 +368,19 @@ function emitSession(
         pp_yoffset_max: rng.int(200 * p, 1200 * p),
       });
       stamp(ping, t + p * 10_000 + rng.int(0, 999));
+    }
+
+    if (rng.chance(0.25)) {
+      // an event no attribute of the sample view counts
+      const click = page(base());
+      Object.assign(click, {
+        event: 'unstruct',
+        event_vendor: SNOWPLOW,
+        event_name: 'link_click',
+        event_version: '1-0-1',
+        unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1: JSON.stringify({ targetUrl: 'https://shop.example.com/help', elementId: 'footer' }),
+      });
+      stamp(click, t + rng.int(10_000, 60_000));
     }
 
     if (rng.chance(0.2)) {

@@ -72,10 +72,13 @@ function firstCopies(all: EventRow[]): EventRow[] {
   return [...best.values()];
 }
 
-/** Events in scope: the view's app, loaded on or after the start date, with a key, not before the start date. */
+/** Events no attribute of the sample view counts. */
+const UNCOUNTED = new Set(['link_click', 'application_error']);
+
+/** Events in scope: the view's app, loaded on or after the start date, with a key, not before the start date, counted by the view. */
 function inScope(all: EventRow[]): EventRow[] {
   return firstCopies(all.filter((r) => r.app_id === SAMPLE_APP_ID && String(r.load_tstamp) >= START_DATE)).filter(
-    (r) => r.domain_userid !== null && r.domain_userid !== '' && String(r.derived_tstamp) >= START_DATE,
+    (r) => r.domain_userid !== null && r.domain_userid !== '' && String(r.derived_tstamp) >= START_DATE && !UNCOUNTED.has(String(r.event_name)),
   );
 }
 
@@ -136,6 +139,13 @@ describe('the generated dataset has the untidy parts the engine must handle', ()
     expect(rows.filter((r) => r.app_id === SAMPLE_OTHER_APP_ID).length).toBeGreaterThan(50);
     const pageViewVendors = new Set(rows.filter((r) => r.event_name === 'page_view').map((r) => r.event_vendor));
     expect([...pageViewVendors].sort()).toEqual(['com.acme', 'com.snowplowanalytics.snowplow']);
+  });
+
+  test('events no attribute counts, and users who send only those', () => {
+    expect(rows.filter((r) => UNCOUNTED.has(String(r.event_name))).length).toBeGreaterThan(100);
+    const counted = new Set(rows.filter((r) => !UNCOUNTED.has(String(r.event_name))).map((r) => r.domain_userid));
+    const uncountedOnly = new Set(rows.filter((r) => r.app_id === SAMPLE_APP_ID && r.domain_userid !== null && !counted.has(r.domain_userid)).map((r) => r.domain_userid));
+    expect(uncountedOnly.size).toBeGreaterThan(2);
   });
 
   test("quotes and -- in values, several entities per event, self-describing event properties", () => {
@@ -227,7 +237,7 @@ describe('values computed independently from the raw rows', () => {
   const scoped = inScope(rows);
   const byKey = (rowsOfTable: Row[]) => new Map(rowsOfTable.map((r) => [String(r[key]), r]));
 
-  test('one row per key with an event in scope, none for NULL keys, other apps or pre-start-only users', () => {
+  test('one row per key with a counted event in scope: none for NULL keys, other apps, pre-start-only or uncounted-only users', () => {
     const expectedKeys = [...new Set(scoped.map((r) => String(r.domain_userid)))].sort();
     expect(full.map((r) => String(r[key])).sort()).toEqual(expectedKeys);
     expect(full.some((r) => r[key] === null || r[key] === '')).toBe(false);
