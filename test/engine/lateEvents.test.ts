@@ -21,7 +21,7 @@ const VARS = {
   snowplow__mock_current_day: '2025-01-20',
 };
 
-// Reserved and upper-case attribute names: quoted identifiers all the way through dbt.
+// Reserved, upper-case and digit-first attribute names: quoted identifiers all the way through dbt.
 const view: View = parseView({
   name: 'late_knobs',
   version: 2,
@@ -29,6 +29,7 @@ const view: View = parseView({
   attributes: [
     { name: 'select', type: 'int64', aggregation: 'counter', events: [pageView()] },
     { name: 'LastCountry', type: 'string', aggregation: 'last', events: [pageView()], property: atomic('geo_country') },
+    { name: '1st_country', type: 'string', aggregation: 'first', events: [pageView()], property: atomic('geo_country') },
   ],
 });
 
@@ -94,7 +95,7 @@ describe('late events below and above snowplow__min_late_events_to_process', () 
       pageViewRow('bob', '2025-01-05 11:00:00.000', '2025-01-05 11:05:00.000', 'US'),
     ]);
     expect(summary.totals).toMatchObject({ newEvents: 3, datesRecomputed: 2, datesSkipped: 0 });
-    expect(await user('alice')).toMatchObject({ select: '2', LastCountry: 'FR' });
+    expect(await user('alice')).toMatchObject({ select: '2', LastCountry: 'FR', '1st_country': 'DE' });
     expect(await manifestOf('2025-01-03')).toEqual({ event_date: '2025-01-03', skipped_events: '0' });
   });
 
@@ -122,7 +123,7 @@ describe('late events below and above snowplow__min_late_events_to_process', () 
     expect(await manifestOf('2025-01-03')).toEqual({ event_date: '2025-01-03', skipped_events: '0' });
     const alice = await user('alice');
     // 2 on time + 3 late; the last page view is still 2025-01-05 (FR)
-    expect(alice).toMatchObject({ select: '5', LastCountry: 'FR' });
+    expect(alice).toMatchObject({ select: '5', LastCountry: 'FR', '1st_country': 'DE' });
     expect(alice.updated_at).not.toBe(aliceBefore.updated_at);
   });
 
