@@ -62,15 +62,22 @@ if [ "$need_cli" = 1 ]; then
   say "built $("$BIN/pulumi" version)"
 fi
 
+# Remember a refused build for a day, so every call does not ask the proxy again.
+refused="$BIN/.pulumi-resource-command.unavailable"
 if [ ! -x "$BIN/pulumi-resource-command" ]; then
   if command -v pulumi-resource-command >/dev/null 2>&1; then
     ln -sf "$(command -v pulumi-resource-command)" "$BIN/pulumi-resource-command"
+  elif [ -f "$refused" ] && [ -z "$(find "$refused" -mmin +1440 2>/dev/null)" ] && [ -z "${SIGNALS_BATCH_BUILD_PULUMI:-}" ]; then
+    say "pulumi-resource-command $COMMAND_VERSION unavailable (build refused earlier; SIGNALS_BATCH_BUILD_PULUMI=1 retries)"
   else
     say "building pulumi-resource-command $COMMAND_VERSION from Go modules (first time only: a few minutes)"
-    if ! GOBIN="$BIN" go install -trimpath \
+    if GOBIN="$BIN" go install -trimpath \
       -ldflags "-s -w -X github.com/pulumi/pulumi-command/provider/pkg/version.Version=$COMMAND_VERSION" \
-      "github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command@$COMMAND_PSEUDO" >&2; then
-      say "WARNING: could not build pulumi-resource-command $COMMAND_VERSION (the module proxy did not serve it)."
+      "github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command@$COMMAND_PSEUDO" 2>"$BIN/.command-build.log"; then
+      rm -f "$refused"
+    else
+      touch "$refused"
+      say "WARNING: could not build pulumi-resource-command $COMMAND_VERSION: $(tail -n 2 "$BIN/.command-build.log" | tr '\n' ' ')"
       say "Programs that register @pulumi/command resources need it: install it with"
       say "  pulumi plugin install resource command $COMMAND_VERSION   (or put pulumi-resource-command on PATH)"
     fi
