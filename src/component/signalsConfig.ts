@@ -7,6 +7,7 @@
  * uses this module only to say, at construction, what is missing.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { SIGNALS_ENV } from '../signals/config';
 
 /** Stack config key of each setting (set secrets with `pulumi config set --secret`). */
 export const SIGNALS_CONFIG_KEYS = {
@@ -20,15 +21,7 @@ export const SIGNALS_CONFIG_KEYS = {
 } as const;
 
 /** Environment variable of each setting (the reference CLI's names, plus the console URL). */
-export const SIGNALS_ENV_NAMES = {
-  apiUrl: 'SNOWPLOW_API_URL',
-  apiKey: 'SNOWPLOW_API_KEY',
-  apiKeyId: 'SNOWPLOW_API_KEY_ID',
-  orgId: 'SNOWPLOW_ORG_ID',
-  authMode: 'SNOWPLOW_AUTH_MODE',
-  sandboxToken: 'SNOWPLOW_SANDBOX_TOKEN',
-  consoleUrl: 'SNOWPLOW_CONSOLE_URL',
-} as const;
+export const SIGNALS_ENV_NAMES = SIGNALS_ENV;
 
 /** Secret settings: give them as `pulumi config set --secret` (or in the environment). */
 export const SIGNALS_SECRET_SETTINGS = ['apiKey', 'sandboxToken'] as const;
