@@ -79,3 +79,5 @@ select
 <%- endfor %>
 from relevant
 where relevant.event_id not in (select event_id from loaded_before)
+-- stored by date, so filtered_events is clustered by event_date and the date filters of later runs skip old blocks
+order by event_date
