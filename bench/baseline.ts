@@ -1,0 +1,104 @@
+/**
+ * The baseline a user would write by hand: ONE SQL query computing the bench view's attribute
+ * table straight from the raw events, every time over the whole history. Written independently
+ * of the engine (no generated SQL is reused) so that equality with the engine's table is a real
+ * check of design.md section 3:
+ *   1. input filtered by app_id;  2. one row per event_id, first load wins (load_tstamp, then
+ *   dvce_created_tstamp);  3. keys NULL/'' and events before the start date are out of scope;
+ *   4-5. each attribute's own events and criteria (`!=` true on NULL, the rest false on NULL,
+ *   `like` without wildcards = contains);  6. windows [U - N, U) on the derived_tstamp date;
+ *   7. aggregations, defaults and casts;  8. one row per key with an event of any of the view's
+ *   event lists.
+ * Keep in step with bench/view.ts.
+ */
+
+export interface BaselineOptions {
+  /** snowplow__start_date. */
+  startDate: string;
+  /** U: the first date outside every window (snowplow__mock_current_day). */
+  windowEnd: string;
+  appIds: string[];
+  eventsTable?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export function baselineSql(o: BaselineOptions): string {
+  for (const d of [o.startDate, o.windowEnd]) if (!DATE.test(d)) throw new Error(`not a date: ${d}`);
+  const U = `date '${o.windowEnd}'`;
+  const within = (days: number) => `(event_date >= ${U} - ${days} and event_date < ${U})`;
+  const appFilter = o.appIds.length > 0 ? `where app_id in (${o.appIds.map(literal).join(', ')})` : '';
+  return `
+with
+first_loads as (
+    select *
+    from ${o.eventsTable ?? 'atomic.events'}
+    ${appFilter}
+    qualify row_number() over (partition by event_id order by load_tstamp, dvce_created_tstamp) = 1
+),
+events as (
+    select
+        domain_userid,
+        cast(derived_tstamp as date) as event_date,
+        derived_tstamp,
+        event_id,
+        event_vendor = 'com.snowplowanalytics.snowplow' and event_name = 'page_view' and event_version = '1-0-0' as is_page_view,
+        event_vendor = 'com.snowplowanalytics.snowplow' and event_name = 'page_ping' and event_version = '1-0-0' as is_page_ping,
+        event_vendor = 'com.acme' and event_name = 'add_to_cart' as is_cart,
+        event_vendor = 'com.acme' and event_name = 'add_to_cart' and event_version = '1-0-1' as is_cart_101,
+        event_vendor = 'com.snowplowanalytics.snowplow.ecommerce' and event_name = 'snowplow_ecommerce_action'
+            and event_version = '1-0-2' as is_order,
+        page_urlpath,
+        geo_country,
+        dvce_ismobile,
+        mkt_source,
+        br_viewwidth,
+        pp_yoffset_max,
+        try_cast(unstruct_event_com_acme_add_to_cart_1 ->> '$.price' as double) as price,
+        try_cast(unstruct_event_com_acme_add_to_cart_1 ->> '$.quantity' as double) as quantity,
+        unstruct_event_com_acme_add_to_cart_1 ->> '$.category' as category,
+        contexts_com_acme_product_1 ->> '$[1].brand' as second_brand,
+        try_cast(contexts_com_snowplowanalytics_snowplow_ecommerce_transaction_1 ->> '$[0].revenue' as double) as revenue,
+        contexts_com_snowplowanalytics_snowplow_ecommerce_transaction_1 ->> '$[0].currency' as currency,
+        contexts_nl_basjes_yauaa_context_1 ->> '$[0].deviceClass' as device_class,
+        contexts_nl_basjes_yauaa_context_1 ->> '$[0].operatingSystemName' as operating_system
+    from first_loads
+    where domain_userid is not null and domain_userid <> ''
+        and derived_tstamp >= date '${o.startDate}'
+),
+in_view as (
+    select * from events where is_page_view or is_page_ping or is_cart or is_order
+)
+select
+    domain_userid,
+    count(*) filter (where is_page_view) as page_views_lifetime,
+    count(*) filter (where is_page_view and ${within(7)}) as page_views_7d,
+    cast(count(*) filter (where is_page_ping and ${within(1)}) as integer) as page_pings_1d,
+    count(*) filter (where is_page_ping and pp_yoffset_max >= 1000 and ${within(7)}) as deep_scroll_pings_7d,
+    count(*) filter (where is_page_view and (page_urlpath like '%pricing%' or page_urlpath = '/plans') and ${within(30)}) as pricing_views_30d,
+    count(*) filter (where is_page_view and (geo_country <> 'US' or geo_country is null) and dvce_ismobile and ${within(30)}) as non_us_mobile_views_30d,
+    coalesce(sum(price) filter (where is_cart and ${within(30)}), 0) as cart_value_30d,
+    cast(coalesce(sum(quantity) filter (where is_cart), 0) as bigint) as cart_quantity_lifetime,
+    coalesce(avg(price) filter (where is_cart and ${within(7)}), 0) as avg_cart_price_7d,
+    min(revenue) filter (where is_order and currency in ('EUR', 'USD', 'GBP') and ${within(30)}) as min_order_revenue_30d,
+    cast(max(revenue) filter (where is_order) as bigint) as max_order_revenue_lifetime,
+    arg_min(mkt_source, (derived_tstamp, event_id)) filter (where is_page_view and mkt_source is not null) as first_mkt_source,
+    arg_max(geo_country, (derived_tstamp, event_id)) filter (where is_page_view and geo_country is not null) as last_geo_country,
+    coalesce(
+        arg_max(device_class, (derived_tstamp, event_id)) filter (where (is_page_view or is_page_ping) and device_class is not null and ${within(7)}),
+        'Unknown'
+    ) as last_device_class_7d,
+    nullif(list_sort(list_distinct(list(operating_system) filter (where is_page_view and operating_system is not null))), []) as operating_systems,
+    nullif(list_sort(list_distinct(list(category) filter (
+        where is_cart_101 and quantity < 5 and (price > 50 or category in ('shoes', 'bags')) and category is not null and ${within(30)}
+    ))), []) as cart_categories_30d,
+    cast(max(br_viewwidth) filter (where is_page_view and br_viewwidth <= 2560 and ${within(1)}) as integer) as max_view_width_1d,
+    arg_max(second_brand, (derived_tstamp, event_id)) filter (where is_cart and second_brand is not null) as last_second_product_brand
+from in_view
+group by domain_userid
+`;
+}
+
+/** The attribute columns of the bench view, in definition order, with how to compare them. */
+export const DOUBLE_COLUMNS = new Set(['cart_value_30d', 'avg_cart_price_7d', 'min_order_revenue_30d']);
