@@ -60,6 +60,7 @@ const MODELS: Array<{ template: string; folder: 'scratch' | 'derived' | 'manifes
   { template: 'run_limits', folder: 'scratch' },
   { template: 'events_this_run', folder: 'scratch' },
   { template: 'days_to_process', folder: 'scratch' },
+  { template: 'key_dates_to_process', folder: 'scratch' },
   { template: 'attributes_this_run', folder: 'scratch' },
   { template: 'filtered_events', folder: 'derived' },
   { template: 'daily_aggregates', folder: 'derived' },

@@ -6,7 +6,7 @@
   )
 }}
 {#-
-  Attribute values of the keys this run can have changed: keys with events on a recomputed date,
+  Attribute values of the keys this run can have changed: keys whose daily aggregates were rebuilt,
   and keys with events on dates that entered or left a window since the previous run.
 -#}
 
@@ -17,12 +17,6 @@ run_limits as (
     from {{ ref('<$ p $>_run_limits') }}
 ),
 
-recomputed_dates as (
-    select event_date
-    from {{ ref('<$ p $>_days_to_process') }}
-    where is_processed
-),
-
 affected_keys as (
     select distinct daily.key_value
     from {{ ref('<$ p $>_daily_aggregates') }} as daily
@@ -30,7 +24,7 @@ affected_keys as (
     where
         -- the first run (or a full refresh) computes every key
         run_limits.previous_window_end is null
-        or daily.event_date in (select event_date from recomputed_dates)
+        or daily.key_value in (select key_value from {{ ref('<$ p $>_key_dates_to_process') }})
 <%- for n in periods %>
         -- a <$ n $>-day window moved: its entering and leaving dates
         or (

@@ -2,27 +2,22 @@
   config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key='event_date',
+    unique_key=['key_value', 'event_date'],
     schema='derived',
     full_refresh=signals_batch_full_refresh_config(),
     tags=['signals_batch', 'derived'],
   )
 }}
-{#- Partial aggregates per key and event date; a recomputed date is rebuilt whole from filtered_events. -#}
+{#- Partial aggregates per key and event date; a pair to rebuild is recomputed from all its events in filtered_events. -#}
 
 with
 
-dates_to_recompute as (
-    select event_date
-    from {{ ref('<$ p $>_days_to_process') }}
-    where is_processed
-),
-
-events_of_those_dates as (
+events_of_those_key_dates as (
     select stored.*
     from {{ ref('<$ p $>_filtered_events') }} as stored
-    inner join dates_to_recompute
-        on stored.event_date = dates_to_recompute.event_date
+    inner join {{ ref('<$ p $>_key_dates_to_process') }} as to_rebuild
+        on stored.event_date = to_rebuild.event_date
+        and stored.key_value = to_rebuild.key_value
 ),
 
 -- per event: does it count for each attribute, and with which value
@@ -40,7 +35,7 @@ attribute_inputs as (
         <$ a.value $> as <$ a.valueColumn $>
 <%- endif %>
 <%- endfor %>
-    from events_of_those_dates as events
+    from events_of_those_key_dates as events
 )
 
 select
