@@ -241,6 +241,11 @@ export function buildReport(bench: BenchResult, env: Environment): Report {
   };
 }
 
+/** Whether other processes used more than 15% of the machine's CPU during a scenario. */
+export function disturbed(s: ScenarioResult, cpus: number): boolean {
+  return s.otherCpuSeconds !== null && s.otherCpuSeconds > 0.15 * s.seconds * cpus;
+}
+
 function markdown(report: Report): string {
   const { bench, environment: env, ratios: r } = report;
   const o = bench.options;
@@ -265,6 +270,16 @@ function markdown(report: Report): string {
   for (const t of report.targets) {
     const value = t.name.startsWith('peak memory') ? fmtBytes(t.value) : n(t.value, 3);
     lines.push(`| ${t.name} | ${t.limit} | ${value} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
+  }
+  const noisy = bench.scenarios.filter((s) => disturbed(s, env.machine.cpus));
+  if (noisy.length > 0) {
+    lines.push(
+      '',
+      `**Warning:** ${noisy.length} scenario(s) ran while other processes used more than 15% of the machine's CPU (marked ` +
+        '"disturbed" below: ' +
+        noisy.map((s) => s.label).join('; ') +
+        '). Their wall clock times are inflated; run the bench again on an idle machine for settled numbers.',
+    );
   }
   lines.push('', '## Headline numbers', '', '| | seconds |', '|---|---|');
   lines.push(`| engine full recompute (initial backfill, ${d} d) | ${n(fullRecomputeSeconds(bench, d), 1)} |`);
@@ -302,7 +317,7 @@ function markdown(report: Report): string {
   );
   for (const s of bench.scenarios) {
     lines.push(
-      `| ${s.label} | ${s.historyDays} | ${n(s.seconds, 1)} | ${s.rounds ?? ''} | ${int(s.newEvents)} | ${int(s.datesRecomputed)} | ${int(s.keysRecomputed)} | ${int(s.rowsWritten)} | ${int(s.rowsScanned)} | ${fmtBytes(s.peakRssBytes)} | ${n(s.cpuSeconds, 1)} | ${n(s.otherCpuSeconds, 1)} |`,
+      `| ${s.label}${disturbed(s, env.machine.cpus) ? ' (disturbed)' : ''} | ${s.historyDays} | ${n(s.seconds, 1)} | ${s.rounds ?? ''} | ${int(s.newEvents)} | ${int(s.datesRecomputed)} | ${int(s.keysRecomputed)} | ${int(s.rowsWritten)} | ${int(s.rowsScanned)} | ${fmtBytes(s.peakRssBytes)} | ${n(s.cpuSeconds, 1)} | ${n(s.otherCpuSeconds, 1)} |`,
     );
   }
   lines.push('');

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../src/paths';
 import { fmtBytes, runBench } from './pipeline';
-import { buildReport, environment, writeReport } from './report';
+import { buildReport, disturbed, environment, writeReport } from './report';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -81,6 +81,10 @@ export async function main(argv: string[]): Promise<number> {
   const report = buildReport(bench, env);
   const files = await writeReport(path.resolve(o.out), report);
   log(`report: ${files.markdown}, ${files.json}, ${files.chart}`);
+  const noisy = bench.scenarios.filter((s) => disturbed(s, env.machine.cpus));
+  if (noisy.length > 0) {
+    log(`warning: other processes used much CPU during ${noisy.map((s) => `"${s.label}"`).join(', ')}; those times are inflated, run again on an idle machine`);
+  }
   for (const t of report.targets) {
     const value = t.name.startsWith('peak memory') ? fmtBytes(t.value) : t.value === null ? 'n/a' : t.value.toFixed(3);
     log(`target ${t.name} ${t.limit}: ${value} -> ${t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met'}`);
