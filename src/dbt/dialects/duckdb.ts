@@ -124,8 +124,8 @@ export const duckdb: Dialect = {
     return `count(*)${filterClause(condition)}`;
   },
   firstValue(value, orderBy, condition, descending) {
-    const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
-    return `(list(${value} order by ${order})${filterClause(condition, `${value} is not null`)})[1]`;
+    // arg_min/arg_max over a (tstamp, event_id) row: ties broken by event_id, NULL values excluded.
+    return `arg_${descending ? 'max' : 'min'}(${value}, (${orderBy.join(', ')}))${filterClause(condition, `${value} is not null`)}`;
   },
   distinctSortedList(value, condition) {
     return `list_sort(list_distinct(list(${value})${filterClause(condition, `${value} is not null`)}))`;
