@@ -3,14 +3,14 @@
  * per-day and final aggregate expressions. Values are always rendered as escaped literals.
  */
 import type { CriterionValue, EventSpec } from '../definition';
-import type { Plan, PlannedAttribute, PlannedCriterion, SourceColumn } from '../plan';
-import type { Dialect } from './dialects/dialect';
+import type { Plan, PlannedAttribute, PlannedCriterion, SourceColumn, ValueKind, ValueType } from '../plan';
+import { scalarLiteral, type Dialect } from './dialects/dialect';
 
-function literal(d: Dialect, v: CriterionValue): string {
-  if (typeof v === 'string') return d.stringLiteral(v);
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return String(v);
-  throw new Error(`cannot render ${JSON.stringify(v)} as a single literal`);
+/** A value in the type partial aggregates keep it in. */
+function valueAs(d: Dialect, expr: string, kind: ValueKind, type: ValueType): string {
+  if (type === 'number') return d.asNumber(expr, kind);
+  if (type === 'boolean') return d.asBoolean(expr, kind);
+  return d.asString(expr, kind);
 }
 
 /** `(event_vendor = … and event_name = … [and event_version = …]) or …` */
@@ -39,9 +39,9 @@ export function criterionSql(d: Dialect, c: PlannedCriterion, source: SourceColu
     case '>':
     case '<=':
     case '>=':
-      return `coalesce(${typed(v)} ${c.operator} ${literal(d, v)}, false)`;
+      return `coalesce(${typed(v)} ${c.operator} ${scalarLiteral(d, v)}, false)`;
     case '!=':
-      return `coalesce(${typed(v)} <> ${literal(d, v)}, true)`;
+      return `coalesce(${typed(v)} <> ${scalarLiteral(d, v)}, true)`;
     case 'like': {
       const text = String(v);
       const pattern = /[%_]/.test(text) ? text : `%${text}%`;
@@ -72,7 +72,7 @@ export function attributeValue(d: Dialect, plan: Plan, a: PlannedAttribute, alia
   const s = plan.sources.find((x) => x.alias === a.source)!;
   const col = `${alias}.${d.ident(s.alias)}`;
   if (a.aggregation === 'sum' || a.aggregation === 'mean') return d.asDecimal(col, s.kind);
-  return d.asValue(col, s.kind, a.valueType);
+  return valueAs(d, col, s.kind, a.valueType);
 }
 
 export interface DailyColumnSql {

@@ -4,7 +4,7 @@
  * Arguments named `expr` are SQL expressions (possibly containing dbt Jinja).
  */
 import type { AttributeType } from '../../definition';
-import type { SourceColumn, ValueKind, ValueType } from '../../plan';
+import type { SourceColumn, ValueKind } from '../../plan';
 
 export type Target = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks';
 export const TARGETS: readonly Target[] = ['duckdb', 'snowflake', 'bigquery', 'databricks'];
@@ -29,8 +29,6 @@ export interface Dialect {
   /** `expr` (of `kind`) as a string, for string comparisons. */
   asString(expr: string, kind: ValueKind): string;
   asBoolean(expr: string, kind: ValueKind): string;
-  /** The value type partial aggregates keep (`number` values in a float type). */
-  asValue(expr: string, kind: ValueKind, type: ValueType): string;
   /** `expr` as an exact decimal, so sums do not depend on row order. */
   asDecimal(expr: string, kind: ValueKind): string;
   /** A final attribute value, cast to its declared type. */
@@ -72,4 +70,12 @@ export interface Dialect {
   like(expr: string, pattern: string): string;
   /** `select ... qualify` keeping the first row per partition (ordered). */
   keepFirstPerPartition(partitionBy: string, orderBy: string): string;
+}
+
+/** A string, number or boolean as a SQL literal (strings escaped by the dialect). */
+export function scalarLiteral(d: Pick<Dialect, 'stringLiteral'>, value: unknown): string {
+  if (typeof value === 'string') return d.stringLiteral(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new Error(`cannot render ${JSON.stringify(value)} as a SQL literal`);
 }

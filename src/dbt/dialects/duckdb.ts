@@ -4,8 +4,8 @@
  */
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { SourceColumn, ValueKind, ValueType } from '../../plan';
-import type { Dialect } from './dialect';
+import type { SourceColumn, ValueKind } from '../../plan';
+import { scalarLiteral, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -69,11 +69,6 @@ export const duckdb: Dialect = {
   asBoolean(expr, kind) {
     return kind === 'boolean' ? expr : `try_cast(${expr} as boolean)`;
   },
-  asValue(expr, kind, type: ValueType) {
-    if (type === 'number') return this.asNumber(expr, kind);
-    if (type === 'boolean') return this.asBoolean(expr, kind);
-    return this.asString(expr, kind);
-  },
   asDecimal(expr, kind) {
     if (kind === 'number') return `cast(${expr} as decimal(38, 9))`;
     return `try_cast(${this.asString(expr, kind)} as decimal(38, 9))`;
@@ -83,11 +78,7 @@ export const duckdb: Dialect = {
     return isListType(type) ? `cast(${expr} as ${scalar}[])` : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
-    const one = (v: unknown): string => {
-      if (typeof v === 'string') return this.stringLiteral(v);
-      if (typeof v === 'boolean') return v ? 'true' : 'false';
-      return String(v);
-    };
+    const one = (v: unknown) => scalarLiteral(this, v);
     const body = Array.isArray(value) ? `[${value.map(one).join(', ')}]` : one(value);
     return this.castToAttributeType(body, type);
   },

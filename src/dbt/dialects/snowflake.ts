@@ -4,8 +4,8 @@
  */
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { SourceColumn, ValueKind, ValueType } from '../../plan';
-import type { Dialect } from './dialect';
+import type { SourceColumn, ValueKind } from '../../plan';
+import { scalarLiteral, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -70,11 +70,6 @@ export const snowflake: Dialect = {
   asBoolean(expr, kind) {
     return kind === 'boolean' ? expr : `try_cast(${this.asString(expr, kind)} as boolean)`;
   },
-  asValue(expr, kind, type: ValueType) {
-    if (type === 'number') return this.asNumber(expr, kind);
-    if (type === 'boolean') return this.asBoolean(expr, kind);
-    return this.asString(expr, kind);
-  },
   asDecimal(expr, kind) {
     if (kind === 'number') return `cast(${expr} as number(38, 9))`;
     return `try_cast(${this.asString(expr, kind)} as number(38, 9))`;
@@ -84,11 +79,7 @@ export const snowflake: Dialect = {
     return isListType(type) ? `transform(${expr}, element -> element::${scalar})` : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
-    const one = (v: unknown): string => {
-      if (typeof v === 'string') return this.stringLiteral(v);
-      if (typeof v === 'boolean') return v ? 'true' : 'false';
-      return String(v);
-    };
+    const one = (v: unknown) => scalarLiteral(this, v);
     return Array.isArray(value) ? this.castToAttributeType(`array_construct(${value.map(one).join(', ')})`, type) : this.castToAttributeType(one(value), type);
   },
 
