@@ -6,7 +6,6 @@
 import {
   ATOMIC_COLUMNS,
   elementType,
-  isListType,
   keyColumnName,
   periodDays,
   projectName,
@@ -209,4 +208,3 @@ export function planView(view: View): Plan {
   };
 }
 
-export { isListType };
