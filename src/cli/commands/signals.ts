@@ -26,14 +26,7 @@ import { CliError } from '../errors';
 /** File written by `init` next to each project and read by `materialize` (reference: `configs/batch_source_config.json`). */
 export const BATCH_SOURCE_CONFIG_FILE = path.join('configs', 'batch_source_config.json');
 
-interface ConnectionOptions {
-  apiUrl?: string;
-  apiKey?: string;
-  apiKeyId?: string;
-  orgId?: string;
-  authMode?: string;
-  sandboxToken?: string;
-  consoleUrl?: string;
+interface ConnectionOptions extends SignalsConnectionSettings {
   verbose?: boolean;
 }
 
