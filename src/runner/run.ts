@@ -3,12 +3,12 @@
  * one `dbt run` per round (each processes at most snowplow__backfill_limit_days of load time),
  * progress per round, and on failure the failing model with dbt's own error lines.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { varsSchema } from '../dbt/vars';
-import { dbtExecutable, ensurePythonEnv } from './python';
-import { writeProfiles, type WarehouseConnection } from './profiles';
+import { checkVarOverrides } from '../dbt/vars';
+import { runDbt, StopSignals, type DbtExit } from './dbtProcess';
+import { ensurePythonEnv } from './python';
+import { connectionProblems, nameProblem, writeProfiles, type WarehouseConnection } from './profiles';
 
 export interface RunOptions {
   /** The generated project directory (holding dbt_project.yml). */
@@ -50,7 +50,7 @@ export interface RunSummary {
   totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
 }
 
-/** dbt failed; `model` names the failing node when dbt said which. */
+/** dbt failed; `model` names the failing node when it is known. */
 export class DbtRunError extends Error {
   constructor(
     message: string,
@@ -59,6 +59,25 @@ export class DbtRunError extends Error {
   ) {
     super(message);
     this.name = 'DbtRunError';
+  }
+}
+
+/** The run was asked to stop (SIGINT/SIGTERM): dbt was stopped and waited for, and the profile removed. */
+export class RunInterruptedError extends Error {
+  constructor(
+    message: string,
+    readonly signal: NodeJS.Signals,
+  ) {
+    super(message);
+    this.name = 'RunInterruptedError';
+  }
+}
+
+/** Options a run refuses before it starts anything. */
+export class RunOptionsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'RunOptionsError';
   }
 }
 
@@ -87,70 +106,99 @@ export function isCaughtUp(s: RoundStatus): boolean {
 }
 
 interface RunResults {
-  results: Array<{ unique_id: string; status: string; message: string | null; relation_name?: string | null }>;
+  results: Array<{ unique_id: string; status: string; message: string | null }>;
 }
 
-/** The failing node and dbt's error lines, from run_results.json and the log. */
-async function describeFailure(projectDir: string, output: string): Promise<DbtRunError> {
+const RUN_RESULTS = path.join('target', 'run_results.json');
+
+/** Bounds on the numeric options (dbt threads; dbt invocations per run). */
+export const MAX_THREADS = 64;
+export const MAX_ROUNDS = 100_000;
+
+/** What went wrong in one dbt invocation: the failing node and dbt's own error lines. */
+async function describeFailure(projectDir: string, exit: DbtExit): Promise<DbtRunError> {
+  const project = path.basename(projectDir);
+  const lines = exit.output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
+  if (exit.signal) {
+    const running = exit.progress.runningNodes();
+    return new DbtRunError(
+      `dbt was killed by ${exit.signal} ${exit.progress.describe()} of project ${project} (dbt reported no error: it was stopped from outside, e.g. out of memory). ` +
+        'Run again: completed work is kept and nothing is processed twice.',
+      running[0]?.replace(/^model /, '') ?? null,
+      lines.filter((l) => l.trim() !== '').slice(-15),
+    );
+  }
   let model: string | null = null;
   let message = '';
   try {
-    const results = JSON.parse(await fs.readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+    // Removed before every invocation, so this is this invocation's result.
+    const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
     const failed = results.results.find((r) => r.status === 'error' || r.status === 'fail');
     if (failed) {
       model = failed.unique_id.split('.').pop() ?? failed.unique_id;
       message = failed.message ?? '';
     }
   } catch {
-    // no run_results.json: dbt failed before running models (parse or connection errors)
+    // no run_results.json: dbt stopped before writing it (parse or connection errors, a crash)
   }
-  const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
   const start = lines.findIndex((l) => /(Error|error) in |Failure in|Compilation Error|Runtime Error|Database Error|Parsing Error/.test(l));
   const relevant = (start >= 0 ? lines.slice(start, start + 15) : lines.slice(-15)).filter((l) => l.trim() !== '');
-  const where = model ? `model ${model}` : 'dbt (before any model ran)';
+  const where = model ? `model ${model}` : `dbt (${exit.progress.describe()})`;
   return new DbtRunError(
-    `dbt run failed in ${where} of project ${path.basename(projectDir)}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
+    `dbt run failed in ${where} of project ${project}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
       `Fix the cause, then re-run: completed work is kept and nothing is processed twice.`,
     model,
     relevant,
   );
 }
 
-function runDbt(args: string[], cwd: string, env: Record<string, string>, echo: ((line: string) => void) | null): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(dbtExecutable(), args, {
-      cwd,
-      env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', DBT_USE_COLORS: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const take = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      if (echo) text.split('\n').filter(Boolean).forEach(echo);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('error', (e) => reject(new Error(`could not start dbt (${dbtExecutable()}): ${e.message}; run: npm run setup:python`)));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
+/** Every problem with the options, found before anything starts. */
+function optionProblems(options: RunOptions): string[] {
+  const problems: Array<string | undefined> = [...connectionProblems(options.connection)];
+  if (options.profile !== undefined) problems.push(nameProblem('profile', options.profile, 'identifier'));
+  if (options.targetName !== undefined) problems.push(nameProblem('target name', options.targetName, 'identifier'));
+  const whole = (what: string, value: number | undefined, min: number, max: number) =>
+    value === undefined || (Number.isInteger(value) && value >= min && value <= max) ? undefined : `${what} must be a whole number from ${min} to ${max}; got ${value}`;
+  problems.push(whole('threads', options.threads, 1, MAX_THREADS), whole('maxRounds', options.maxRounds, 1, MAX_ROUNDS));
+  try {
+    checkVarOverrides(options.vars ?? {});
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  return problems.filter((p): p is string => p !== undefined);
 }
 
 /** Run dbt round after round until caught up (or the round bound is hit). */
 export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const problems = optionProblems(options);
+  if (problems.length > 0) throw new RunOptionsError(problems);
   const projectDir = path.resolve(options.projectDir);
   try {
     await fs.access(path.join(projectDir, 'dbt_project.yml'));
   } catch {
     throw new Error(`${projectDir} is not a generated dbt project (no dbt_project.yml); generate it first`);
   }
-  const vars = varsSchema.partial().safeParse(options.vars ?? {});
-  if (!vars.success) {
-    throw new Error(`invalid dbt variables: ${vars.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
+  const stop = new StopSignals(log);
+  stop.install();
+  try {
+    if (options.setupPython !== false) await ensurePythonEnv(log);
+    if (stop.received) throw interrupted(stop.received, projectDir, 'before dbt started');
+    return await runRounds(options, projectDir, stop, log);
+  } finally {
+    stop.uninstall();
   }
-  if (options.setupPython !== false) await ensurePythonEnv(log);
+}
 
+function interrupted(signal: NodeJS.Signals, projectDir: string, when: string): RunInterruptedError {
+  return new RunInterruptedError(
+    `interrupted by ${signal} ${when} (project ${path.basename(projectDir)}); dbt has exited and the temporary profile is removed. ` +
+      'Completed work is kept: run again to continue.',
+    signal,
+  );
+}
+
+async function runRounds(options: RunOptions, projectDir: string, stop: StopSignals, log: (line: string) => void): Promise<RunSummary> {
   const maxRounds = options.maxRounds ?? 200;
   const targetName = options.targetName ?? (options.connection.type === 'duckdb' ? 'dev' : 'prod');
   const profiles = await writeProfiles(options.profile ?? 'signals_batch', targetName, options.connection, options.threads);
@@ -159,12 +207,17 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
   try {
     let status: RoundStatus = { processedThrough: null, newestLoadTstamp: null };
     for (let round = 1; round <= maxRounds; round++) {
+      if (stop.received) throw interrupted(stop.received, projectDir, `before round ${round}`);
       const roundStart = Date.now();
       const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
       if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(options.vars));
       if (options.fullRefresh && round === 1) args.push('--full-refresh');
-      const { code, output } = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
-      if (code !== 0) throw await describeFailure(projectDir, output);
+      // A result left by an earlier invocation must never be read as this one's.
+      await fs.rm(path.join(projectDir, RUN_RESULTS), { force: true });
+      const exit = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null, stop);
+      if (stop.received) throw interrupted(stop.received, projectDir, `in round ${round}, ${exit.progress.describe()}`);
+      if (exit.code !== 0) throw await describeFailure(projectDir, exit);
+      const { output } = exit;
       // The project's own notices (e.g. a full refresh that keeps state) reach the user.
       for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
       status = parseStatus(output) ?? status;
