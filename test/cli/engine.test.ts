@@ -89,16 +89,16 @@ describe('signals-batch generate', () => {
   });
 
   test.each([
-    ['a file that is not JSON', ['--view', path.join(fixtures, '..', '..', 'cli', 'engine.test.ts')], /is not valid JSON/],
-    ['a missing view file', ['--view', path.join(work, 'nope.json')], /cannot read view file/],
-    ['an unknown variable', ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__nope": 1}'], /unknown variable\(s\) snowplow__nope/],
-    ['a variable of the wrong type', ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'], /snowplow__backfill_limit_days/],
-    ['--vars that is not JSON', ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'], /--vars is not valid JSON/],
-    ['an unknown target', ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'], /unknown --target "oracle"/],
-  ])('%s: exit code != 0, one paragraph, nothing written', (_what, args, message) => {
+    ['a file that is not JSON', 1, ['--view', path.join(fixtures, '..', '..', 'cli', 'engine.test.ts')], /is not valid JSON/],
+    ['a missing view file', 1, ['--view', path.join(work, 'nope.json')], /cannot read view file/],
+    ['an unknown variable', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__nope": 1}'], /unknown variable "snowplow__nope"/],
+    ['a variable of the wrong type', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'], /snowplow__backfill_limit_days/],
+    ['--vars that is not JSON', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'], /option '--vars <json>' argument '\{oops' is invalid. It is not valid JSON/],
+    ['an unknown target', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'], /argument 'oracle' is invalid. Allowed choices are duckdb, snowflake/],
+  ])('%s: exit code %i (2: a usage error), one paragraph, nothing written', (_what, code, args, message) => {
     const out = path.join(work, `bad-${Math.random().toString(36).slice(2)}`);
     const r = cli('generate', ...args, '--out', out);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(code);
     expectOneParagraph(r.stderr);
     expect(r.stderr).toMatch(message);
     expect(fs.existsSync(out)).toBe(false);
@@ -146,10 +146,11 @@ describe('signals-batch load-events and run', () => {
     expectOneParagraph(load.stderr);
     expect(load.stderr).toContain('events file not found');
     expect(fs.existsSync(database)).toBe(false);
-    const run = cli('run', '--project', path.join(work, 'no-such-project'), '--duckdb', database);
+    const existing = path.join(work, 'existing.duckdb');
+    fs.writeFileSync(existing, '');
+    const run = cli('run', '--project', path.join(work, 'no-such-project'), '--duckdb', existing);
     expect(run.code).toBe(1);
     expectOneParagraph(run.stderr);
     expect(run.stderr).toContain('is not a generated dbt project');
-    expect(fs.existsSync(database)).toBe(false);
   });
 });

@@ -139,10 +139,10 @@ describe('signals-batch init', () => {
     expect(existsSync(repo)).toBe(false);
   });
 
-  it('refuses an unknown target type before calling Signals', async () => {
+  it('refuses an unknown target type (a usage error, exit 2) before calling Signals, offering only implemented targets', async () => {
     const run = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'oracle');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Unknown --target-type "oracle": use one of duckdb, snowflake, bigquery, databricks.');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("option '--target-type <target>' argument 'oracle' is invalid. Allowed choices are duckdb, snowflake.");
     expect(emulator.requests).toEqual([]);
     expect(existsSync(repo)).toBe(false);
   });
@@ -321,10 +321,10 @@ describe('signals-batch emulator', () => {
     }
   });
 
-  it('refuses a bad port', async () => {
+  it('refuses a bad port (a usage error, exit 2)', async () => {
     const run = await cli('emulator', '--port', 'eighty');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('--port must be a number from 0 to 65535');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("option '--port <port>' argument 'eighty' is invalid. Use a whole number from 0 to 65535.");
   });
 });
 
