@@ -144,7 +144,7 @@ export async function loadEventsCsv(files: string[], options: LoadEventsOptions)
       committed = true;
     } catch (error) {
       await conn.run('rollback').catch(() => undefined);
-      throw error;
+      throw error instanceof ConversionFailed ? await conversionError(conn, error) : error;
     }
   } finally {
     conn.closeSync();
@@ -174,9 +174,8 @@ async function ensureColumns(conn: DuckDBConnection, plan: FilePlan, schema: str
   for (const c of plan.targets.keys()) if (!have.has(c)) await conn.run(`alter table ${target} add column ${ident(c)} ${duckdbTypeOf(c)}`);
 }
 
-async function loadOneFile(conn: DuckDBConnection, plan: FilePlan, schema: string, table: string): Promise<number> {
-  // Read as text under positional names (c0, c1, ...): the header above decides the columns, the
-  // types come from the atomic layout, and rows that do not fit are recorded, not guessed at.
+/** Reads a file as text under positional names (c0, c1, ...) into a temporary table, recording rows that do not fit the header. */
+async function readAsText(conn: DuckDBConnection, plan: FilePlan): Promise<void> {
   const columns = plan.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   for (const scratch of ['signals_batch_rejects', 'signals_batch_reject_scans']) await conn.run(`drop table if exists ${scratch}`);
   await conn.run(
@@ -184,25 +183,60 @@ async function loadOneFile(conn: DuckDBConnection, plan: FilePlan, schema: strin
       `delim = ',', quote = '"', escape = '"', columns = {${columns}}, store_rejects = true, ` +
       `rejects_table = 'signals_batch_rejects', rejects_scan = 'signals_batch_reject_scans')`,
   );
-  const problems = [...(await structuralProblems(conn, plan)), ...(await valueProblems(conn, plan))].sort((a, b) => a.line - b.line);
-  if (problems.length > 0) {
-    const more = problems.length > MAX_PROBLEMS ? `; and more` : '';
-    throw new EventsLoadError(`${problems.slice(0, MAX_PROBLEMS).map((p) => p.text).join('; ')}${more}`);
+}
+
+/** A value of this file did not convert to its column's type; which and where is found after the rollback. */
+class ConversionFailed extends Error {
+  constructor(
+    readonly plan: FilePlan,
+    readonly reason: Error,
+  ) {
+    super(reason.message);
   }
+}
+
+async function loadOneFile(conn: DuckDBConnection, plan: FilePlan, schema: string, table: string): Promise<number> {
+  // The header above decides the columns, the types come from the atomic layout, and rows that
+  // do not fit are recorded, not guessed at.
+  await readAsText(conn, plan);
+  const structural = await structuralProblems(conn, plan);
+  if (structural.length > 0) throw problemsError(structural);
   await ensureColumns(conn, plan, schema, table);
   const select = [...plan.targets.entries()].map(([target, sources]) => {
     const values = sources.map((i) => converted(`c${i}`, duckdbTypeOf(target), false));
     return `${values.length === 1 ? values[0] : `coalesce(${values.join(', ')})`} as ${ident(target)}`;
   });
-  const result = await conn.run(`insert into ${ident(schema)}.${ident(table)} by name select ${select.join(', ')} from signals_batch_csv`);
+  try {
+    const result = await conn.run(`insert into ${ident(schema)}.${ident(table)} by name select ${select.join(', ')} from signals_batch_csv`);
+    await conn.run('drop table signals_batch_csv');
+    return Number(result.rowsChanged);
+  } catch (error) {
+    throw new ConversionFailed(plan, error as Error);
+  }
+}
+
+/**
+ * Which values of a file failed to convert, and where: run after the rollback (a failed statement
+ * ends DuckDB's transaction), so good loads pay nothing for it.
+ */
+async function conversionError(conn: DuckDBConnection, failed: ConversionFailed): Promise<EventsLoadError> {
+  await readAsText(conn, failed.plan);
+  const problems = await valueProblems(conn, failed.plan);
   await conn.run('drop table signals_batch_csv');
-  return Number(result.rowsChanged);
+  if (problems.length > 0) return problemsError(problems);
+  return new EventsLoadError(`${failed.plan.file}: ${failed.reason.message.split('\n')[0]}`);
 }
 
 interface Problem {
   /** Where it is, for ordering (0 when unknown). */
   line: number;
   text: string;
+}
+
+function problemsError(problems: Problem[]): EventsLoadError {
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
+  const more = sorted.length > MAX_PROBLEMS ? '; and more' : '';
+  return new EventsLoadError(`${sorted.slice(0, MAX_PROBLEMS).map((p) => p.text).join('; ')}${more}`);
 }
 
 /** Rows DuckDB could not split into the header's fields (ragged rows, bad quoting, bad encoding). */
