@@ -3,42 +3,20 @@
  * (`node bin/signals-batch.js`): generate, load-events and run; invalid input exits non-zero with
  * a one-paragraph error naming the attribute and field, and writes nothing.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseApiView, parseView, toApiView } from '../../src/definition';
 import { generateProject } from '../../src/dbt';
 import { generateEvents, sampleView, writeEventsCsv } from '../../src/sample';
 import { query, tempDir } from '../engine/helpers';
+import { buildPackage, cliProcess, expectOneParagraph, packageRoot, type CliRun } from '../support/cli';
 
-const root = path.resolve(__dirname, '..', '..');
-const bin = path.join(root, 'bin', 'signals-batch.js');
-const fixtures = path.join(root, 'test', 'fixtures', 'views');
+const fixtures = path.join(packageRoot, 'test', 'fixtures', 'views');
 const work = tempDir('cli-engine');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const cli = (...args: string[]): CliRun => cliProcess(args, { cwd: work });
 
-function cli(...args: string[]): Result {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** One paragraph: the program's name, then text without blank lines. */
-function expectOneParagraph(stderr: string): void {
-  expect(stderr.startsWith('signals-batch: ')).toBe(true);
-  expect(stderr.trim()).not.toMatch(/\n\s*\n/);
-  expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?/); // no stack trace
-}
-
-beforeAll(() => {
-  // The CLI runs from dist/: build it (npm test's pretest does too).
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`the TypeScript build failed:\n${tsc.stdout}${tsc.stderr}`);
-}, 300_000);
+beforeAll(buildPackage, 300_000);
 
 describe('signals-batch generate', () => {
   test('writes <out>/<name>_<version>/, the same files as the library generates', () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { cliInProcess as cli } from '../support/cli';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
 import { SignalsClient } from '../../src/signals';
 import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
@@ -46,33 +47,6 @@ afterEach(async () => {
   }
   process.exitCode = undefined;
 });
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(...args: string[]): Promise<CliRun> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'signals-batch', ...args]);
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const sandbox = () => ['--api-url', emulator.url, '--auth-mode', 'sandbox', '--sandbox-token', emulator.credentials.sandboxToken];
 const bdp = () => [
