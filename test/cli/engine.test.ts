@@ -73,7 +73,7 @@ describe('signals-batch generate', () => {
     ['a variable of the wrong type', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'], /snowplow__backfill_limit_days/],
     ['--vars that is not JSON', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'], /option '--vars <json>' argument '\{oops' is invalid. It is not valid JSON/],
     ['an unknown target', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'], /argument 'oracle' is invalid. Allowed choices are duckdb, snowflake/],
-  ])('%s: exit code %i (2: a usage error), one paragraph, nothing written', (_what, code, args, message) => {
+  ])('%s: exit code %i (2 for a usage error), one paragraph, nothing written', (_what, code, args, message) => {
     const out = path.join(work, `bad-${Math.random().toString(36).slice(2)}`);
     const r = cli('generate', ...args, '--out', out);
     expect(r.code).toBe(code);
@@ -115,6 +115,44 @@ describe('signals-batch load-events and run', () => {
     const again = cli('run', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}');
     expect(again.code).toBe(0);
     expect(await query(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid')).toEqual(table);
+  });
+
+  test('run --json: stdout is exactly one line of JSON with the result, progress stays on stderr', async () => {
+    const csv = path.join(work, 'json-events.csv');
+    await writeEventsCsv(generateEvents({ seed: 4, users: 10, days: 3, startDate: '2025-01-01' }), csv);
+    const database = path.join(work, 'json.duckdb');
+    expect(cli('load-events', '--duckdb', database, csv).code).toBe(0);
+    const viewFile = path.join(work, 'json_view.json');
+    fs.writeFileSync(viewFile, JSON.stringify(toApiView(parseView({ ...sampleView(), name: 'json_users' }))));
+    const projectDir = cli('generate', '--view', viewFile, '--out', path.join(work, 'json-projects')).stdout.trim();
+
+    const run = cli('run', '--json', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-05"}');
+    expect(run.code).toBe(0);
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    const result = JSON.parse(run.stdout);
+    expect(Object.keys(result)).toEqual(['project', 'caughtUp', 'rounds', 'seconds', 'processedThrough', 'newestLoadTstamp', 'totals']);
+    expect(result).toMatchObject({ project: 'json_users_1', caughtUp: true, rounds: 1 });
+    expect(typeof result.seconds).toBe('number');
+    expect(result.processedThrough).toBe(result.newestLoadTstamp);
+    expect(Object.keys(result.totals)).toEqual(['newEvents', 'datesRecomputed', 'datesSkipped', 'keysRecomputed']);
+    expect(result.totals.newEvents).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/round 1: .* - caught up/);
+  });
+
+  test('load-events good.csv bad.csv: exit 1, one paragraph naming file, line and column, nothing committed', () => {
+    const header = 'event_id,domain_userid,derived_tstamp,load_tstamp';
+    const good = path.join(work, 'good.csv');
+    const bad = path.join(work, 'bad.csv');
+    fs.writeFileSync(good, `${header}\ne1,u1,2025-01-01 10:00:00,2025-01-01 10:00:00\n`);
+    fs.writeFileSync(bad, `${header}\ne2,u2,2025-01-01 10:00:00,2025-01-01 10:00:00\ne3,u3,soon,2025-01-01 10:00:00\n`);
+    const database = path.join(work, 'atomic-load.duckdb');
+    const load = cli('load-events', '--duckdb', database, good, bad);
+    expect(load.code).toBe(1);
+    expectOneParagraph(load.stderr);
+    expect(load.stderr).toContain(`load-events failed, nothing was loaded: ${bad} line 3, column derived_tstamp: "soon" is not a timestamp`);
+    expect(load.stdout).toBe('');
+    expect(fs.existsSync(database)).toBe(false);
   });
 
   test('load-events with a missing file and run without a project fail in one paragraph', () => {
