@@ -4,19 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { nearestName, parseApiView, parseView, pageView, ViewValidationError } from '../../src/definition';
+import { nearestName, parseApiView, parseView, pageView } from '../../src/definition';
+import { refusal as errorOf } from '../support/definition';
 
 const apiView = () => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'views', 'shop_view.api.json'), 'utf8'));
 
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ViewValidationError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the view to be refused');
-}
 
 describe('unknown keys in the API JSON', () => {
   test('defaultValue (the camelCase name) is refused with a hint at default_value', () => {

@@ -2,7 +2,10 @@
  * Values that used to pass validation and fail only when dbt ran are refused up front, with the
  * attribute, the field and the allowed range in the message.
  */
-import { caseCollisions, MAX_PERIOD_DAYS, pageView, parseView, periodDays, ViewValidationError } from '../../src/definition';
+import { caseCollisions, MAX_PERIOD_DAYS, pageView, parseView, periodDays } from '../../src/definition';
+import { refusal } from '../support/definition';
+
+const errorOf = (input: unknown) => refusal(() => parseView(input));
 
 const view = (attribute: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   name: 'shop',
@@ -12,15 +15,6 @@ const view = (attribute: Record<string, unknown>, extra: Record<string, unknown>
   ...extra,
 });
 
-function errorOf(input: unknown): string {
-  try {
-    parseView(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ViewValidationError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the view to be refused');
-}
 
 describe('defaults must fit their type', () => {
   test('an int32 default of 2147483648 is refused, naming the range', () => {
