@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_PERIOD_DAYS, strictObject } from '../definition';
+import { jinjaInert } from './dialects/dialect';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -101,4 +102,13 @@ export function resolveVars(overrides: Record<string, unknown> = {}): ProjectVar
 export function checkVarOverrides(overrides: Record<string, unknown>): void {
   const parsed = varsSchema.partial().safeParse(overrides);
   if (!parsed.success) throw new InvalidVarsError(problemsOf(parsed.error));
+}
+
+/**
+ * Variables as handed to dbt (dbt_project.yml and `--vars`). dbt renders a top-level string value
+ * as Jinja when `var()` reads it, so each string is made inert to keep it data; list items are not
+ * rendered by dbt and pass as they are.
+ */
+export function varsForDbt<T extends Record<string, unknown>>(vars: T): T {
+  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, typeof value === 'string' ? jinjaInert(value) : value])) as T;
 }

@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { jinjaInert } from '../dbt/dialects/dialect';
 
 export interface DuckdbConnection {
   type: 'duckdb';
@@ -66,10 +67,9 @@ export function nameProblem(what: string, value: string, rule: keyof typeof NAME
   return pattern.test(value) ? undefined : `${what} ${JSON.stringify(value)} is not valid: use ${says}`;
 }
 
-/** Problems with a DuckDB file path as a profile value (dbt would render `{{ }}` in it). */
+/** Problems with a DuckDB file path as a profile value (braces are fine: profile strings are written inert). */
 export function duckdbPathProblem(file: string): string | undefined {
   if (/[\0\r\n]/.test(file)) return `the DuckDB path ${JSON.stringify(file)} contains a line break or NUL character`;
-  if (/\{[{%#]/.test(file)) return `the DuckDB path ${JSON.stringify(file)} contains "{{", "{%" or "{#", which dbt would read as a template; rename or move the file`;
   return undefined;
 }
 
@@ -92,9 +92,14 @@ export function connectionProblems(connection: WarehouseConnection): string[] {
   return problems.filter((p): p is string => p !== undefined);
 }
 
-function yamlValue(v: string | number | boolean): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+/** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
+function yamlValue(v: ProfileValue): string {
+  if (typeof v === 'object') return JSON.stringify(`{{ env_var('${v.env}') }}`);
+  return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
 }
+
+/** A setting, or a secret that dbt reads from the named environment variable. */
+type ProfileValue = string | number | boolean | { env: string };
 
 /** The profile YAML for a connection, plus the environment holding its secrets. */
 export function renderProfile(
@@ -104,7 +109,7 @@ export function renderProfile(
   threads = 4,
 ): { yaml: string; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  const fields: Record<string, string | number | boolean> = {};
+  const fields: Record<string, ProfileValue> = {};
   if (connection.type === 'duckdb') {
     Object.assign(fields, { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads });
   } else {
@@ -123,7 +128,7 @@ export function renderProfile(
       const value = connection[key];
       if (value) {
         env[SECRET_ENV[key]] = value;
-        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = `{{ env_var('${SECRET_ENV[key]}') }}`;
+        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = { env: SECRET_ENV[key] };
       }
     }
   }

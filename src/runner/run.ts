@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkVarOverrides } from '../dbt/vars';
+import { checkVarOverrides, varsForDbt } from '../dbt/vars';
 import { runDbt, StopSignals, type DbtExit } from './dbtProcess';
 import { ensurePythonEnv } from './python';
 import { connectionProblems, nameProblem, writeProfiles, type WarehouseConnection } from './profiles';
@@ -210,7 +210,7 @@ async function runRounds(options: RunOptions, projectDir: string, stop: StopSign
       if (stop.received) throw interrupted(stop.received, projectDir, `before round ${round}`);
       const roundStart = Date.now();
       const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
-      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(options.vars));
+      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
       if (options.fullRefresh && round === 1) args.push('--full-refresh');
       // A result left by an earlier invocation must never be read as this one's.
       await fs.rm(path.join(projectDir, RUN_RESULTS), { force: true });
