@@ -23,7 +23,7 @@ export function nearestName(given: string, valid: readonly string[]): string | u
     .filter((c) => wanted.length >= 3 && (c.norm.startsWith(wanted) || wanted.startsWith(c.norm)))
     .sort((a, b) => Math.abs(a.norm.length - wanted.length) - Math.abs(b.norm.length - wanted.length));
   if (prefixed.length > 0) return prefixed[0].name;
-  const limit = Math.max(1, Math.floor(wanted.length / 3));
+  const limit = Math.max(2, Math.floor(wanted.length / 4));
   const scored = candidates.map((c) => ({ ...c, d: distance(wanted, c.norm) })).filter((c) => c.d <= limit);
   scored.sort((a, b) => a.d - b.d);
   return scored[0]?.name;
