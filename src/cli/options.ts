@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as fs from 'node:fs';
 import { dialectFor, TARGETS, type Target } from '../dbt';
 import { checkVarOverrides } from '../dbt/vars';
-import { duckdbPathProblem, nameProblem, NAME_RULES } from '../runner';
+import { duckdbPathProblem, NAME_RULES } from '../runner';
 import { CLI_ENV, envFlag } from './env';
 import { CliError } from './errors';
 
@@ -37,8 +37,7 @@ export function wholeNumber(min: number, max: number) {
 /** A name matching one of the runner's name rules (no quote, brace or line break can pass). */
 export function plainName(rule: keyof typeof NAME_RULES) {
   return (raw: string): string => {
-    const problem = nameProblem('the value', raw, rule);
-    if (problem) throw new InvalidArgumentError(`Use ${NAME_RULES[rule].says}.`);
+    if (!NAME_RULES[rule].pattern.test(raw)) throw new InvalidArgumentError(`Use ${NAME_RULES[rule].says}.`);
     return raw;
   };
 }
@@ -70,11 +69,15 @@ export function existingDuckdbFile(raw: string): string {
 }
 
 /**
- * `--target`, and the reference CLI's `--target-type` as a hidden alias. The choices are the
- * implemented targets; `env` (the reference CLI's variable) applies where Signals commands use it.
+ * `--target`, and the reference CLI's `--target-type` as a hidden alias. Commands that generate SQL
+ * offer only the implemented targets; `env` adds the reference CLI's variable.
  */
-export function addTargetOptions(command: Command, description: string, options: { defaultValue?: Target; env?: boolean } = {}): Command {
-  const targets = implementedTargets();
+export function addTargetOptions(
+  command: Command,
+  description: string,
+  options: { defaultValue?: Target; env?: boolean; anyTarget?: boolean } = {},
+): Command {
+  const targets = options.anyTarget ? [...TARGETS] : implementedTargets();
   const target = new Option('-t, --target <target>', description).choices(targets);
   if (options.defaultValue) target.default(options.defaultValue);
   if (options.env) target.env(CLI_ENV.target);

@@ -42,7 +42,10 @@ export function withSelection(command: Command, target: { required: boolean }): 
     .addOption(new Option('--repo-path <dir>', 'folder holding one dbt project per attribute group').env(CLI_ENV.repoPath))
     .addOption(new Option('--attribute-group-name <name>', 'attribute group name').env(CLI_ENV.attributeGroupName))
     .addOption(new Option('--attribute-group-version <version>', 'attribute group version').env(CLI_ENV.attributeGroupVersion).argParser(groupVersion));
-  return addTargetOptions(command, target.required ? 'warehouse the projects are written for' : 'warehouse (checked only)', { env: true });
+  // Only `init` writes SQL; the others merely accept the reference CLI's option.
+  return target.required
+    ? addTargetOptions(command, 'warehouse the projects are written for', { env: true })
+    : addTargetOptions(command, 'warehouse (accepted for the reference CLI; not needed)', { env: true, anyTarget: true });
 }
 
 export function createClient(opts: ConnectionOptions, command: Command): SignalsClient {

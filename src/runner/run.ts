@@ -182,7 +182,12 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
   const stop = new StopSignals(log);
   stop.install();
   try {
-    if (options.setupPython !== false) await ensurePythonEnv(log);
+    if (options.setupPython !== false) {
+      // A terminal's Ctrl+C reaches the setup script too: report the interruption, not its failure.
+      await ensurePythonEnv(log).catch((error: unknown) => {
+        throw stop.received ? interrupted(stop.received, projectDir, 'while setting up the Python environment') : error;
+      });
+    }
     if (stop.received) throw interrupted(stop.received, projectDir, 'before dbt started');
     return await runRounds(options, projectDir, stop, log);
   } finally {

@@ -101,6 +101,12 @@ describe('--target everywhere', () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, 'shop_user_features_3', 'signals_batch.json'), 'utf8')).target).toBe('snowflake');
   });
 
+  test('materialize, which writes no SQL, accepts every target name of the reference CLI', async () => {
+    const r = await cli('materialize', '--target-type', 'bigquery', '--api-url', 'http://127.0.0.1:9');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Missing --attribute-group-name');
+  });
+
   test('--target and --target-type that disagree are refused', async () => {
     const out = fresh('out');
     const r = await cli('generate', '--view', view, '--out', out, '--target', 'duckdb', '--target-type', 'snowflake');
