@@ -129,6 +129,19 @@ const calculatedProperty = z
 /** Any property an attribute or a criterion may use. */
 export const propertySchema = z.discriminatedUnion('type', [atomicProperty, eventProperty, entityProperty, calculatedProperty]);
 
+/**
+ * Where the model declares a property without a discriminator (an attribute's or a key's `property`),
+ * pydantic picks the member by the fields given, each member's `type` defaulting to its own kind.
+ */
+function withImpliedType<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || 'type' in value) return value;
+    const given = value as Record<string, unknown>;
+    const type = 'operation' in given ? 'calculated' : 'vendor' in given || 'path' in given ? ('index' in given ? 'entity' : 'event') : 'atomic';
+    return { ...given, type };
+  }, schema);
+}
+
 const criterionValue = z.union([
   z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean()),
 ]);
@@ -169,7 +182,7 @@ const attribute = z
     type: z.enum(API_TYPES),
     events: z.array(event),
     aggregation: z.enum(API_AGGREGATIONS),
-    property: propertySchema.nullish(),
+    property: withImpliedType(propertySchema).nullish(),
     criteria: criteria.nullish(),
     period: duration.nullish(),
     default_value: z.union([scalarDefault, z.array(scalarDefault)]).nullish(),
@@ -209,7 +222,7 @@ export const attributeKeySchema = z
     description: text.nullish(),
     key: name.nullish(),
     external_column: text.max(128).nullish(),
-    property: leafPropertySchema.nullish(),
+    property: withImpliedType(leafPropertySchema).nullish(),
     owner: owner.nullish(),
     ttl: duration.nullish(),
     is_published: z.boolean().nullish(),

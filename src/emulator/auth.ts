@@ -15,7 +15,7 @@ export interface EmulatorCredentials {
 }
 
 /** Header carrying the control token on `/_emulator/*` requests. */
-export const CONTROL_TOKEN_HEADER = 'x-emulator-control-token';
+export const CONTROL_TOKEN_HEADER = 'X-Emulator-Control-Token';
 
 /** `GET /api/msc/v1/organizations/{org}/credentials/v3/token`, as the Snowplow console answers it. */
 export const CONSOLE_TOKEN_PATTERN = /^\/api\/msc\/v1\/organizations\/([^/]+)\/credentials\/v3\/token\/?$/;

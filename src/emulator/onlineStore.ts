@@ -164,6 +164,10 @@ async function selectValues(connection: DuckDBConnection, query: OnlineQuery): P
   try {
     const reader = await connection.runAndReadAll(sql, query.ids);
     rows = reader.convertRowObjects(await jsonConverter());
+    // Chunk values lose the JSON alias of their type; the result's column types keep it.
+    const types = reader.columnTypes();
+    const jsonColumns = reader.columnNames().filter((_, index) => types[index].alias === 'JSON');
+    for (const row of rows) for (const column of jsonColumns) row[column] = parseJson(row[column]);
   } catch (error) {
     throw new OnlineStoreError(`cannot read ${query.source.schema}.${query.source.table} in ${query.file}: ${(error as Error).message}`);
   }
@@ -173,6 +177,15 @@ async function selectValues(connection: DuckDBConnection, query: OnlineQuery): P
     result[column] = query.ids.map((id) => byKey.get(id)?.[`c${index}`] ?? null);
   });
   return result;
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 function quote(identifier: string): string {
@@ -203,13 +216,6 @@ async function jsonConverter(): Promise<DuckDBValueConverter<Json>> {
       return Object.fromEntries(
         (value as DuckDBMapValue).entries.map((entry) => [String(convert(entry.key, keyType, convert)), convert(entry.value, valueType, convert)]),
       ) as Json;
-    }
-    if (type.typeId === Type.VARCHAR && type.alias === 'JSON' && typeof value === 'string') {
-      try {
-        return JSON.parse(value) as Json;
-      } catch {
-        return value;
-      }
     }
     return asJson(value, type, convert);
   };
