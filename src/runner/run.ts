@@ -98,11 +98,14 @@ export function parseStatus(stdout: string): RoundStatus | null {
   };
 }
 
-/** Caught up when nothing is loaded yet, or processing reached the newest load. */
+/**
+ * Caught up when nothing is loaded yet, or processing reached the newest load. Both are written
+ * by the project as `YYYY-MM-DD HH:MM:SS.ffffff`, which compares as text.
+ */
 export function isCaughtUp(s: RoundStatus): boolean {
   if (s.newestLoadTstamp === null) return true;
   if (s.processedThrough === null) return false;
-  return Date.parse(`${s.processedThrough.replace(' ', 'T')}Z`) >= Date.parse(`${s.newestLoadTstamp.replace(' ', 'T')}Z`);
+  return s.processedThrough >= s.newestLoadTstamp;
 }
 
 interface RunResults {
