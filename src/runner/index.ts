@@ -7,6 +7,8 @@ export {
   RunOptionsError,
   MAX_THREADS,
   MAX_ROUNDS,
+  runResultJson,
+  type RunResultJson,
   type RunOptions,
   type RunSummary,
   type RoundStatus,

@@ -50,6 +50,30 @@ export interface RunSummary {
   totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
 }
 
+/** What `signals-batch run --json` prints: a contract other tools read, so these names stay. */
+export interface RunResultJson {
+  /** `<name>_<version>`. */
+  project: string;
+  caughtUp: boolean;
+  rounds: number;
+  seconds: number;
+  processedThrough: string | null;
+  newestLoadTstamp: string | null;
+  totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
+}
+
+export function runResultJson(project: string, summary: RunSummary): RunResultJson {
+  return {
+    project,
+    caughtUp: summary.caughtUp,
+    rounds: summary.rounds,
+    seconds: Math.round(summary.seconds * 1000) / 1000,
+    processedThrough: summary.status.processedThrough,
+    newestLoadTstamp: summary.status.newestLoadTstamp,
+    totals: { ...summary.totals },
+  };
+}
+
 /** dbt failed; `model` names the failing node when it is known. */
 export class DbtRunError extends Error {
   constructor(

@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { MAX_ROUNDS, MAX_THREADS, runUntilCaughtUp, type RunSummary, type WarehouseConnection } from '../../runner';
+import { MAX_ROUNDS, MAX_THREADS, runResultJson, runUntilCaughtUp, type WarehouseConnection } from '../../runner';
 import { WAREHOUSE_SECRET_ENV } from '../env';
 import { CliError, cliStep } from '../errors';
 import { existingDuckdbFile, isVerbose, plainName, varsJson, wholeNumber } from '../options';
@@ -27,29 +27,6 @@ interface RunCommandOptions {
   threads: number;
   maxRounds: number;
   json?: boolean;
-}
-
-/** The `--json` result; other tools read these names. */
-export interface RunResultJson {
-  project: string;
-  caughtUp: boolean;
-  rounds: number;
-  seconds: number;
-  processedThrough: string | null;
-  newestLoadTstamp: string | null;
-  totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
-}
-
-export function runResultJson(project: string, summary: RunSummary): RunResultJson {
-  return {
-    project,
-    caughtUp: summary.caughtUp,
-    rounds: summary.rounds,
-    seconds: Math.round(summary.seconds * 1000) / 1000,
-    processedThrough: summary.status.processedThrough,
-    newestLoadTstamp: summary.status.newestLoadTstamp,
-    totals: { ...summary.totals },
-  };
 }
 
 export function registerRun(program: Command): void {
