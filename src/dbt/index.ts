@@ -96,6 +96,12 @@ function sourceSql(d: Dialect, s: SourceColumn): string {
   return `{% if '${s.column}' in columns %}${value}{% else %}cast(null as ${d.textType}){% endif %}`;
 }
 
+/** `sql` with its NUL placeholder replaced by a Jinja call, as a Jinja string expression. */
+function jinjaAround(sql: string, call: string): string {
+  const [before, after] = sql.split('\u0000');
+  return `${JSON.stringify(before)} ~ ${call} ~ ${JSON.stringify(after)}`;
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -177,6 +183,8 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     eventColumns,
     periods: plan.periods,
     sentinel,
+    // a Jinja expression: the SQL of the first day the longest window needs
+    earliestWindowStart: jinjaAround(d.addDays('\u0000', `-${maxPeriod}`), 'signals_batch_window_end()'),
     // Days before it were outside every window at the last run's end and at this one's, so folding
     // them never hides a day that enters or leaves a window now.
     rollupCandidate:

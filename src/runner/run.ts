@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { varsForDbt, varsSchema } from '../dbt/vars';
-import { dbtExecutable, ensurePythonEnv } from './python';
+import { ensurePythonEnv } from './python';
+import { DbtWorker } from './worker';
 import { writeProfiles, type WarehouseConnection } from './profiles';
 
 export interface RunOptions {
@@ -119,26 +120,6 @@ async function describeFailure(projectDir: string, output: string): Promise<DbtR
   );
 }
 
-function runDbt(args: string[], cwd: string, env: Record<string, string>, echo: ((line: string) => void) | null): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(dbtExecutable(), args, {
-      cwd,
-      env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', DBT_USE_COLORS: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const take = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      if (echo) text.split('\n').filter(Boolean).forEach(echo);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('error', (e) => reject(new Error(`could not start dbt (${dbtExecutable()}): ${e.message}; run: npm run setup:python`)));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
 /** Run dbt round after round until caught up (or the round bound is hit). */
 export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -159,6 +140,7 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
   const profiles = await writeProfiles(options.profile ?? 'signals_batch', targetName, options.connection, options.threads);
   const started = Date.now();
   const totals = { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 };
+  const worker = DbtWorker.start(projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
   try {
     let status: RoundStatus = { processedThrough: null, newestLoadTstamp: null };
     for (let round = 1; round <= maxRounds; round++) {
@@ -166,8 +148,8 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
       const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
       if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
       if (options.fullRefresh && round === 1) args.push('--full-refresh');
-      const { code, output } = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
-      if (code !== 0) throw await describeFailure(projectDir, output);
+      const { success, error, output } = await worker.invoke(args);
+      if (!success) throw await describeFailure(projectDir, error ? `${output}\n${error}` : output);
       // The project's own notices (e.g. a full refresh that keeps state) reach the user.
       for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
       status = parseStatus(output) ?? status;
@@ -186,6 +168,7 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
     log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
     return { rounds: maxRounds, caughtUp: false, status, seconds: (Date.now() - started) / 1000, totals };
   } finally {
+    await worker.stop();
     await profiles.cleanup();
   }
 }
