@@ -6,9 +6,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkVarOverrides, varsForDbt } from '../dbt/vars';
-import { runDbt, StopSignals, type DbtExit } from './dbtProcess';
+import { StopSignals } from './dbtProcess';
 import { ensurePythonEnv } from './python';
 import { connectionProblems, nameProblem, writeProfiles, type WarehouseConnection } from './profiles';
+import { DbtWorker, type InvocationResult } from './worker';
 
 export interface RunOptions {
   /** The generated project directory (holding dbt_project.yml). */
@@ -142,23 +143,29 @@ const RUN_RESULTS = path.join('target', 'run_results.json');
 export const MAX_THREADS = 64;
 export const MAX_ROUNDS = 100_000;
 
+/** One dbt invocation; a result left by an earlier invocation is removed first, so it is never read as this one's. */
+async function invoke(worker: DbtWorker, args: string[], projectDir: string): Promise<InvocationResult> {
+  await fs.rm(path.join(projectDir, RUN_RESULTS), { force: true });
+  return worker.invoke(args);
+}
+
 /** What went wrong in one dbt invocation: the failing node and dbt's own error lines. */
-async function describeFailure(projectDir: string, exit: DbtExit): Promise<DbtRunError> {
+async function describeFailure(projectDir: string, result: InvocationResult): Promise<DbtRunError> {
   const project = path.basename(projectDir);
-  const lines = exit.output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
-  if (exit.signal) {
-    const running = exit.progress.runningNodes();
-    return new DbtRunError(
-      `dbt was killed by ${exit.signal} ${exit.progress.describe()} of project ${project} (dbt reported no error: it was stopped from outside, e.g. out of memory). ` +
-        'Run again: completed work is kept and nothing is processed twice.',
-      running[0]?.replace(/^model /, '') ?? null,
-      lines.filter((l) => l.trim() !== '').slice(-15),
-    );
+  const output = result.error ? `${result.output}\n${result.error}` : result.output;
+  const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
+  const tail = lines.filter((l) => l.trim() !== '').slice(-15);
+  if (result.exit) {
+    // The dbt process itself ended: killed from outside, or crashed.
+    const running = result.progress.runningNodes()[0]?.replace(/^model /, '') ?? null;
+    const how = result.exit.signal
+      ? `dbt was killed by ${result.exit.signal} ${result.progress.describe()} of project ${project} (dbt reported no error: it was stopped from outside, e.g. out of memory).`
+      : `dbt exited unexpectedly (code ${result.exit.code}) ${result.progress.describe()} of project ${project}: ${tail.join(' ').slice(0, 1500)}`;
+    return new DbtRunError(`${how}\nRun again: completed work is kept and nothing is processed twice.`, running, tail);
   }
   let model: string | null = null;
   let message = '';
   try {
-    // Removed before every invocation, so this is this invocation's result.
     const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
     const failed = results.results.find((r) => r.status === 'error' || r.status === 'fail');
     if (failed) {
@@ -166,11 +173,11 @@ async function describeFailure(projectDir: string, exit: DbtExit): Promise<DbtRu
       message = failed.message ?? '';
     }
   } catch {
-    // no run_results.json: dbt stopped before writing it (parse or connection errors, a crash)
+    // no run_results.json: dbt stopped before writing it (parse or connection errors)
   }
   const start = lines.findIndex((l) => /(Error|error) in |Failure in|Compilation Error|Runtime Error|Database Error|Parsing Error/.test(l));
   const relevant = (start >= 0 ? lines.slice(start, start + 15) : lines.slice(-15)).filter((l) => l.trim() !== '');
-  const where = model ? `model ${model}` : `dbt (${exit.progress.describe()})`;
+  const where = model ? `model ${model}` : `dbt (${result.progress.describe()})`;
   return new DbtRunError(
     `dbt run failed in ${where} of project ${project}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
       `Fix the cause, then re-run: completed work is kept and nothing is processed twice.`,
@@ -193,6 +200,36 @@ function optionProblems(options: RunOptions): string[] {
     problems.push((error as Error).message);
   }
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/**
+ * The generated tests of the synced table (a unique, non-null key; a non-null sync timestamp): a
+ * broken table is reported before Signals syncs it.
+ */
+async function testAttributeTable(worker: DbtWorker, baseArgs: string[], projectDir: string, stop: StopSignals, log: (line: string) => void): Promise<void> {
+  const { attributeTable } = JSON.parse(await fs.readFile(path.join(projectDir, 'signals_batch.json'), 'utf8')) as { attributeTable: string };
+  const result = await invoke(worker, ['test', ...baseArgs, '--select', attributeTable], projectDir);
+  if (stop.received) throw interrupted(stop.received, projectDir, `while testing ${attributeTable}`);
+  if (result.exit) throw await describeFailure(projectDir, result);
+  const { success, error, output } = result;
+  if (success) {
+    log(`tests of ${attributeTable} passed`);
+    return;
+  }
+  let failed: string[] = [];
+  try {
+    const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
+    failed = results.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.unique_id.split('.').slice(2).join('.')}: ${r.message ?? r.status}`);
+  } catch {
+    // no results: dbt failed before testing
+  }
+  const detail = failed.length > 0 ? failed.join('; ') : (error ?? output.split('\n').slice(-10).join(' ')).trim();
+  throw new DbtRunError(
+    `the attribute table ${attributeTable} failed its tests: ${detail.slice(0, 1500)}\n` +
+      'The table is not fit to sync; find the cause (a changed key column, rows written outside this project) and re-run, or rebuild with --full-refresh --allow-refresh.',
+    attributeTable,
+    failed,
+  );
 }
 
 /** Run dbt round after round until caught up (or the round bound is hit). */
@@ -236,20 +273,23 @@ async function runRounds(options: RunOptions, projectDir: string, stop: StopSign
   const profiles = await writeProfiles(options.profile ?? 'signals_batch', targetName, options.connection, options.threads);
   const started = Date.now();
   const totals = { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 };
+  const worker = DbtWorker.start(projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
+  stop.attach(worker);
+  const baseArgs = ['--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
+  if (options.vars && Object.keys(options.vars).length > 0) baseArgs.push('--vars', JSON.stringify(varsForDbt(options.vars)));
   try {
     let status: RoundStatus = { processedThrough: null, newestLoadTstamp: null };
-    for (let round = 1; round <= maxRounds; round++) {
-      if (stop.received) throw interrupted(stop.received, projectDir, `before round ${round}`);
+    let rounds = 0;
+    let caughtUp = false;
+    while (!caughtUp && rounds < maxRounds) {
+      if (stop.received) throw interrupted(stop.received, projectDir, `before round ${rounds + 1}`);
+      rounds += 1;
       const roundStart = Date.now();
-      const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
-      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
-      if (options.fullRefresh && round === 1) args.push('--full-refresh');
-      // A result left by an earlier invocation must never be read as this one's.
-      await fs.rm(path.join(projectDir, RUN_RESULTS), { force: true });
-      const exit = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null, stop);
-      if (stop.received) throw interrupted(stop.received, projectDir, `in round ${round}, ${exit.progress.describe()}`);
-      if (exit.code !== 0) throw await describeFailure(projectDir, exit);
-      const { output } = exit;
+      const args = ['run', ...baseArgs, ...(options.fullRefresh && rounds === 1 ? ['--full-refresh'] : [])];
+      const result = await invoke(worker, args, projectDir);
+      if (stop.received) throw interrupted(stop.received, projectDir, `in round ${rounds}, ${result.progress.describe()}`);
+      if (!result.success) throw await describeFailure(projectDir, result);
+      const { output } = result;
       // The project's own notices (e.g. a full refresh that keeps state) reach the user.
       for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
       status = parseStatus(output) ?? status;
@@ -257,17 +297,19 @@ async function runRounds(options: RunOptions, projectDir: string, stop: StopSign
       totals.datesRecomputed += status.datesRecomputed ?? 0;
       totals.datesSkipped += status.datesSkipped ?? 0;
       totals.keysRecomputed += status.keysRecomputed ?? 0;
-      const done = isCaughtUp(status);
+      caughtUp = isCaughtUp(status);
       log(
-        `round ${round}: loads processed through ${status.processedThrough ?? '(none yet)'} of ${status.newestLoadTstamp ?? '(no events)'}; ` +
+        `round ${rounds}: loads processed through ${status.processedThrough ?? '(none yet)'} of ${status.newestLoadTstamp ?? '(no events)'}; ` +
           `${status.newEvents ?? 0} new events, ${status.datesRecomputed ?? 0} dates recomputed, ${status.datesSkipped ?? 0} skipped, ` +
-          `${status.keysRecomputed ?? 0} keys recomputed (${((Date.now() - roundStart) / 1000).toFixed(1)}s)${done ? ' - caught up' : ''}`,
+          `${status.keysRecomputed ?? 0} keys recomputed (${((Date.now() - roundStart) / 1000).toFixed(1)}s)${caughtUp ? ' - caught up' : ''}`,
       );
-      if (done) return { rounds: round, caughtUp: true, status, seconds: (Date.now() - started) / 1000, totals };
     }
-    log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
-    return { rounds: maxRounds, caughtUp: false, status, seconds: (Date.now() - started) / 1000, totals };
+    if (!caughtUp) log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
+    await testAttributeTable(worker, baseArgs, projectDir, stop, log);
+    return { rounds, caughtUp, status, seconds: (Date.now() - started) / 1000, totals };
   } finally {
+    await worker.stop();
+    stop.attach(null);
     await profiles.cleanup();
   }
 }

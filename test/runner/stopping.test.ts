@@ -39,15 +39,16 @@ async function freshProject(): Promise<string> {
   return writeProject(out, generateProject(view, { target: 'duckdb', vars }));
 }
 
-/** Processes (other than this one) whose command line mentions `text`. */
-function processesMentioning(text: string): number[] {
+/** Processes (other than this one) working in `dir` or naming it on their command line: dbt for that project. */
+function processesMentioning(dir: string): number[] {
   const found: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(text))) found.push(Number(entry));
+      const inDir = fs.readlinkSync(`/proc/${entry}/cwd`) === dir;
+      if (inDir || fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(dir))) found.push(Number(entry));
     } catch {
-      // gone already
+      // gone already, or not ours to read
     }
   }
   return found;
