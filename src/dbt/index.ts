@@ -7,12 +7,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { type View } from '../definition';
-import { planView, type Plan, type SourceColumn } from '../plan';
+import { planView, type Plan } from '../plan';
 import { packageRoot } from '../paths';
 import { jinjaInert, type Dialect, type Target } from './dialects/dialect';
 import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';
-import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, valueText, withDefault } from './sql';
+import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, projectedValue, VALUE_RANKS, valueSetOutput, valueText } from './sql';
 import { resolveVars, varsForDbt, type ProjectVars } from './vars';
 
 export { TARGETS, type Target, type Dialect } from './dialects/dialect';
@@ -92,11 +92,9 @@ function environment(): nunjucks.Environment {
   return env;
 }
 
-function sourceSql(d: Dialect, s: SourceColumn): string {
-  const value = d.sourceValue(s, 'events');
-  if (s.origin === 'atomic') return value;
-  // A self-describing column exists only once a loader has seen that schema.
-  return `{% if '${s.column}' in columns %}${value}{% else %}cast(null as ${d.textType}){% endif %}`;
+/** A self-describing column exists only once a loader has seen that schema: read it only then. */
+function whenLoaded(d: Dialect) {
+  return (column: string, sql: string) => `{% if '${column}' in columns %}${sql}{% else %}cast(null as ${d.textType}){% endif %}`;
 }
 
 /** `sql` with its NUL placeholder replaced by a Jinja call, as a Jinja string expression. */
@@ -145,13 +143,13 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       matchColumn,
       value,
       valueColumn,
-      eventPartials: eventPartials(d, a, `events.${matchColumn}`, value === null ? null : `events.${valueColumn}`, 'events.event_key'),
+      eventPartials: eventPartials(d, a, `events.${matchColumn}`, value === null ? null : `events.${valueColumn}`, 'events.event_key', 'events.derived_tstamp'),
       combined: combinedPartials(d, a),
-      final: a.valueSet ? null : finalAggregate(d, a, window('event_date', 'window_end')),
+      final: a.valueSet ? null : finalAggregate(d, a, window('event_date', 'window_end'), 'window_end'),
       valueText: a.valueSet ? valueText(d, a, `events.${valueColumn}`) : null,
       window: window('stored.event_date', 'run_limits.window_end'),
       finalValueSet: a.valueSet ? finalValueSet(d, a, `attribute = ${d.stringLiteral(a.code)}`) : null,
-      outputSql: a.valueSet ? withDefault(d, a, `value_set_attributes.${column}`) : `scalar_attributes.${column}`,
+      outputSql: a.valueSet ? valueSetOutput(d, a, `value_set_attributes.${column}`) : `scalar_attributes.${column}`,
       description: describeAttribute(a),
       quoted: column !== a.name,
     };
@@ -176,8 +174,10 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     definitionHash,
     keyColumn: d.ident(plan.keyColumn),
     timestampColumn: d.ident(timestampColumn),
-    keyValue: d.asString(sourceSql(d, plan.keySource), plan.keySource.kind),
-    sources: plan.sources.map((s) => ({ alias: d.ident(s.alias), sql: sourceSql(d, s) })),
+    keyValue: d.asString(projectedValue(d, plan.keySource, 'events', whenLoaded(d)), plan.keySource.kind),
+    sources: plan.sources.map((s) => ({ alias: d.ident(s.alias), sql: projectedValue(d, s, 'events', whenLoaded(d)) })),
+    ranksValues: plan.attributes.some((a) => a.aggregation === 'most_frequent' || a.aggregation === 'least_frequent'),
+    valueRanks: VALUE_RANKS,
     eventMatch: eventMatch(d, plan.events, 'events'),
     attributes,
     scalarAttributes: attributes.filter((a) => !a.valueSet),

@@ -3,18 +3,55 @@
  * per-day and final aggregate expressions. Values are always rendered as escaped literals.
  */
 import type { CriterionValue, EventSpec } from '../definition';
-import type { DailyPart, Plan, PlannedAttribute, PlannedCriterion, SourceColumn, ValueKind, ValueType } from '../plan';
+import type { DailyPart, LeafSource, Plan, PlannedAttribute, PlannedCriterion, SourceColumn, ValueKind, ValueType } from '../plan';
 import { scalarLiteral, type Dialect } from './dialects/dialect';
 
 /** A value in the type partial aggregates keep it in. */
 function valueAs(d: Dialect, expr: string, kind: ValueKind, type: ValueType): string {
   if (type === 'number') return d.asNumber(expr, kind);
   if (type === 'boolean') return d.asBoolean(expr, kind);
+  if (type === 'timestamp') return d.asTimestamp(expr, kind);
   return d.asString(expr, kind);
 }
 
-/** `(event_vendor = … and event_name = … [and event_version = …]) or …` */
+/**
+ * A leaf value read from the events relation `alias`, its date part taken when it has one.
+ * `guard` wraps reads of self-describing columns, which exist only once a loader has seen them.
+ */
+function leafSql(d: Dialect, leaf: LeafSource, alias: string, guard: (column: string, sql: string) => string): string {
+  const raw = d.leafValue(leaf, alias);
+  const read = leaf.origin === 'atomic' ? raw : guard(leaf.column, raw);
+  if (!leaf.datePart) return read;
+  const rawKind: ValueKind = leaf.origin === 'atomic' ? 'timestamp' : 'text';
+  return d.datePart(d.asTimestamp(read, rawKind), leaf.datePart);
+}
+
+/** The SQL of one projected column: a leaf value, or a value calculated per event from leaves. */
+export function projectedValue(d: Dialect, s: SourceColumn, alias: string, guard: (column: string, sql: string) => string): string {
+  if (s.origin !== 'calculated') return leafSql(d, s, alias, guard);
+  const leaves = s.leaves.map((leaf) => ({ sql: leafSql(d, leaf, alias, guard), kind: leaf.kind }));
+  const numbers = leaves.map((l) => d.asNumber(l.sql, l.kind));
+  const anyNull = numbers.map((n) => `${n} is null`).join(' or ');
+  switch (s.operation) {
+    case 'concat':
+      return d.concatNonNull(leaves.map((l) => d.asString(l.sql, l.kind)), d.stringLiteral(s.separator));
+    case 'sum':
+      return `(${numbers.join(' + ')})`;
+    case 'product':
+      return `(${numbers.join(' * ')})`;
+    // least/greatest skip NULLs on some warehouses: a NULL input makes the result NULL everywhere
+    case 'min':
+      return `case when ${anyNull} then null else least(${numbers.join(', ')}) end`;
+    case 'max':
+      return `case when ${anyNull} then null else greatest(${numbers.join(', ')}) end`;
+    case 'coalesce':
+      return leaves.length === 1 ? leaves[0].sql : `coalesce(${leaves.map((l) => l.sql).join(', ')})`;
+  }
+}
+
+/** `(event_vendor = … and event_name = … [and event_version = …]) or …`; `true` for every event. */
 export function eventMatch(d: Dialect, events: EventSpec[], alias: string): string {
+  if (events.length === 0) return 'true';
   const one = (e: EventSpec) => {
     const parts = [`${alias}.event_vendor = ${d.stringLiteral(e.vendor)}`, `${alias}.event_name = ${d.stringLiteral(e.name)}`];
     if (e.version !== undefined) parts.push(`${alias}.event_version = ${d.stringLiteral(e.version)}`);
@@ -25,12 +62,15 @@ export function eventMatch(d: Dialect, events: EventSpec[], alias: string): stri
 
 /**
  * One criterion. `=`, `<`, `>`, `<=`, `>=`, `like` and `in` are false on NULL; `!=` is true on
- * NULL. Numbers compare numerically; a `like` value without `%` or `_` means "contains".
+ * NULL. Numbers compare numerically; a `like` value without `%` or `_` means "contains";
+ * `is null` / `is not null` test the value itself.
  */
 export function criterionSql(d: Dialect, c: PlannedCriterion, source: SourceColumn, alias: string): string {
   const x = `${alias}.${d.ident(source.alias)}`;
   const kind = source.kind;
-  const v = c.value;
+  if (c.operator === 'is null') return `${x} is null`;
+  if (c.operator === 'is not null') return `${x} is not null`;
+  const v = c.value as CriterionValue;
   const typed = (value: CriterionValue) =>
     typeof value === 'number' ? d.asNumber(x, kind) : typeof value === 'boolean' ? d.asBoolean(x, kind) : d.asString(x, kind);
   switch (c.operator) {
@@ -84,7 +124,7 @@ export interface DailyColumnSql {
  * The partials of one event as a row of its own (a count of 1 or 0, its value where it counts),
  * so that events and stored partial rows combine with the same aggregates.
  */
-export function eventPartials(d: Dialect, a: PlannedAttribute, matchCol: string, valueCol: string | null, keyCol: string): DailyColumnSql[] {
+export function eventPartials(d: Dialect, a: PlannedAttribute, matchCol: string, valueCol: string | null, keyCol: string, tstampCol: string): DailyColumnSql[] {
   const counted = (value: string) => `case when ${matchCol} then ${value} end`;
   const present = (value: string) => `case when ${matchCol} and ${valueCol} is not null then ${value} end`;
   return a.dailyColumns.map(({ name, part }) => {
@@ -104,6 +144,9 @@ export function eventPartials(d: Dialect, a: PlannedAttribute, matchCol: string,
       case 'first_key':
       case 'last_key':
         return { name: col, sql: present(keyCol) };
+      case 'latest':
+      case 'earliest':
+        return { name: col, sql: counted(tstampCol) };
     }
   });
 }
@@ -128,6 +171,10 @@ function combinePart(d: Dialect, a: PlannedAttribute, part: DailyPart, condition
       return d.filtered('min', c('first_key'), condition);
     case 'last_key':
       return d.filtered('max', c('last_key'), condition);
+    case 'latest':
+      return d.filtered('max', c('latest'), condition);
+    case 'earliest':
+      return d.filtered('min', c('earliest'), condition);
   }
 }
 
@@ -138,16 +185,21 @@ export function combinedPartials(d: Dialect, a: PlannedAttribute, condition = 't
 
 /** The event's value as text, the form the per-value partials keep (cast back at the end). */
 export function valueText(d: Dialect, a: PlannedAttribute, valueCol: string): string {
+  if (a.valueType === 'timestamp') return d.formatTimestamp(valueCol);
   return d.asString(valueCol, a.valueType === 'number' ? 'number' : a.valueType === 'boolean' ? 'boolean' : 'string');
 }
 
+const UNIT_SECONDS = { s: 1, min: 60, h: 3600, d: 86_400 } as const;
+
 /**
- * The final attribute value of a key from its partial rows; `inWindow` limits rows to the period.
- * Per-value attributes read their (value, count) rows, aggregated per value, filtered by attribute.
+ * The final attribute value of a key from its partial rows; `inWindow` limits rows to the period,
+ * `windowEnd` is the window's upper bound (a date), where time_since_* is measured.
  */
-export function finalAggregate(d: Dialect, a: PlannedAttribute, inWindow: string): string {
+export function finalAggregate(d: Dialect, a: PlannedAttribute, inWindow: string, windowEnd: string): string {
   let value: string;
   const part = (p: DailyPart) => combinePart(d, a, p, inWindow);
+  const timeSince = (tstamp: string) =>
+    `floor(${d.secondsBetween(tstamp, d.timestampFromDate(windowEnd))} / ${UNIT_SECONDS[a.timeUnit ?? 's']})`;
   switch (a.aggregation) {
     case 'counter':
       value = `coalesce(${part('count')}, 0)`;
@@ -160,26 +212,51 @@ export function finalAggregate(d: Dialect, a: PlannedAttribute, inWindow: string
       break;
     case 'min':
     case 'max':
-      value = part(a.aggregation);
-      break;
     case 'first':
     case 'last':
       value = part(a.aggregation);
       break;
-    case 'unique_list':
-      throw new Error(`attribute "${a.name}": per-value aggregations come from finalValueSet`);
+    case 'time_since_last':
+      value = timeSince(part('latest'));
+      break;
+    case 'time_since_first':
+      value = timeSince(part('earliest'));
+      break;
+    default:
+      throw new Error(`attribute "${a.name}": ${a.aggregation} keeps per-value partials (finalValueSet)`);
   }
   return withDefault(d, a, d.castToAttributeType(value, a.type));
 }
 
-/** A per-value attribute's final value (its default not applied) from value rows (`value`, `n`, `last_key`) of one key. */
+/** Which per-value rank picks `most_frequent` / `least_frequent` (columns of the value counts). */
+export const VALUE_RANKS = { most_frequent: 'most_frequent_rank', least_frequent: 'least_frequent_rank' } as const;
+
+/**
+ * A per-value attribute's final value from value rows (`value`, `n`, `last_key`, and the ranks of
+ * VALUE_RANKS) of one key, where `condition` selects the attribute's rows in its window. The
+ * default is not applied here: keys without value rows come from an outer join.
+ */
 export function finalValueSet(d: Dialect, a: PlannedAttribute, condition: string): string {
   switch (a.aggregation) {
     case 'unique_list':
       return d.sortedDistinctList('value', a.type, condition);
+    case 'most_frequent':
+    case 'least_frequent':
+      // the rank orders by count, then by latest matching event; cast after picking, so no other value is cast
+      return d.fromValueText(d.filtered('max', 'value', `${condition} and ${VALUE_RANKS[a.aggregation]} = 1`), a.type);
+    case 'category_count':
+      return d.countsByValue('value', 'n', condition);
+    case 'approx_count_distinct':
+      return d.castToAttributeType(d.countIf(condition), a.type);
     default:
       throw new Error(`attribute "${a.name}": ${a.aggregation} keeps scalar partials`);
   }
+}
+
+/** A per-value attribute's output column from its outer-joined value: counts are 0, not NULL. */
+export function valueSetOutput(d: Dialect, a: PlannedAttribute, joined: string): string {
+  const value = a.aggregation === 'approx_count_distinct' ? `coalesce(${joined}, 0)` : joined;
+  return withDefault(d, a, value);
 }
 
 /** `typed`, or the attribute's default value where it is NULL. */

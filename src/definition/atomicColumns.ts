@@ -9,7 +9,7 @@ const NUMBER_COLUMNS = `domain_sessionidx geo_latitude geo_longitude page_urlpor
 tr_total tr_tax tr_shipping ti_price ti_quantity pp_xoffset_min pp_xoffset_max pp_yoffset_min pp_yoffset_max
 br_colordepth br_viewwidth br_viewheight dvce_screenwidth dvce_screenheight doc_width doc_height
 tr_total_base tr_tax_base tr_shipping_base ti_price_base`;
-const TIMESTAMP_COLUMNS = `etl_tstamp collector_tstamp dvce_created_tstamp dvce_sent_tstamp refr_device_tstamp
+const TIMESTAMP_COLUMNS = `etl_tstamp collector_tstamp dvce_created_tstamp dvce_sent_tstamp refr_dvce_tstamp refr_device_tstamp
 derived_tstamp true_tstamp`;
 const BOOLEAN_COLUMNS = `br_features_pdf br_features_flash br_features_java br_features_director br_features_quicktime
 br_features_realplayer br_features_windowsmedia br_features_gears br_features_silverlight br_cookies dvce_ismobile`;
@@ -42,9 +42,15 @@ export const ATOMIC_COLUMNS: ReadonlyMap<string, AtomicKind> = new Map([
 export const ATOMIC_COLUMN_NAMES: readonly string[] = [...ATOMIC_COLUMNS.keys()].sort();
 
 /**
- * The warehouse spelling of an enum name. The API enum says `refr_device_tstamp`;
- * every Snowplow loader writes `refr_dvce_tstamp`.
+ * The current spelling of an atomic property name. The API's enum said `refr_device_tstamp` until
+ * it took the loaders' spelling, `refr_dvce_tstamp` (SDK 0.4.10); both are accepted, the current one
+ * is kept.
  */
-export function warehouseColumnName(enumName: string): string {
+export function currentAtomicName(enumName: string): string {
   return enumName === 'refr_device_tstamp' ? 'refr_dvce_tstamp' : enumName;
+}
+
+/** The warehouse column of an atomic property. */
+export function warehouseColumnName(enumName: string): string {
+  return currentAtomicName(enumName);
 }

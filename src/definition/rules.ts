@@ -2,7 +2,7 @@
  * Rules beyond the API's own shapes: they make a view computable
  * without surprises. Each returns issues that name the attribute and the field.
  */
-import type { Attribute, AttributeType, Criterion, CriterionValue, Property, View } from './model';
+import { VALUELESS_OPERATORS, type Attribute, type AttributeType, type Criterion, type CriterionValue, type LeafProperty, type Property, type View } from './model';
 import { ATOMIC_COLUMNS } from './atomicColumns';
 
 export interface Issue {
@@ -54,6 +54,9 @@ const INT32_MAX = 2 ** 31 - 1;
 /** The largest finite 32-bit float. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** `2025-01-02T03:04:05Z`, `2025-01-02 03:04:05.123+01:00`, `2025-01-02`: a UTC timestamp or one with an offset. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** What a scalar of `type` may hold, as said in errors. */
 const SCALAR_RANGE: Partial<Record<AttributeType, string>> = {
   int32: `a whole number from ${INT32_MIN} to ${INT32_MAX}`,
@@ -64,6 +67,7 @@ const SCALAR_RANGE: Partial<Record<AttributeType, string>> = {
   string: 'a string',
   bytes: 'a string',
   bool: 'true or false',
+  timestamp: 'an ISO-8601 timestamp such as 2025-01-02T03:04:05Z',
 };
 
 function fitsScalar(value: unknown, type: AttributeType): boolean {
@@ -82,6 +86,8 @@ function fitsScalar(value: unknown, type: AttributeType): boolean {
       return typeof value === 'number' && Number.isFinite(value);
     case 'bool':
       return typeof value === 'boolean';
+    case 'timestamp':
+      return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
     default:
       return false;
   }
@@ -93,61 +99,99 @@ export function valueFitsType(value: CriterionValue, type: AttributeType): boole
   return !Array.isArray(value) && fitsScalar(value, type);
 }
 
+/** Aggregations that count events or time and read no property. */
+const PROPERTYLESS: ReadonlySet<Attribute['aggregation']> = new Set(['counter', 'time_since_last', 'time_since_first']);
+const TIME_SINCE: ReadonlySet<Attribute['aggregation']> = new Set(['time_since_last', 'time_since_first']);
+/** Aggregations whose result is a count: an int type. */
+const COUNTING: ReadonlySet<Attribute['aggregation']> = new Set(['counter', 'approx_count_distinct', 'time_since_last', 'time_since_first']);
+const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
+
 function checkAggregation(a: Attribute, at: Array<string | number>, issues: Issue[]): void {
-  const needsProperty = a.aggregation !== 'counter';
-  if (needsProperty && !a.property) {
-    issues.push({ path: [...at, 'property'], message: `aggregation "${a.aggregation}" needs a property` });
+  const problem = (field: string, message: string) => issues.push({ path: [...at, field], message });
+  if (!PROPERTYLESS.has(a.aggregation) && !a.property) problem('property', `aggregation "${a.aggregation}" needs a property`);
+  if (TIME_SINCE.has(a.aggregation) && a.timeUnit === undefined) {
+    problem('timeUnit', `aggregation "${a.aggregation}" needs a time_unit (s, min, h or d)`);
+  }
+  if (!TIME_SINCE.has(a.aggregation) && a.timeUnit !== undefined) {
+    problem('timeUnit', `time_unit is only for time_since_last and time_since_first, not "${a.aggregation}"`);
   }
   const list = isListType(a.type);
-  if (a.aggregation === 'unique_list' && !list) {
-    issues.push({ path: [...at, 'type'], message: `aggregation "unique_list" needs a list type (e.g. string_list), not "${a.type}"` });
-  }
-  if (a.aggregation !== 'unique_list' && list) {
-    issues.push({ path: [...at, 'type'], message: `aggregation "${a.aggregation}" needs a scalar type, not "${a.type}"` });
-  }
-  if (a.aggregation === 'counter' && !INT_TYPES.includes(a.type)) {
-    issues.push({ path: [...at, 'type'], message: `aggregation "counter" needs an int type (int32 or int64), not "${a.type}"` });
+  if (a.aggregation === 'unique_list') {
+    if (!list) problem('type', `aggregation "unique_list" needs a list type (e.g. string_list), not "${a.type}"`);
+  } else if (a.aggregation === 'category_count') {
+    if (a.type !== 'dict') problem('type', `aggregation "category_count" needs the dict type, not "${a.type}"`);
+  } else if (COUNTING.has(a.aggregation)) {
+    if (!INT_TYPES.includes(a.type)) problem('type', `aggregation "${a.aggregation}" needs an int type (int32 or int64), not "${a.type}"`);
+  } else if (list || a.type === 'dict') {
+    problem('type', `aggregation "${a.aggregation}" needs a scalar type, not "${a.type}"`);
   }
   if ((a.aggregation === 'sum' || a.aggregation === 'mean') && !NUMERIC_TYPES.includes(a.type)) {
-    issues.push({ path: [...at, 'type'], message: `aggregation "${a.aggregation}" needs a numeric type (int32, int64, double, float), not "${a.type}"` });
+    problem('type', `aggregation "${a.aggregation}" needs a numeric type (int32, int64, double, float), not "${a.type}"`);
   }
-  if (a.property?.type === 'atomic' && ['sum', 'mean'].includes(a.aggregation)) {
+  if (a.property?.type === 'atomic' && !a.property.datePart && ['sum', 'mean'].includes(a.aggregation)) {
     const kind = ATOMIC_COLUMNS.get(a.property.name);
-    if (kind !== 'number') {
-      issues.push({ path: [...at, 'property'], message: `aggregation "${a.aggregation}" needs a numeric property; atomic column "${a.property.name}" is ${kind}` });
-    }
+    if (kind !== 'number') problem('property', `aggregation "${a.aggregation}" needs a numeric property; atomic column "${a.property.name}" is ${kind}`);
+  }
+  if (a.ttl !== undefined) {
+    if (a.period !== undefined) problem('ttl', 'ttl is only for lifetime attributes (no period): a windowed value expires with its window');
+    else if (!DURATION_PATTERN.test(a.ttl)) problem('ttl', `ttl "${a.ttl}" is not an ISO-8601 duration (e.g. P30D, PT12H)`);
   }
 }
 
 function checkCriterion(c: Criterion, at: Array<string | number>, issues: Issue[]): void {
   const v = c.value;
-  switch (c.operator) {
-    case '<':
-    case '>':
-    case '<=':
-    case '>=':
-      if (typeof v !== 'number') issues.push({ path: [...at, 'value'], message: `operator "${c.operator}" needs a number, got ${JSON.stringify(v)}` });
-      break;
-    case 'in':
-      if (!Array.isArray(v) || v.length === 0) issues.push({ path: [...at, 'value'], message: `operator "in" needs a non-empty list, got ${JSON.stringify(v)}` });
-      break;
-    case 'like':
-      if (typeof v !== 'string') issues.push({ path: [...at, 'value'], message: `operator "like" needs a string, got ${JSON.stringify(v)}` });
-      break;
-    default:
-      if (Array.isArray(v)) issues.push({ path: [...at, 'value'], message: `operator "${c.operator}" needs a single value; use "in" for a list` });
+  const problem = (message: string) => issues.push({ path: [...at, 'value'], message });
+  if (VALUELESS_OPERATORS.has(c.operator)) {
+    if (v !== undefined) problem(`operator "${c.operator}" takes no value; remove it`);
+  } else if (v === undefined) {
+    problem(`operator "${c.operator}" needs a value`);
+  } else {
+    switch (c.operator) {
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+        if (typeof v !== 'number') problem(`operator "${c.operator}" needs a number, got ${JSON.stringify(v)}`);
+        break;
+      case 'in':
+        if (!Array.isArray(v) || v.length === 0) problem(`operator "in" needs a non-empty list, got ${JSON.stringify(v)}`);
+        break;
+      case 'like':
+        if (typeof v !== 'string') problem(`operator "like" needs a string, got ${JSON.stringify(v)}`);
+        break;
+      default:
+        if (Array.isArray(v)) problem(`operator "${c.operator}" needs a single value; use "in" for a list`);
+    }
   }
-  checkPropertyPath(c.property, [...at, 'property'], issues);
+  checkProperty(c.property, [...at, 'property'], issues);
 }
 
 /** `$.a.b[0].c` or `a.b`: dotted names with optional `[n]` indices. */
 const PATH_SEGMENTS = /^\$?(?:\.?[A-Za-z_][A-Za-z0-9_$-]*(?:\[\d+\])*)+$/;
 
-function checkPropertyPath(p: Property | undefined, at: Array<string | number>, issues: Issue[]): void {
-  if (!p || p.type === 'atomic') return;
+function checkLeaf(p: LeafProperty, at: Array<string | number>, issues: Issue[]): void {
+  if (p.type === 'atomic') {
+    if (p.datePart && ATOMIC_COLUMNS.get(p.name) !== 'timestamp') {
+      issues.push({ path: [...at, 'datePart'], message: `date_part needs a timestamp; atomic column "${p.name}" is ${ATOMIC_COLUMNS.get(p.name)} (use a *_tstamp column)` });
+    }
+    return;
+  }
   if (!PATH_SEGMENTS.test(p.path) || p.path.startsWith('.')) {
     issues.push({ path: [...at, 'path'], message: `path "${p.path}" must be field names joined by dots with optional [n] indices, e.g. $.user.plan or $.items[0].price` });
   }
+}
+
+/** A property's own rules: leaf paths and date parts; calculated properties flat, sized, separated. */
+function checkProperty(p: Property | undefined, at: Array<string | number>, issues: Issue[]): void {
+  if (!p) return;
+  if (p.type !== 'calculated') return checkLeaf(p, at, issues);
+  if (p.operation !== 'coalesce' && p.properties.length < 2) {
+    issues.push({ path: [...at, 'properties'], message: `operation "${p.operation}" needs at least 2 properties (only coalesce takes 1)` });
+  }
+  if (p.separator !== undefined && p.operation !== 'concat') {
+    issues.push({ path: [...at, 'separator'], message: `separator is only for concat, not "${p.operation}"` });
+  }
+  p.properties.forEach((leaf, i) => checkLeaf(leaf, [...at, 'properties', i], issues));
 }
 
 /** The rules beyond the API's own shapes, over an already well-shaped view. */
@@ -172,8 +216,10 @@ export function checkViewRules(view: View): Issue[] {
       }
     }
     checkAggregation(a, at, issues);
-    checkPropertyPath(a.property, [...at, 'property'], issues);
-    if (a.defaultValue !== undefined && !valueFitsType(a.defaultValue, a.type)) {
+    checkProperty(a.property, [...at, 'property'], issues);
+    if (a.defaultValue !== undefined && a.type === 'dict') {
+      issues.push({ path: [...at, 'defaultValue'], message: 'a dict attribute has no default value: category_count is NULL when no event matches' });
+    } else if (a.defaultValue !== undefined && !valueFitsType(a.defaultValue, a.type)) {
       const element = elementType(a.type);
       const expected = isListType(a.type) ? `a list of ${SCALAR_RANGE[element]}` : SCALAR_RANGE[element];
       issues.push({ path: [...at, 'defaultValue'], message: `default value ${JSON.stringify(a.defaultValue)} does not fit type "${a.type}" (${expected})` });
@@ -189,7 +235,10 @@ export function checkViewRules(view: View): Issue[] {
       message: `attribute key column "${key.key ?? key.name}" is not an atomic column; name one (e.g. domain_userid, user_id) or give the key a property`,
     });
   }
-  checkPropertyPath(key.property, ['attributeKey', 'property'], issues);
+  checkProperty(key.property, ['attributeKey', 'property'], issues);
+  if (key.property && (key.property.type === 'calculated' || key.property.datePart)) {
+    issues.push({ path: ['attributeKey', 'property'], message: 'an attribute key is read from one event or entity field, not calculated nor a date part' });
+  }
   checkNoNul(view, [], issues);
   return issues;
 }

@@ -3,8 +3,8 @@
  * Templates call these; nothing else in the generator knows which warehouse it targets.
  * Arguments named `expr` are SQL expressions (possibly containing dbt Jinja).
  */
-import type { AttributeType } from '../../definition';
-import type { SourceColumn, ValueKind } from '../../plan';
+import type { AttributeType, DatePart } from '../../definition';
+import type { LeafSource, ValueKind } from '../../plan';
 
 export type Target = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks';
 export const TARGETS: readonly Target[] = ['duckdb', 'snowflake', 'bigquery', 'databricks'];
@@ -24,8 +24,22 @@ export interface Dialect {
   /** The type of timestamps without time zone, in UTC (the type of load_tstamp). */
   readonly timestampType: string;
 
-  /** The projected value of a source column, read from the events relation aliased `alias`. */
-  sourceValue(source: SourceColumn, alias: string): string;
+  /** A leaf value as stored, read from the events relation aliased `alias` (JSON fields as text). */
+  leafValue(leaf: LeafSource, alias: string): string;
+  /** `expr` (of `kind`) as a timestamp without time zone in UTC; text with an offset is converted. */
+  asTimestamp(expr: string, kind: ValueKind): string;
+  /** A part of a UTC timestamp: hour 0-23, ISO weekday 1 (Monday)-7, month 1-12, or its day, ISO week's Monday, month's first day. */
+  datePart(timestampExpr: string, part: DatePart): string;
+  /** The non-null texts joined by `separatorLiteral`; NULL when all are NULL. */
+  concatNonNull(texts: string[], separatorLiteral: string): string;
+  /** A per-value partial's text back in a scalar attribute type. */
+  fromValueText(textExpr: string, type: AttributeType): string;
+  /** Seconds from one timestamp to another, with fractions. */
+  secondsBetween(fromTimestamp: string, toTimestamp: string): string;
+  /** A date as the timestamp of its midnight. */
+  timestampFromDate(dateExpr: string): string;
+  /** The dict type's value: each distinct value (text) with its count, where `condition` holds; NULL when none. */
+  countsByValue(valueExpr: string, countExpr: string, condition: string): string;
   /** `expr` (of `kind`) as a number, for numeric comparisons; NULL when it is not one. */
   asNumber(expr: string, kind: ValueKind): string;
   /** `expr` (of `kind`) as a string, for string comparisons. */

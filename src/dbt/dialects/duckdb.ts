@@ -2,9 +2,9 @@
  * DuckDB: the embedded default. Self-describing events and entities are JSON columns
  * (design.md 4.4), read with JSON paths that keep the original key spelling.
  */
-import type { AttributeType } from '../../definition';
+import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { SourceColumn, ValueKind } from '../../plan';
+import type { LeafSource, ValueKind } from '../../plan';
 import { scalarLiteral, type Dialect } from './dialect';
 
 const RESERVED = new Set(
@@ -24,6 +24,8 @@ const SCALAR_TYPES: Record<string, string> = {
   double: 'double',
   float: 'float',
   bool: 'boolean',
+  timestamp: 'timestamp',
+  dict: 'map(varchar, bigint)',
 };
 
 /** ` filter (where a and b)` over the conditions that say something; empty when none do. */
@@ -57,13 +59,56 @@ export const duckdb: Dialect = {
   textType: 'varchar',
   timestampType: 'timestamp',
 
-  sourceValue(source: SourceColumn, alias) {
-    if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return `json_extract_string(${alias}.${this.ident(source.column)}, ${this.stringLiteral(jsonPath(source.index, source.path))})`;
+  leafValue(leaf: LeafSource, alias) {
+    if (leaf.origin === 'atomic') return `${alias}.${this.ident(leaf.column)}`;
+    return `json_extract_string(${alias}.${this.ident(leaf.column)}, ${this.stringLiteral(jsonPath(leaf.index, leaf.path))})`;
+  },
+  asTimestamp(expr, kind) {
+    if (kind === 'timestamp') return expr;
+    if (kind === 'date') return `cast(${expr} as timestamp)`;
+    if (kind === 'number') return `make_timestamp(cast(${expr} * 1000000 as bigint))`;
+    // a cast to timestamp ignores an offset: text with one goes through timestamptz to UTC
+    const text = this.asString(expr, kind);
+    return `case when regexp_matches(${text}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') then timezone('UTC', try_cast(${text} as timestamptz)) else try_cast(${text} as timestamp) end`;
+  },
+  datePart(ts, part: DatePart) {
+    switch (part) {
+      case 'hour_of_day':
+        return `hour(${ts})`;
+      case 'day_of_week':
+        return `isodow(${ts})`;
+      case 'month_of_year':
+        return `month(${ts})`;
+      case 'active_day':
+        return `cast(${ts} as date)`;
+      case 'active_week':
+        return `cast(date_trunc('week', ${ts}) as date)`;
+      case 'active_month':
+        return `cast(date_trunc('month', ${ts}) as date)`;
+    }
+  },
+  concatNonNull(texts, separator) {
+    return `case when coalesce(${texts.join(', ')}) is null then null else concat_ws(${separator}, ${texts.join(', ')}) end`;
+  },
+  fromValueText(text, type) {
+    const scalar = SCALAR_TYPES[type];
+    if (scalar === 'varchar') return text;
+    if (scalar === 'boolean' || scalar === 'timestamp') return `try_cast(${text} as ${scalar})`;
+    return `try_cast(try_cast(${text} as double) as ${scalar})`;
+  },
+  secondsBetween(from, to) {
+    return `(epoch(${to}) - epoch(${from}))`;
+  },
+  timestampFromDate(date) {
+    return `cast(${date} as timestamp)`;
+  },
+  countsByValue(value, count, condition) {
+    return `map_from_entries(list(struct_pack(k := ${value}, v := cast(${count} as bigint)) order by ${value})${filterClause(condition)})`;
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as double)`;
     if (kind === 'timestamp') return `epoch(${expr})`;
+    if (kind === 'date') return `epoch(cast(${expr} as timestamp))`;
     if (kind === 'boolean') return `cast(${expr} as integer)`;
     return `try_cast(${expr} as double)`;
   },
@@ -82,6 +127,7 @@ export const duckdb: Dialect = {
     return isListType(type) ? `cast(${expr} as ${scalar}[])` : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
+    if (type === 'timestamp') return this.asTimestamp(scalarLiteral(this, value), 'string');
     const one = (v: unknown) => scalarLiteral(this, v);
     const body = Array.isArray(value) ? `[${value.map(one).join(', ')}]` : one(value);
     return this.castToAttributeType(body, type);

@@ -2,9 +2,9 @@
  * Snowflake: self-describing events are OBJECT columns and entities ARRAY columns of VARIANT,
  * keys in their original spelling; no FILTER clause, so conditional aggregates use CASE.
  */
-import type { AttributeType } from '../../definition';
+import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { SourceColumn, ValueKind } from '../../plan';
+import type { LeafSource, ValueKind } from '../../plan';
 import { scalarLiteral, type Dialect } from './dialect';
 
 const RESERVED = new Set(
@@ -25,6 +25,8 @@ const SCALAR_TYPES: Record<string, string> = {
   double: 'float',
   float: 'float',
   bool: 'boolean',
+  timestamp: 'timestamp_ntz',
+  dict: 'object',
 };
 
 /** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
@@ -57,9 +59,50 @@ export const snowflake: Dialect = {
     return `'{{ ${name} | string | replace("\\\\", "\\\\\\\\") | replace("'", "''") }}'`;
   },
 
-  sourceValue(source: SourceColumn, alias) {
-    if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path, (k) => this.stringLiteral(k))}::varchar`;
+  leafValue(leaf: LeafSource, alias) {
+    if (leaf.origin === 'atomic') return `${alias}.${this.ident(leaf.column)}`;
+    return `${alias}.${this.ident(leaf.column)}${variantPath(leaf.index, leaf.path, (k) => this.stringLiteral(k))}::varchar`;
+  },
+  asTimestamp(expr, kind) {
+    if (kind === 'timestamp') return expr;
+    if (kind === 'date') return `cast(${expr} as timestamp_ntz)`;
+    if (kind === 'number') return `to_timestamp_ntz(${expr})`;
+    return `convert_timezone('UTC', try_to_timestamp_tz(${this.asString(expr, kind)}))::timestamp_ntz`;
+  },
+  datePart(ts, part: DatePart) {
+    switch (part) {
+      case 'hour_of_day':
+        return `hour(${ts})`;
+      case 'day_of_week':
+        return `dayofweekiso(${ts})`;
+      case 'month_of_year':
+        return `month(${ts})`;
+      case 'active_day':
+        return `to_date(${ts})`;
+      case 'active_week':
+        return `to_date(date_trunc('week', ${ts}))`;
+      case 'active_month':
+        return `to_date(date_trunc('month', ${ts}))`;
+    }
+  },
+  concatNonNull(texts, separator) {
+    return `nullif(array_to_string(array_construct_compact(${texts.join(', ')}), ${separator}), '')`;
+  },
+  fromValueText(text, type) {
+    const scalar = SCALAR_TYPES[type];
+    if (scalar === 'varchar') return text;
+    if (scalar === 'boolean') return `try_to_boolean(${text})`;
+    if (scalar === 'timestamp_ntz') return `try_to_timestamp_ntz(${text})`;
+    return `cast(try_to_double(${text}) as ${scalar})`;
+  },
+  secondsBetween(from, to) {
+    return `(datediff(microsecond, ${from}, ${to}) / 1000000)`;
+  },
+  timestampFromDate(date) {
+    return `cast(${date} as timestamp_ntz)`;
+  },
+  countsByValue(value, count, condition) {
+    return `nullif(object_agg(${when(value, condition)}, ${when(count, condition)}::variant), object_construct())`;
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as float)`;

@@ -24,6 +24,14 @@ incoming_events as (
 
 affected_keys as (
     select distinct key_value from incoming_events
+<%- if plan.measuresTimeSince %>
+    union
+    -- time since an event is measured at the window's end: when it moves, every key changes
+    select daily.key_value
+    from {{ ref('<$ project $>_daily_aggregates') }} as daily
+    cross join run_limits
+    where run_limits.previous_window_end <> run_limits.window_end
+<%- endif %>
 <%- if periods.length > 0 %>
     union
     -- keys with events on days that entered or left a window
@@ -70,7 +78,7 @@ scalar_attributes as (
 <%- if valueSetAttributes.length > 0 %>,
 
 -- per attribute, each value's events within that attribute's window
-value_counts as (
+value_totals as (
     select
         stored.key_value,
         stored.attribute,
@@ -88,6 +96,17 @@ value_counts as (
 <%- endfor %>
         )
     group by stored.key_value, stored.attribute, stored.value
+),
+
+value_counts as (
+    select
+        value_totals.*
+<%- if ranksValues %>,
+        -- most and least frequent: by count, ties to the value whose latest matching event is latest
+        row_number() over (partition by key_value, attribute order by n desc, last_key desc) as <$ valueRanks.most_frequent $>,
+        row_number() over (partition by key_value, attribute order by n asc, last_key desc) as <$ valueRanks.least_frequent $>
+<%- endif %>
+    from value_totals
 ),
 
 value_set_attributes as (
