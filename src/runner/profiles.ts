@@ -5,6 +5,9 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { PythonEnv } from './python';
+
+type Scalar = string | number | boolean;
 
 export interface DuckdbConnection {
   type: 'duckdb';
@@ -27,11 +30,53 @@ export interface SnowflakeConnection {
   /** PEM private key (secret) for key-pair auth, passed through the environment only. */
   privateKey?: string;
   privateKeyPassphrase?: string;
+  /** Tag on every query of the run (default `signals-batch`). */
+  queryTag?: string;
   /** Extra connection settings (e.g. host/port/protocol for a local fake). */
-  extra?: Record<string, string | number | boolean>;
+  extra?: Record<string, Scalar>;
 }
 
-export type WarehouseConnection = DuckdbConnection | SnowflakeConnection;
+export interface BigqueryConnection {
+  type: 'bigquery';
+  /** The GCP project the models are built in (dbt's `project`). */
+  project: string;
+  /** Target dataset: models land in `<dataset>_derived`, `<dataset>_scratch`, `<dataset>_snowplow_manifest`. */
+  dataset: string;
+  location?: string;
+  /** Service-account key JSON (secret), passed through the environment only; without it dbt uses Application Default Credentials. */
+  keyfileJson?: string;
+  /** A query scanning more is refused by BigQuery (dbt's `maximum_bytes_billed`). */
+  maximumBytesBilled?: number;
+  extra?: Record<string, Scalar>;
+}
+
+export interface DatabricksConnection {
+  type: 'databricks';
+  /** Workspace host, e.g. `adb-123.4.azuredatabricks.net`. */
+  host: string;
+  /** SQL warehouse or cluster HTTP path. */
+  httpPath: string;
+  /** Personal access or service principal token (secret), passed through the environment only. */
+  token: string;
+  catalog: string;
+  schema: string;
+  extra?: Record<string, Scalar>;
+}
+
+/** A local Spark session (dbt-spark `method: session`), used to run the Databricks SQL locally. */
+export interface SparkSessionConnection {
+  type: 'spark';
+  schema: string;
+  /** Spark settings of the session (e.g. Delta, metastore and warehouse locations). */
+  sparkConf?: Record<string, string>;
+}
+
+export type WarehouseConnection = DuckdbConnection | SnowflakeConnection | BigqueryConnection | DatabricksConnection | SparkSessionConnection;
+
+/** The Python environment holding the adapter of a connection type. */
+export function pythonEnvFor(type: WarehouseConnection['type']): PythonEnv {
+  return type;
+}
 
 export interface ProfileFiles {
   /** Directory to pass as `--profiles-dir`. */
@@ -45,10 +90,76 @@ const SECRET_ENV = {
   password: 'SIGNALS_BATCH_DBT_PASSWORD',
   privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
   privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
+  keyfileJson: 'SIGNALS_BATCH_DBT_BIGQUERY_KEYFILE_JSON',
+  token: 'SIGNALS_BATCH_DBT_DATABRICKS_TOKEN',
 } as const;
 
-function yamlValue(v: string | number | boolean): string {
+function yamlValue(v: Scalar | Record<string, string>): string {
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${JSON.stringify(x)}`).join(', ')}}`;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** The profile fields of a connection, secrets as `env_var` references filled into `env`. */
+function profileFields(connection: WarehouseConnection, threads: number, env: Record<string, string>): Record<string, Scalar | Record<string, string>> {
+  const secret = (key: keyof typeof SECRET_ENV, value: string) => {
+    env[SECRET_ENV[key]] = value;
+    return `{{ env_var('${SECRET_ENV[key]}') }}`;
+  };
+  switch (connection.type) {
+    case 'duckdb':
+      return { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads };
+    case 'snowflake': {
+      const fields: Record<string, Scalar> = {
+        type: 'snowflake',
+        account: connection.account,
+        user: connection.user,
+        warehouse: connection.warehouse,
+        database: connection.database,
+        schema: connection.schema,
+        threads,
+        query_tag: connection.queryTag ?? 'signals-batch',
+        ...(connection.role ? { role: connection.role } : {}),
+      };
+      if (connection.password) fields.password = secret('password', connection.password);
+      if (connection.privateKey) fields.private_key = secret('privateKey', connection.privateKey);
+      if (connection.privateKeyPassphrase) fields.private_key_passphrase = secret('privateKeyPassphrase', connection.privateKeyPassphrase);
+      return { ...fields, ...(connection.extra ?? {}) };
+    }
+    case 'bigquery': {
+      const fields: Record<string, Scalar> = {
+        type: 'bigquery',
+        project: connection.project,
+        dataset: connection.dataset,
+        threads,
+        method: connection.keyfileJson ? 'service-account-json' : 'oauth',
+        ...(connection.location ? { location: connection.location } : {}),
+        ...(connection.maximumBytesBilled ? { maximum_bytes_billed: connection.maximumBytesBilled } : {}),
+      };
+      // dbt-bigquery reads a base64 key as the JSON document, which keeps the secret one opaque string.
+      if (connection.keyfileJson) fields.keyfile_json = secret('keyfileJson', Buffer.from(connection.keyfileJson).toString('base64'));
+      return { ...fields, ...(connection.extra ?? {}) };
+    }
+    case 'databricks':
+      return {
+        type: 'databricks',
+        host: connection.host,
+        http_path: connection.httpPath,
+        token: secret('token', connection.token),
+        catalog: connection.catalog,
+        schema: connection.schema,
+        threads,
+        ...(connection.extra ?? {}),
+      };
+    case 'spark':
+      return {
+        type: 'spark',
+        method: 'session',
+        host: 'localhost',
+        schema: connection.schema,
+        threads: 1,
+        ...(connection.sparkConf ? { server_side_parameters: connection.sparkConf } : {}),
+      };
+  }
 }
 
 /** The profile YAML for a connection, plus the environment holding its secrets. */
@@ -59,30 +170,7 @@ export function renderProfile(
   threads = 4,
 ): { yaml: string; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  const fields: Record<string, string | number | boolean> = {};
-  if (connection.type === 'duckdb') {
-    Object.assign(fields, { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads });
-  } else {
-    Object.assign(fields, {
-      type: 'snowflake',
-      account: connection.account,
-      user: connection.user,
-      warehouse: connection.warehouse,
-      database: connection.database,
-      schema: connection.schema,
-      threads,
-      ...(connection.role ? { role: connection.role } : {}),
-      ...(connection.extra ?? {}),
-    });
-    for (const key of ['password', 'privateKey', 'privateKeyPassphrase'] as const) {
-      const value = connection[key];
-      if (value) {
-        env[SECRET_ENV[key]] = value;
-        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = `{{ env_var('${SECRET_ENV[key]}') }}`;
-      }
-    }
-  }
-  const body = Object.entries(fields)
+  const body = Object.entries(profileFields(connection, threads, env))
     .map(([k, v]) => `      ${k}: ${yamlValue(v)}`)
     .join('\n');
   return { yaml: `${profile}:\n  target: ${target}\n  outputs:\n    ${target}:\n${body}\n`, env };
