@@ -9,12 +9,14 @@ import nunjucks from 'nunjucks';
 import { type View } from '../definition';
 import { planView, type Plan, type SourceColumn } from '../plan';
 import { packageRoot } from '../paths';
-import type { Dialect, Target } from './dialects/dialect';
+import type { Dialect } from './dialects/dialect';
+import type { Target } from './dialects';
 import { dialectFor } from './dialects';
 import { attributeMatch, attributeValue, dailyAggregates, eventMatch, finalAggregate } from './sql';
 import { resolveVars, type ProjectVars } from './vars';
 
-export { TARGETS, type Target, type Dialect } from './dialects/dialect';
+export { type Dialect } from './dialects/dialect';
+export { TARGETS, type Target } from './dialects';
 export { dialectFor } from './dialects';
 export { resolveVars, DEFAULT_VARS, varsSchema, type ProjectVars } from './vars';
 
@@ -84,10 +86,7 @@ function environment(): nunjucks.Environment {
 }
 
 function sourceSql(d: Dialect, s: SourceColumn): string {
-  const value = d.sourceValue(s, 'events');
-  if (s.origin === 'atomic') return value;
-  // A self-describing column exists only once a loader has seen that schema.
-  return `{% if '${s.column}' in columns %}${value}{% else %}cast(null as ${d.textType}){% endif %}`;
+  return d.sourceValue(s, 'events');
 }
 
 function sha256(text: string): string {

@@ -5,14 +5,38 @@
  */
 import type { AttributeType } from '../../definition';
 import type { SourceColumn, ValueKind } from '../../plan';
+import type { Target } from './index';
 
-export type Target = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks';
-export const TARGETS: readonly Target[] = ['duckdb', 'snowflake', 'bigquery', 'databricks'];
+/**
+ * What a model is, for the warehouse-specific parts of its dbt config (materialization details,
+ * incremental strategy, partitioning and clustering, cost controls).
+ */
+export interface ModelSpec {
+  /** `scratch`: rebuilt by every run; `state`: accumulated across runs (never lost). */
+  role: 'scratch' | 'state';
+  /** How an incremental state model writes: `append` new rows, or `upsert` the rows of `uniqueKey`. */
+  write?: 'append' | 'upsert';
+  /** Rendered column identifiers identifying a row (upserts). */
+  uniqueKey?: string[];
+  /** The event-date column to partition or cluster on, and the key column to cluster on. */
+  dateColumn?: string;
+  keyColumn?: string;
+}
 
 export interface Dialect {
   readonly target: Target;
-  /** Whether `run` can execute this target on this machine (DuckDB only, for now). */
+  /** Whether `run` executes this target (its adapter and profile are wired). */
   readonly runnable: boolean;
+
+  /**
+   * The warehouse-specific keyword arguments of a model's `config(...)`: one `name=value,` per
+   * line, indented by four spaces (empty when there are none).
+   */
+  modelConfig(spec: ModelSpec): string;
+  /** Warehouse-specific macros of the project (Jinja), appended to its macro file. */
+  macros(): string;
+  /** Model configs of the whole project in dbt_project.yml (`+name: value` lines under the project), e.g. query tags. */
+  projectConfig(project: string): string[];
 
   /** An identifier, quoted when it needs to be. */
   ident(name: string): string;
@@ -21,8 +45,15 @@ export interface Dialect {
   jinjaStringLiteral(name: string): string;
   /** The SQL type of projected JSON text, for NULL placeholders. */
   readonly textType: string;
+  /** The type of UTC timestamps without time zone, for typed NULLs. */
+  readonly timestampType: string;
 
-  /** The projected value of a source column, read from the events relation aliased `alias`. */
+  /**
+   * The projected value of a source column, read from the events relation aliased `alias`. In
+   * `events_this_run`, the Jinja variable `columns` lists the events table's lower-case column
+   * names (and `column.field` names of nested records where the warehouse has them): a
+   * self-describing column exists only once a loader has seen that schema.
+   */
   sourceValue(source: SourceColumn, alias: string): string;
   /** `expr` (of `kind`) as a number, for numeric comparisons; NULL when it is not one. */
   asNumber(expr: string, kind: ValueKind): string;
@@ -50,12 +81,17 @@ export interface Dialect {
   currentTimestampUtc(): string;
   /** A smallest step to make an inclusive timestamp bound exclusive. */
   justBefore(timestampExpr: string): string;
+  /** A timestamp as `YYYY-MM-DD HH:MM:SS[.ffffff]` text (UTC), whatever the session's output format. */
+  timestampText(timestampExpr: string): string;
 
   /** Count of rows where `condition` holds. */
   countIf(condition: string): string;
   /** The value of the first row by `orderBy` where `condition` holds and the value is not null. */
   firstValue(valueExpr: string, orderBy: string[], condition: string, descending: boolean): string;
-  /** Distinct non-null values where `condition` holds, sorted; NULL when none. */
+  /**
+   * The distinct non-null values where `condition` holds (a per-day partial: its order, and NULL or
+   * empty when none, are the dialect's; only `mergeLists` results are observable).
+   */
   distinctSortedList(valueExpr: string, condition: string): string;
   /** The sorted distinct union of list values where `condition` holds; NULL when none. */
   mergeLists(listExpr: string, condition: string): string;
@@ -68,8 +104,30 @@ export interface Dialect {
   isDistinctFrom(a: string, b: string): string;
   /** SQL LIKE on text. */
   like(expr: string, pattern: string): string;
-  /** `select ... qualify` keeping the first row per partition (ordered). */
-  keepFirstPerPartition(partitionBy: string, orderBy: string): string;
+  /** A query of the rows of `relation` that come first in their partition (extra columns allowed). */
+  firstPerPartition(relation: string, partitionBy: string, orderBy: string): string;
+}
+
+/** A dbt `unique_key` config value: one column as a string, several as a list. */
+export function uniqueKey(columns: string[]): string {
+  const quoted = columns.map((c) => `'${c.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+  return quoted.length === 1 ? quoted[0] : `[${quoted.join(', ')}]`;
+}
+
+/** `value` when the self-describing column exists in the loaded table, else a typed NULL. */
+export function ifColumnLoaded(column: string, value: string, textType: string): string {
+  return `{% if '${column}' in columns %}${value}{% else %}cast(null as ${textType}){% endif %}`;
+}
+
+/**
+ * A JSON field name as the BigQuery and lake loaders name it: camelCase split with `_`, every
+ * other character `_`, lower case (`operatingSystemName` -> `operating_system_name`).
+ */
+export function snakeCaseField(name: string): string {
+  return name
+    .replace(/([^A-Z_])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]/g, '_')
+    .toLowerCase();
 }
 
 /** A string, number or boolean as a SQL literal (strings escaped by the dialect). */

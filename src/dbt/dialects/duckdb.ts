@@ -5,7 +5,7 @@
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { SourceColumn, ValueKind } from '../../plan';
-import { scalarLiteral, type Dialect } from './dialect';
+import { ifColumnLoaded, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -41,6 +41,18 @@ export const duckdb: Dialect = {
   target: 'duckdb',
   runnable: true,
 
+  modelConfig(spec) {
+    if (spec.role === 'scratch' || !spec.write) return '';
+    if (spec.write === 'append') return `    incremental_strategy='append',`;
+    return `    incremental_strategy='delete+insert',\n    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`;
+  },
+  macros() {
+    return '';
+  },
+  projectConfig() {
+    return [];
+  },
+
   ident(name) {
     return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
   },
@@ -52,10 +64,12 @@ export const duckdb: Dialect = {
     return `'{{ ${name} | string | replace("'", "''") }}'`;
   },
   textType: 'varchar',
+  timestampType: 'timestamp',
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return `json_extract_string(${alias}.${this.ident(source.column)}, ${this.stringLiteral(jsonPath(source.index, source.path))})`;
+    const value = `json_extract_string(${alias}.${this.ident(source.column)}, ${this.stringLiteral(jsonPath(source.index, source.path))})`;
+    return ifColumnLoaded(source.column, value, this.textType);
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as double)`;
@@ -107,6 +121,9 @@ export const duckdb: Dialect = {
   currentTimestampUtc() {
     return `cast(timezone('UTC', now()) as timestamp)`;
   },
+  timestampText(ts) {
+    return `strftime(${ts}, '%Y-%m-%d %H:%M:%S.%f')`;
+  },
   justBefore(ts) {
     return `(${ts} - interval 1 microsecond)`;
   },
@@ -137,7 +154,7 @@ export const duckdb: Dialect = {
   like(expr, pattern) {
     return `${expr} like ${pattern}`;
   },
-  keepFirstPerPartition(partitionBy, orderBy) {
-    return `qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+  firstPerPartition(relation, partitionBy, orderBy) {
+    return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
   },
 };

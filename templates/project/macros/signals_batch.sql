@@ -26,10 +26,17 @@
 {% endmacro %}
 
 {#- Lower-case names of the atomic events columns; self-describing columns appear only once a loader has seen the schema. -#}
+{#- Where the warehouse has nested records (BigQuery), their fields are listed too, as `column.field.subfield`. -#}
 {% macro signals_batch_source_columns() %}
   {% if not execute %}{{ return([]) }}{% endif %}
-  {% set columns = adapter.get_columns_in_relation(source('atomic', 'events')) %}
-  {{ return(columns | map(attribute='name') | map('lower') | list) }}
+  {% set names = [] %}
+  {% for column in adapter.get_columns_in_relation(source('atomic', 'events')) %}
+    {% do names.append(column.name | lower) %}
+    {% if column.fields is defined and column.fields %}
+      {% for field in column.flatten() %}{% do names.append(field.name | lower) %}{% endfor %}
+    {% endif %}
+  {% endfor %}
+  {{ return(names) }}
 {% endmacro %}
 
 {% macro signals_batch_string_literal(value) -%}
@@ -100,7 +107,7 @@
     {% set status = {'processed_through': none} %}
     {% if manifest %}
       {% set result = run_query(
-        'select cast(processed_through as varchar), new_events, dates_recomputed, dates_skipped, keys_recomputed from '
+        'select <$ d.timestampText('processed_through') $>, new_events, dates_recomputed, dates_skipped, keys_recomputed from '
         ~ manifest ~ ' order by run_started_at desc limit 1') %}
       {% if result.rows | length > 0 %}
         {% set row = result.rows[0] %}
@@ -108,11 +115,15 @@
                              'dates_skipped': row[3], 'keys_recomputed': row[4]}) %}
       {% endif %}
     {% endif %}
+    {#- only loads after the processed point are scanned: the cost follows the new data -#}
     {% set newest_sql %}
-      select cast(max(events.load_tstamp) as varchar) from {{ source('atomic', 'events') }} as events
-      where events.load_tstamp >= {{ signals_batch_start_date() }} {{ signals_batch_app_filter('events') }}
+      select <$ d.timestampText('max(events.load_tstamp)') $> from {{ source('atomic', 'events') }} as events
+      where events.load_tstamp > {% if status.processed_through %}<$ d.timestampFromText("signals_batch_string_literal(status.processed_through)" | jinjaExpr) $>{% else %}{{ signals_batch_start_date() }}{% endif %}
+        {{ signals_batch_app_filter('events') }}
     {% endset %}
-    {% do status.update({'newest_load_tstamp': run_query(newest_sql).columns[0].values()[0]}) %}
+    {% set newer = run_query(newest_sql).columns[0].values()[0] %}
+    {% do status.update({'newest_load_tstamp': newer or status.processed_through}) %}
     {{ log('signals-batch status: ' ~ tojson(status), info=True) }}
   {% endif %}
 {% endmacro %}
+<$ d.macros() $>

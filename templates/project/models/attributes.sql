@@ -1,8 +1,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='<$ keyColumn $>',
+<$ d.modelConfig({ role: 'state', write: 'upsert', uniqueKey: [keyColumn], keyColumn: keyColumn }) $>
     schema='derived',
     full_refresh=signals_batch_full_refresh_config(),
     tags=['signals_batch', 'derived', 'synced'],

@@ -1,8 +1,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['key_value', 'event_date'],
+<$ d.modelConfig({ role: 'state', write: 'upsert', uniqueKey: ['key_value', 'event_date'], dateColumn: 'event_date', keyColumn: 'key_value' }) $>
     schema='derived',
     full_refresh=signals_batch_full_refresh_config(),
     tags=['signals_batch', 'derived'],

@@ -1,8 +1,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='event_date',
+<$ d.modelConfig({ role: 'state', write: 'upsert', uniqueKey: ['event_date'] }) $>
     schema='snowplow_manifest',
     full_refresh=signals_batch_full_refresh_config(),
     tags=['signals_batch', 'manifest'],

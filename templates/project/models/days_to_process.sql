@@ -1,6 +1,7 @@
 {{
   config(
     materialized='table',
+<$ d.modelConfig({ role: 'scratch' }) $>
     schema='scratch',
     tags=['signals_batch', 'this_run'],
   )
@@ -29,7 +30,7 @@ last_recomputed as (
     from {{ daily_manifest }}
     where event_date in (select event_date from new_events_by_date)
 {%- else %}
-    select cast(null as date) as event_date, cast(null as timestamp) as recomputed_through
+    select cast(null as date) as event_date, cast(null as <$ d.timestampType $>) as recomputed_through
     where false
 {%- endif %}
 ),

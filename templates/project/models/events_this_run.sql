@@ -1,6 +1,7 @@
 {{
   config(
     materialized='table',
+<$ d.modelConfig({ role: 'scratch' }) $>
     schema='scratch',
     tags=['signals_batch', 'this_run'],
   )
@@ -37,9 +38,7 @@ loaded_this_run as (
 ),
 
 first_copies as (
-    select *
-    from loaded_this_run
-    <$ d.keepFirstPerPartition('event_id', 'load_tstamp, dvce_created_tstamp') $>
+    <$ d.firstPerPartition('loaded_this_run', 'event_id', 'load_tstamp, dvce_created_tstamp') $>
 ),
 
 relevant as (

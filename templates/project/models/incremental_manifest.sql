@@ -1,7 +1,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='append',
+<$ d.modelConfig({ role: 'state', write: 'append' }) $>
     schema='snowplow_manifest',
     full_refresh=signals_batch_full_refresh_config(),
     tags=['signals_batch', 'manifest'],

@@ -1,6 +1,7 @@
 {{
   config(
     materialized='table',
+<$ d.modelConfig({ role: 'scratch' }) $>
     schema='scratch',
     tags=['signals_batch', 'this_run'],
   )

@@ -1,6 +1,7 @@
 {{
   config(
     materialized='table',
+<$ d.modelConfig({ role: 'scratch' }) $>
     schema='scratch',
     tags=['signals_batch', 'this_run'],
   )
@@ -26,7 +27,7 @@ previous_runs as (
 {%- else %}
     -- first run, or a full refresh: nothing processed yet
     select
-        cast(null as timestamp) as processed_through,
+        cast(null as <$ d.timestampType $>) as processed_through,
         cast(null as date) as previous_window_end
 {%- endif %}
 ),
