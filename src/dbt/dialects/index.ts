@@ -1,12 +1,20 @@
-import type { Dialect, Target } from './dialect';
+import { bigquery } from './bigquery';
+import { databricks } from './databricks';
+import type { Dialect } from './dialect';
 import { duckdb } from './duckdb';
 import { snowflake } from './snowflake';
 
-const DIALECTS: Partial<Record<Target, Dialect>> = { duckdb, snowflake };
+const DIALECTS = { duckdb, snowflake, bigquery, databricks } satisfies Record<string, Dialect>;
 
-/** The dialect of a target; throws for targets not implemented yet. */
+/** A warehouse the generator writes SQL for. */
+export type Target = keyof typeof DIALECTS;
+
+/** The targets `generate` and `run` accept: every implemented, runnable dialect. */
+export const TARGETS: readonly Target[] = (Object.keys(DIALECTS) as Target[]).filter((t) => DIALECTS[t].runnable);
+
+/** The dialect of a target; throws for unknown targets. */
 export function dialectFor(target: Target): Dialect {
-  const d = DIALECTS[target];
-  if (!d) throw new Error(`target "${target}" is not supported yet (supported: ${Object.keys(DIALECTS).join(', ')})`);
+  const d = (DIALECTS as Record<string, Dialect>)[target];
+  if (!d || !d.runnable) throw new Error(`target "${target}" is not supported (supported: ${TARGETS.join(', ')})`);
   return d;
 }

@@ -1,11 +1,14 @@
 /**
  * Snowflake: self-describing events are OBJECT columns and entities ARRAY columns of VARIANT,
- * keys in their original spelling; no FILTER clause, so conditional aggregates use CASE.
+ * keys in their original spelling. No FILTER clause, so conditional aggregates use CASE; every
+ * aggregate is bounded by its result (min_by/max_by, array_unique_agg, array_union_agg), never by
+ * the number of events, so a busy key cannot reach the 16 MB VARIANT limit. Timestamps are
+ * TIMESTAMP_NTZ in UTC whatever the account's TIMESTAMP_TYPE_MAPPING or session time zone.
  */
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { SourceColumn, ValueKind } from '../../plan';
-import { scalarLiteral, type Dialect } from './dialect';
+import { ifColumnLoaded, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -39,13 +42,46 @@ function variantPath(index: number | null, path: Array<string | number>): string
   return head + parts.join('');
 }
 
+/**
+ * A text key ordering events by (derived_tstamp, event_id): the time as fixed-width digits (epoch
+ * microseconds, which no session format changes), then the id.
+ */
+function eventOrderKey(orderBy: string[]): string {
+  const [tstamp, id] = orderBy;
+  return `lpad(to_varchar(date_part(epoch_microsecond, ${tstamp})), 20, '0') || ' ' || ${id}`;
+}
+
 export const snowflake: Dialect = {
   target: 'snowflake',
-  runnable: false,
+  runnable: true,
   textType: 'varchar',
+  timestampType: 'timestamp_ntz',
+
+  modelConfig(spec) {
+    // dbt-snowflake creates transient tables by default: no Fail-safe. Accumulated state is permanent.
+    if (spec.role === 'scratch') return `    transient=true,`;
+    const lines = [`    transient=false,`];
+    if (spec.write === 'append') lines.push(`    incremental_strategy='append',`);
+    if (spec.write === 'upsert') {
+      lines.push(`    incremental_strategy='delete+insert',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
+      // the rows to replace are staged in a transient table dropped after the model, not a session-scoped temporary one
+      lines.push(`    tmp_relation_type='transient',`);
+    }
+    const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
+    if (cluster.length > 0) lines.push(`    cluster_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
+    return lines.join('\n');
+  },
+  macros() {
+    return '';
+  },
+  projectConfig(project) {
+    return [`+query_tag: 'signals-batch:${project}'`];
+  },
 
   ident(name) {
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `"${name.replace(/"/g, '""')}"`;
+    // unquoted names resolve upper-case: a reserved word is quoted in the same case as every other column
+    return RESERVED.has(name.toLowerCase()) ? `"${name.toUpperCase()}"` : name;
   },
   stringLiteral(value) {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -56,7 +92,7 @@ export const snowflake: Dialect = {
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path)}::varchar`;
+    return ifColumnLoaded(source.column, `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path)}::varchar`, this.textType);
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as float)`;
@@ -76,7 +112,9 @@ export const snowflake: Dialect = {
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
-    return isListType(type) ? `transform(${expr}, element -> element::${scalar})` : `cast(${expr} as ${scalar})`;
+    if (!isListType(type)) return `cast(${expr} as ${scalar})`;
+    // ARRAY elements are VARIANT: only numbers need a cast (kept as float until here)
+    return scalar === 'integer' ? `transform(${expr}, element -> element::integer)` : expr;
   },
   typedLiteral(value, type) {
     const one = (v: unknown) => scalarLiteral(this, v);
@@ -87,10 +125,10 @@ export const snowflake: Dialect = {
     return `to_date(${ts})`;
   },
   dateFromText(text) {
-    return `to_date(${text})`;
+    return `to_date(${text}, 'YYYY-MM-DD')`;
   },
   timestampFromText(text) {
-    return `to_timestamp_ntz(${text})`;
+    return `to_timestamp_ntz(${text}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
   },
   addDays(date, days) {
     return `dateadd(day, ${days}, ${date})`;
@@ -107,6 +145,9 @@ export const snowflake: Dialect = {
   currentTimestampUtc() {
     return `convert_timezone('UTC', current_timestamp())::timestamp_ntz`;
   },
+  timestampText(ts) {
+    return `to_varchar(${ts}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
+  },
   justBefore(ts) {
     return `dateadd(microsecond, -1, ${ts})`;
   },
@@ -115,21 +156,21 @@ export const snowflake: Dialect = {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
   firstValue(value, orderBy, condition, descending) {
-    // array_agg drops NULLs, so element 0 is the first non-null matching value.
-    const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
-    return `array_agg(${when(value, condition)}) within group (order by ${order})[0]`;
+    // rows whose ordering key is NULL (not matching, or no value) are ignored by min_by/max_by
+    return `${descending ? 'max_by' : 'min_by'}(${value}, ${when(eventOrderKey(orderBy), condition, `${value} is not null`)})`;
   },
   distinctSortedList(value, condition) {
-    return `nullif(array_sort(array_agg(distinct ${when(value, condition)})), [])`;
+    // kept unsorted per day (array_unique_agg drops NULLs); the final merge sorts
+    return `array_unique_agg(${when(value, condition)})`;
   },
   mergeLists(list, condition) {
-    return `nullif(array_sort(array_distinct(array_flatten(array_agg(${when(list, condition)})))), [])`;
+    return `nullif(array_sort(array_union_agg(${when(list, condition)})), array_construct())`;
   },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${when(argument, condition)})`;
   },
   valueAtExtreme(value, order, condition, which) {
-    return `array_agg(${when(value, condition)}) within group (order by ${order}${which === 'max' ? ' desc' : ''})[0]`;
+    return `${which}_by(${value}, ${when(order, condition, `${value} is not null`)})`;
   },
 
   isDistinctFrom(a, b) {
@@ -138,7 +179,7 @@ export const snowflake: Dialect = {
   like(expr, pattern) {
     return `${expr} like ${pattern}`;
   },
-  keepFirstPerPartition(partitionBy, orderBy) {
-    return `qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+  firstPerPartition(relation, partitionBy, orderBy) {
+    return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
   },
 };

@@ -1,0 +1,181 @@
+/**
+ * Databricks (Delta): self-describing events are STRUCT columns and entities ARRAY<STRUCT>
+ * columns with snake_case fields, as the lake loader writes them. Elements are read with `get`,
+ * which gives NULL past the end instead of ANSI mode's INVALID_ARRAY_INDEX. Writes are Delta
+ * MERGEs (upserts) and appends; state is liquid-clustered by event date and key. Every model sets
+ * the session time zone to UTC first, so dates and windows are UTC whatever the warehouse default.
+ * The SQL also runs on open-source Spark 4 with Delta (no QUALIFY, no `* except`).
+ */
+import type { AttributeType } from '../../definition';
+import { elementType, isListType } from '../../definition';
+import type { SourceColumn, ValueKind } from '../../plan';
+import { ifColumnLoaded, scalarLiteral, snakeCaseField, uniqueKey, type Dialect } from './dialect';
+
+const RESERVED = new Set(
+  `all and any anti array as asc authorization between both by case cast check collate column constraint create cross cube
+current current_date current_time current_timestamp current_user date day default delete desc distinct drop else end escape
+except exists external false fetch filter for foreign from full function global grant group grouping having hour if in inner
+insert intersect interval into is join lateral leading left like limit minus minute month natural not null of on only or
+order outer overlaps partition percent primary qualify range references revoke right rollup row rows second select semi
+session_user set some start table tablesample then time to trailing true union unique unknown update user using values when
+where window with year`.split(/\s+/),
+);
+
+const SCALAR_TYPES: Record<string, string> = {
+  string: 'string',
+  bytes: 'string',
+  int32: 'int',
+  int64: 'bigint',
+  unix_timestamp: 'bigint',
+  double: 'double',
+  float: 'float',
+  bool: 'boolean',
+};
+
+/** ` filter (where a and b)` over the conditions that say something; empty when none do. */
+function filterClause(...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? '' : ` filter (where ${useful.join(' and ')})`;
+}
+
+/** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
+function when(value: string, ...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
+}
+
+function field(name: string): string {
+  const snake = snakeCaseField(name);
+  return /^[a-z_][a-z0-9_]*$/.test(snake) ? snake : `\`${snake}\``;
+}
+
+/** `get(get(col, 0).items, 1).sku`: elements by `get` (0-based, NULL past the end). */
+function structPath(column: string, index: number | null, path: Array<string | number>): string {
+  let expr = index === null ? column : `get(${column}, ${index})`;
+  for (const p of path) expr = typeof p === 'number' ? `get(${expr}, ${p})` : `${expr}.${field(p)}`;
+  return expr;
+}
+
+export const databricks: Dialect = {
+  target: 'databricks',
+  runnable: true,
+  textType: 'string',
+  timestampType: 'timestamp',
+
+  modelConfig(spec) {
+    const lines = [`    file_format='delta',`, `    pre_hook=["set time zone 'UTC'"],`];
+    if (spec.role === 'state' && spec.write === 'append') lines.push(`    incremental_strategy='append',`);
+    if (spec.role === 'state' && spec.write === 'upsert') lines.push(`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
+    const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
+    if (cluster.length > 0) lines.push(`    liquid_clustered_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
+    return lines.join('\n');
+  },
+  macros() {
+    return '';
+  },
+  projectConfig() {
+    return [];
+  },
+
+  ident(name) {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `\`${name.replace(/`/g, '``')}\``;
+  },
+  stringLiteral(value) {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  },
+  jinjaStringLiteral(name) {
+    return `'{{ ${name} | string | replace("\\\\", "\\\\\\\\") | replace("'", "\\\\'") }}'`;
+  },
+
+  sourceValue(source: SourceColumn, alias) {
+    if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
+    return ifColumnLoaded(source.column, `cast(${structPath(`${alias}.${this.ident(source.column)}`, source.index, source.path)} as string)`, this.textType);
+  },
+  asNumber(expr, kind: ValueKind) {
+    if (kind === 'number') return `cast(${expr} as double)`;
+    if (kind === 'timestamp') return `(unix_micros(${expr}) / 1000000)`;
+    if (kind === 'boolean') return `if(${expr}, 1, 0)`;
+    return `try_cast(${expr} as double)`;
+  },
+  asString(expr, kind) {
+    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as string)`;
+  },
+  asBoolean(expr, kind) {
+    return kind === 'boolean' ? expr : `try_cast(${this.asString(expr, kind)} as boolean)`;
+  },
+  asDecimal(expr, kind) {
+    if (kind === 'number') return `cast(${expr} as decimal(38, 9))`;
+    return `try_cast(${this.asString(expr, kind)} as decimal(38, 9))`;
+  },
+  castToAttributeType(expr, type: AttributeType) {
+    const scalar = SCALAR_TYPES[elementType(type)];
+    return isListType(type) ? `cast(${expr} as array<${scalar}>)` : `cast(${expr} as ${scalar})`;
+  },
+  typedLiteral(value, type) {
+    const one = (v: unknown) => scalarLiteral(this, v);
+    return this.castToAttributeType(Array.isArray(value) ? `array(${value.map(one).join(', ')})` : one(value), type);
+  },
+
+  dateOf(ts) {
+    return `to_date(${ts})`;
+  },
+  dateFromText(text) {
+    return `to_date(${text})`;
+  },
+  timestampFromText(text) {
+    return `to_timestamp(${text})`;
+  },
+  addDays(date, days) {
+    return `date_add(${date}, ${days})`;
+  },
+  addDaysToTimestamp(ts, days) {
+    return `timestampadd(day, ${days}, ${ts})`;
+  },
+  daysBetween(from, to) {
+    return `datediff(${to}, ${from})`;
+  },
+  currentDateUtc() {
+    return `to_date(convert_timezone('UTC', current_timestamp()))`;
+  },
+  currentTimestampUtc() {
+    return `current_timestamp()`;
+  },
+  justBefore(ts) {
+    return `(${ts} - interval 1 microsecond)`;
+  },
+  timestampText(ts) {
+    // hooks may run on a connection whose time zone is not UTC: convert explicitly
+    return `date_format(convert_timezone(current_timezone(), 'UTC', ${ts}), 'yyyy-MM-dd HH:mm:ss.SSSSSS')`;
+  },
+
+  countIf(condition) {
+    return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
+  },
+  firstValue(value, orderBy, condition, descending) {
+    // rows whose ordering is NULL (not matching, or no value) are ignored by min_by/max_by
+    return `${descending ? 'max_by' : 'min_by'}(${value}, ${when(`struct(${orderBy.join(', ')})`, condition, `${value} is not null`)})`;
+  },
+  distinctSortedList(value, condition) {
+    return `array_sort(collect_set(${value})${filterClause(condition)})`;
+  },
+  mergeLists(list, condition) {
+    const merged = `array_sort(array_distinct(flatten(collect_list(${list})${filterClause(condition)})))`;
+    return `case when size(${merged}) > 0 then ${merged} end`;
+  },
+  filtered(aggregate, argument, condition) {
+    return `${aggregate}(${argument})${filterClause(condition)}`;
+  },
+  valueAtExtreme(value, order, condition, which) {
+    return `${which}_by(${value}, ${when(order, condition, `${value} is not null`)})`;
+  },
+
+  isDistinctFrom(a, b) {
+    return `not (${a} <=> ${b})`;
+  },
+  like(expr, pattern) {
+    return `${expr} like ${pattern}`;
+  },
+  firstPerPartition(relation, partitionBy, orderBy) {
+    return `select * from (select *, row_number() over (partition by ${partitionBy} order by ${orderBy}) as first_copy_rank from ${relation}) where first_copy_rank = 1`;
+  },
+};
