@@ -106,9 +106,11 @@
     {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
     {% set status = {'processed_through': none} %}
     {% if manifest %}
-      {% set result = run_query(
-        'select <$ d.timestampText('processed_through') $>, new_events, dates_recomputed, dates_skipped, keys_recomputed from '
-        ~ manifest ~ ' order by run_started_at desc limit 1') %}
+      {% set latest_sql %}
+        select <$ d.timestampText('processed_through') $>, new_events, dates_recomputed, dates_skipped, keys_recomputed
+        from {{ manifest }} order by run_started_at desc limit 1
+      {% endset %}
+      {% set result = run_query(latest_sql) %}
       {% if result.rows | length > 0 %}
         {% set row = result.rows[0] %}
         {% do status.update({'processed_through': row[0], 'new_events': row[1], 'dates_recomputed': row[2],
