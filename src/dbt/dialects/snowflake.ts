@@ -60,13 +60,10 @@ export const snowflake: Dialect = {
   modelConfig(spec) {
     // dbt-snowflake creates transient tables by default: no Fail-safe. Accumulated state is permanent.
     if (spec.role === 'scratch') return `    transient=true,`;
-    const lines = [`    transient=false,`];
+    // new rows are staged in a transient table dropped after the model, not a session-scoped temporary one
+    const lines = [`    transient=false,`, `    tmp_relation_type='transient',`];
     if (spec.write === 'append') lines.push(`    incremental_strategy='append',`);
-    if (spec.write === 'upsert') {
-      lines.push(`    incremental_strategy='delete+insert',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
-      // the rows to replace are staged in a transient table dropped after the model, not a session-scoped temporary one
-      lines.push(`    tmp_relation_type='transient',`);
-    }
+    if (spec.write === 'upsert') lines.push(`    incremental_strategy='delete+insert',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
     const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
     if (cluster.length > 0) lines.push(`    cluster_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
     return lines.join('\n');
@@ -128,7 +125,8 @@ export const snowflake: Dialect = {
     return `to_date(${text}, 'YYYY-MM-DD')`;
   },
   timestampFromText(text) {
-    return `to_timestamp_ntz(${text}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
+    // our own `YYYY-MM-DD HH:MM:SS[.ffffff]` text, which the default AUTO input format reads with or without a fraction
+    return `to_timestamp_ntz(${text})`;
   },
   addDays(date, days) {
     return `dateadd(day, ${days}, ${date})`;
