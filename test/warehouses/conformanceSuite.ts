@@ -13,7 +13,9 @@ import { cellText } from '../support/duckdb';
 import type { WarehouseEngine } from '../support/warehouses/engine';
 import { tempDir } from '../engine/helpers';
 
-export function conformanceSuite(engine: WarehouseEngine, ns = 'conformance'): void {
+/** Returns the project directory once the runs are done (its compiled SQL is checked separately). */
+export function conformanceSuite(engine: WarehouseEngine, ns = 'conformance'): () => string {
+  let projectDir = '';
   describe(`conformance with the reference batch engine integration test (${engine.target} on ${engine.engineName})`, () => {
     let actual: Array<Record<string, string>> = [];
     let columns: string[] = [];
@@ -24,7 +26,7 @@ export function conformanceSuite(engine: WarehouseEngine, ns = 'conformance'): v
       await engine.loadEventsCsv(ns, [requireConformanceData('events.csv')]);
       const vars = { ...REFERENCE_VARS, ...engine.sourceVars(ns) };
       const project = generateProject(view, { target: engine.target, vars });
-      const projectDir = await writeProject(path.join(work, 'projects'), project);
+      projectDir = await writeProject(path.join(work, 'projects'), project);
       const log = (line: string) => process.stdout.write(`    [${engine.target}] ${line}\n`);
       const runs = [];
       for (const fullRefresh of [true, false, false]) {
@@ -47,4 +49,5 @@ export function conformanceSuite(engine: WarehouseEngine, ns = 'conformance'): v
       expect(columns).toEqual(['domain_userid', ...view.attributes.map((a) => a.name), 'updated_at']);
     });
   });
+  return () => projectDir;
 }

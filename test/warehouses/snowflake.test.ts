@@ -1,9 +1,13 @@
 /** Snowflake: the generated Snowflake SQL run by dbt-snowflake on fakesnow. */
 import { FakesnowEngine } from '../support/warehouses/snowflake';
 import { conformanceSuite } from './conformanceSuite';
+import { equivalenceSuite } from './equivalenceSuite';
+import { sqlSuite } from './sqlSuite';
 
 const engine = new FakesnowEngine();
 beforeAll(() => engine.start(), 600_000);
 afterAll(() => engine.stop());
 
-conformanceSuite(engine);
+const projectDir = conformanceSuite(engine);
+sqlSuite('snowflake', projectDir);
+equivalenceSuite(engine, { users: 120, batches: 4 });
