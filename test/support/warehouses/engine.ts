@@ -4,6 +4,7 @@
  * namespace (a database, or a schema prefix) of one engine.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { ATOMIC_COLUMNS } from '../../../src/definition';
 import type { Target } from '../../../src/dbt';
@@ -87,5 +88,17 @@ export async function stopProcess(child: ChildProcess | null): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
   });
 }

@@ -4,21 +4,9 @@
  * python/fakesnow_server.py.
  */
 import type { ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensurePythonEnv, pythonExecutable } from '../../../src/runner';
-import { atomicKinds, runPythonJson, startProcess, stopProcess, SUPPORT_PYTHON, type Row, type WarehouseEngine } from './engine';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { atomicKinds, freePort, runPythonJson, startProcess, stopProcess, SUPPORT_PYTHON, type Row, type WarehouseEngine } from './engine';
 
 export class FakesnowEngine implements WarehouseEngine {
   readonly target = 'snowflake' as const;
