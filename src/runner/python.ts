@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { packageRoot } from '../paths';
 
 /** A pinned environment: the dbt adapters, and the local engines the warehouse tests start. */
-export type PythonEnv = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks' | 'spark' | 'fakesnow' | 'bqemulator' | 'sqlglot';
+export type PythonEnv = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks' | 'spark' | 'fakesnow' | 'crucible' | 'sqlglot';
 
 export function requirementsFile(env: PythonEnv): string {
   return path.join(packageRoot(), 'python', 'requirements', `${env}.txt`);
