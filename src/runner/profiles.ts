@@ -5,9 +5,13 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { jinjaInert } from '../dbt/dialects/dialect';
 import type { PythonEnv } from './python';
 
 type Scalar = string | number | boolean;
+
+/** A setting, or a secret that dbt reads from the named environment variable. */
+type ProfileValue = Scalar | { env: string } | Record<string, string>;
 
 export interface DuckdbConnection {
   type: 'duckdb';
@@ -94,22 +98,24 @@ const SECRET_ENV = {
   token: 'SIGNALS_BATCH_DBT_DATABRICKS_TOKEN',
 } as const;
 
-function yamlValue(v: Scalar | Record<string, string>): string {
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${JSON.stringify(x)}`).join(', ')}}`;
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+/** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
+function yamlValue(v: ProfileValue): string {
+  if (typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
+  if ('env' in v && Object.keys(v).length === 1) return JSON.stringify(`{{ env_var('${v.env}') }}`);
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(jinjaInert(k))}: ${JSON.stringify(jinjaInert(String(x)))}`).join(', ')}}`;
 }
 
 /** The profile fields of a connection, secrets as `env_var` references filled into `env`. */
-function profileFields(connection: WarehouseConnection, threads: number, env: Record<string, string>): Record<string, Scalar | Record<string, string>> {
+function profileFields(connection: WarehouseConnection, threads: number, env: Record<string, string>): Record<string, ProfileValue> {
   const secret = (key: keyof typeof SECRET_ENV, value: string) => {
     env[SECRET_ENV[key]] = value;
-    return `{{ env_var('${SECRET_ENV[key]}') }}`;
+    return { env: SECRET_ENV[key] };
   };
   switch (connection.type) {
     case 'duckdb':
       return { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads };
     case 'snowflake': {
-      const fields: Record<string, Scalar> = {
+      const fields: Record<string, ProfileValue> = {
         type: 'snowflake',
         account: connection.account,
         user: connection.user,
@@ -126,7 +132,7 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
       return { ...fields, ...(connection.extra ?? {}) };
     }
     case 'bigquery': {
-      const fields: Record<string, Scalar> = {
+      const fields: Record<string, ProfileValue> = {
         type: 'bigquery',
         project: connection.project,
         dataset: connection.dataset,

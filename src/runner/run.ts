@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { varsSchema } from '../dbt/vars';
+import { varsForDbt, varsSchema } from '../dbt/vars';
 import { dbtExecutable, ensurePythonEnv, type PythonEnv } from './python';
 import { pythonEnvFor, writeProfiles, type ProfileFiles, type WarehouseConnection } from './profiles';
 
@@ -93,11 +93,14 @@ export function parseStatus(stdout: string): RoundStatus | null {
   };
 }
 
-/** Caught up when nothing is loaded yet, or processing reached the newest load. */
+/**
+ * Caught up when nothing is loaded yet, or processing reached the newest load. Both are written
+ * by the project as `YYYY-MM-DD HH:MM:SS.ffffff`, which compares as text.
+ */
 export function isCaughtUp(s: RoundStatus): boolean {
   if (s.newestLoadTstamp === null) return true;
   if (s.processedThrough === null) return false;
-  return Date.parse(`${s.processedThrough.replace(' ', 'T')}Z`) >= Date.parse(`${s.newestLoadTstamp.replace(' ', 'T')}Z`);
+  return s.processedThrough >= s.newestLoadTstamp;
 }
 
 interface RunResults {
@@ -212,7 +215,7 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
       const roundStart = Date.now();
       const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, ...(targetName ? ['--target', targetName] : [])];
       if (options.profile) args.push('--profile', options.profile);
-      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(options.vars));
+      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
       if (options.fullRefresh && round === 1) args.push('--full-refresh');
       const { code, output } = await runDbt(dbtExecutable(pythonEnv), args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
       if (code !== 0) throw await describeFailure(projectDir, output);

@@ -70,7 +70,6 @@ export const bigquery: Dialect = {
   timestampType: 'timestamp',
 
   modelConfig(spec) {
-    if (spec.role === 'scratch' || !spec.write) return '';
     const lines = [`    incremental_strategy='merge',`];
     if (spec.write === 'upsert') lines.push(`    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
     if (spec.dateColumn) lines.push(`    partition_by={'field': '${spec.dateColumn}', 'data_type': 'date', 'granularity': 'day'},`);
@@ -160,30 +159,34 @@ export const bigquery: Dialect = {
   justBefore(ts) {
     return `timestamp_sub(${ts}, interval 1 microsecond)`;
   },
-  timestampText(ts) {
-    return `format_timestamp('%Y-%m-%d %H:%M:%E6S', ${ts}, 'UTC')`;
-  },
 
   countIf(condition) {
     return condition === 'true' ? 'count(*)' : `countif(${condition})`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
-    return `array_agg(${when(value, condition)} ignore nulls order by ${order} limit 1)[safe_offset(0)]`;
-  },
-  distinctSortedList(value, condition) {
-    const v = when(value, condition);
-    return `array_agg(distinct ${v} ignore nulls order by ${v})`;
-  },
-  mergeLists(list, condition) {
-    // BigQuery stores an empty array for NULL: "none" reads back as []
-    return `array(select distinct element from unnest(array_concat_agg(${when(list, condition)})) as element order by element)`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${when(argument, condition)})`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `array_agg(${when(value, condition)} ignore nulls order by ${order}${which === 'max' ? ' desc' : ''} limit 1)[safe_offset(0)]`;
+  valueAtMin(value, key, condition) {
+    return `array_agg(${when(value, condition)} ignore nulls order by ${key} limit 1)[safe_offset(0)]`;
+  },
+  valueAtMax(value, key, condition) {
+    return `array_agg(${when(value, condition)} ignore nulls order by ${key} desc limit 1)[safe_offset(0)]`;
+  },
+  orderKey(ts, id) {
+    return `concat(format('%020d', unix_micros(${ts})), '|', ${id})`;
+  },
+  formatTimestamp(ts) {
+    return `format_timestamp('%Y-%m-%d %H:%M:%E6S', ${ts}, 'UTC')`;
+  },
+  dateLiteral(isoDate) {
+    return `date ${this.stringLiteral(isoDate)}`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    const element = scalar === 'string' ? text : scalar === 'bool' ? `safe_cast(${text} as bool)` : `safe_cast(safe_cast(${text} as float64) as ${scalar})`;
+    const kept = when(element, condition, `${text} is not null`);
+    // BigQuery stores an empty array for NULL: "none" reads back as []
+    return `array_agg(distinct ${kept} ignore nulls order by ${kept})`;
   },
 
   isDistinctFrom(a, b) {

@@ -3,8 +3,10 @@
  * columns with snake_case fields, as the lake loader writes them. Elements are read with `get`,
  * which gives NULL past the end instead of ANSI mode's INVALID_ARRAY_INDEX. Writes are Delta
  * MERGEs (upserts) and appends; state is liquid-clustered by event date and key. Every model sets
- * the session time zone to UTC first, so dates and windows are UTC whatever the warehouse default.
- * The SQL also runs on open-source Spark 4 with Delta (no QUALIFY, no `* except`).
+ * the session time zone to UTC first (a project pre-hook), so dates and windows are UTC whatever
+ * the warehouse default.
+ * The SQL also runs on open-source Spark 4 with Delta (no QUALIFY, no `* except`). Databricks
+ * features not in Spark are used only where Spark ignores them (`liquid_clustered_by`).
  */
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
@@ -63,9 +65,7 @@ export const databricks: Dialect = {
   timestampType: 'timestamp',
 
   modelConfig(spec) {
-    const lines = [`    file_format='delta',`, `    pre_hook=["set time zone 'UTC'"],`];
-    if (spec.role === 'state' && spec.write === 'append') lines.push(`    incremental_strategy='append',`);
-    if (spec.role === 'state' && spec.write === 'upsert') lines.push(`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
+    const lines = spec.write === 'append' ? [`    incremental_strategy='append',`] : [`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`];
     const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
     if (cluster.length > 0) lines.push(`    liquid_clustered_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
     return lines.join('\n');
@@ -74,7 +74,8 @@ export const databricks: Dialect = {
     return '';
   },
   projectConfig() {
-    return [];
+    // every model: Delta, and dates and windows in UTC whatever the warehouse's session default
+    return [`+file_format: delta`, `+pre-hook: "set time zone 'UTC'"`];
   },
 
   ident(name) {
@@ -143,30 +144,35 @@ export const databricks: Dialect = {
   justBefore(ts) {
     return `(${ts} - interval 1 microsecond)`;
   },
-  timestampText(ts) {
-    // hooks may run on a connection whose time zone is not UTC: convert explicitly
-    return `date_format(convert_timezone(current_timezone(), 'UTC', ${ts}), 'yyyy-MM-dd HH:mm:ss.SSSSSS')`;
-  },
 
   countIf(condition) {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    // rows whose ordering is NULL (not matching, or no value) are ignored by min_by/max_by
-    return `${descending ? 'max_by' : 'min_by'}(${value}, ${when(`struct(${orderBy.join(', ')})`, condition, `${value} is not null`)})`;
-  },
-  distinctSortedList(value, condition) {
-    return `array_sort(collect_set(${value})${filterClause(condition)})`;
-  },
-  mergeLists(list, condition) {
-    const merged = `array_sort(array_distinct(flatten(collect_list(${list})${filterClause(condition)})))`;
-    return `case when size(${merged}) > 0 then ${merged} end`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${argument})${filterClause(condition)}`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `${which}_by(${value}, ${when(order, condition, `${value} is not null`)})`;
+  valueAtMin(value, key, condition) {
+    // rows whose ordering key is NULL (not matching, or no value) are ignored by min_by/max_by
+    return `min_by(${value}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  valueAtMax(value, key, condition) {
+    return `max_by(${value}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  orderKey(ts, id) {
+    return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;
+  },
+  formatTimestamp(ts) {
+    // hooks may run on a connection whose time zone is not UTC: convert explicitly
+    return `date_format(convert_timezone(current_timezone(), 'UTC', ${ts}), 'yyyy-MM-dd HH:mm:ss.SSSSSS')`;
+  },
+  dateLiteral(isoDate) {
+    return `date ${this.stringLiteral(isoDate)}`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    const element = scalar === 'string' ? text : scalar === 'boolean' ? `try_cast(${text} as boolean)` : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    const sorted = `array_sort(collect_set(${element})${filterClause(condition, `${text} is not null`)})`;
+    return `case when size(${sorted}) > 0 then ${sorted} end`;
   },
 
   isDistinctFrom(a, b) {

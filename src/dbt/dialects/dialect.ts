@@ -8,14 +8,12 @@ import type { SourceColumn, ValueKind } from '../../plan';
 import type { Target } from './index';
 
 /**
- * What a model is, for the warehouse-specific parts of its dbt config (materialization details,
- * incremental strategy, partitioning and clustering, cost controls).
+ * What a model is, for the warehouse-specific parts of its dbt config (incremental strategy,
+ * partitioning and clustering, permanence).
  */
 export interface ModelSpec {
-  /** `scratch`: rebuilt by every run; `state`: accumulated across runs (never lost). */
-  role: 'scratch' | 'state';
-  /** How an incremental state model writes: `append` new rows, or `upsert` the rows of `uniqueKey`. */
-  write?: 'append' | 'upsert';
+  /** How an incremental model writes: `append` new rows, or `upsert` the rows of `uniqueKey`. */
+  write: 'append' | 'upsert';
   /** Rendered column identifiers identifying a row (upserts). */
   uniqueKey?: string[];
   /** The event-date column to partition or cluster on, and the key column to cluster on. */
@@ -29,13 +27,13 @@ export interface Dialect {
   readonly runnable: boolean;
 
   /**
-   * The warehouse-specific keyword arguments of a model's `config(...)`: one `name=value,` per
-   * line, indented by four spaces (empty when there are none).
+   * The warehouse-specific keyword arguments of an incremental (state) model's `config(...)`: one
+   * `name=value,` per line, indented by four spaces.
    */
   modelConfig(spec: ModelSpec): string;
   /** Warehouse-specific macros of the project (Jinja), appended to its macro file. */
   macros(): string;
-  /** Model configs of the whole project in dbt_project.yml (`+name: value` lines under the project), e.g. query tags. */
+  /** Model configs of the whole project (`+name: value` lines under the project in dbt_project.yml), e.g. query tags. */
   projectConfig(project: string): string[];
 
   /** An identifier, quoted when it needs to be. */
@@ -45,7 +43,7 @@ export interface Dialect {
   jinjaStringLiteral(name: string): string;
   /** The SQL type of projected JSON text, for NULL placeholders. */
   readonly textType: string;
-  /** The type of UTC timestamps without time zone, for typed NULLs. */
+  /** The type of timestamps without time zone, in UTC (the type of load_tstamp). */
   readonly timestampType: string;
 
   /**
@@ -81,24 +79,29 @@ export interface Dialect {
   currentTimestampUtc(): string;
   /** A smallest step to make an inclusive timestamp bound exclusive. */
   justBefore(timestampExpr: string): string;
-  /** A timestamp as `YYYY-MM-DD HH:MM:SS[.ffffff]` text (UTC), whatever the session's output format. */
-  timestampText(timestampExpr: string): string;
 
   /** Count of rows where `condition` holds. */
   countIf(condition: string): string;
-  /** The value of the first row by `orderBy` where `condition` holds and the value is not null. */
-  firstValue(valueExpr: string, orderBy: string[], condition: string, descending: boolean): string;
-  /**
-   * The distinct non-null values where `condition` holds (a per-day partial: its order, and NULL or
-   * empty when none, are the dialect's; only `mergeLists` results are observable).
-   */
-  distinctSortedList(valueExpr: string, condition: string): string;
-  /** The sorted distinct union of list values where `condition` holds; NULL when none. */
-  mergeLists(listExpr: string, condition: string): string;
   /** An aggregate filtered by a condition: `sum(x) filter (where c)`. */
   filtered(aggregate: string, argument: string, condition: string): string;
-  /** The value of the row with the smallest / largest `orderExpr` where `condition` holds. */
-  valueAtExtreme(valueExpr: string, orderExpr: string, condition: string, which: 'min' | 'max'): string;
+  /** The value on the row with the smallest `orderKey`, over rows where `condition` holds and the value is not null. */
+  valueAtMin(valueExpr: string, orderKey: string, condition: string): string;
+  /** The value on the row with the largest `orderKey` (as valueAtMin). */
+  valueAtMax(valueExpr: string, orderKey: string, condition: string): string;
+  /**
+   * A text that sorts like (derived_tstamp, event_id): the timestamp at fixed width, then the id,
+   * so first/last partials compare with plain min/max and carry their tie-break.
+   */
+  orderKey(timestampExpr: string, idExpr: string): string;
+  /** A timestamp as `YYYY-MM-DD HH:MM:SS.ffffff`, whatever the session's output format. */
+  formatTimestamp(timestampExpr: string): string;
+  /** A date literal from `YYYY-MM-DD`. */
+  dateLiteral(isoDate: string): string;
+  /**
+   * The distinct values (text, cast to the list type's element type) where `condition` holds,
+   * sorted ascending; NULL when none.
+   */
+  sortedDistinctList(textExpr: string, listType: AttributeType, condition: string): string;
 
   /** Null-safe inequality of two values of any type (lists included). */
   isDistinctFrom(a: string, b: string): string;
@@ -106,6 +109,11 @@ export interface Dialect {
   like(expr: string, pattern: string): string;
   /** A query of the rows of `relation` that come first in their partition (extra columns allowed). */
   firstPerPartition(relation: string, partitionBy: string, orderBy: string): string;
+}
+
+/** firstPerPartition with QUALIFY, for the dialects that have it. */
+export function qualifyFirst(relation: string, partitionBy: string, orderBy: string): string {
+  return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
 }
 
 /** A dbt `unique_key` config value: one column as a string, several as a list. */
@@ -128,6 +136,16 @@ export function snakeCaseField(name: string): string {
     .replace(/([^A-Z_])([A-Z])/g, '$1_$2')
     .replace(/[^A-Za-z0-9_]/g, '_')
     .toLowerCase();
+}
+
+/**
+ * Text that dbt's Jinja renders back to exactly itself. Every generated file is a Jinja template
+ * to dbt, so user text (a criterion value, a JSON key, a schema name) must not open a Jinja tag:
+ * each `{` that would start `{{`, `{%` or `{#` is written as the expression `{{ '{' }}`.
+ * Not idempotent: apply it once, where text from outside becomes SQL or YAML.
+ */
+export function jinjaInert(text: string): string {
+  return text.replace(/\{(?=[{%#])/g, "{{ '{' }}");
 }
 
 /** A string, number or boolean as a SQL literal (strings escaped by the dialect). */

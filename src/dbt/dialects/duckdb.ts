@@ -5,7 +5,7 @@
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { SourceColumn, ValueKind } from '../../plan';
-import { ifColumnLoaded, scalarLiteral, uniqueKey, type Dialect } from './dialect';
+import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -42,7 +42,6 @@ export const duckdb: Dialect = {
   runnable: true,
 
   modelConfig(spec) {
-    if (spec.role === 'scratch' || !spec.write) return '';
     if (spec.write === 'append') return `    incremental_strategy='append',`;
     return `    incremental_strategy='delete+insert',\n    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`;
   },
@@ -57,7 +56,10 @@ export const duckdb: Dialect = {
     return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
   },
   stringLiteral(value) {
-    return `'${value.replace(/'/g, "''")}'`;
+    // Line breaks become chr() so a literal stays on one line of the generated model, where
+    // re-indenting and whitespace trimming cannot alter it.
+    const parts = value.split(/([\n\r\u2028\u2029])/).map((part, i) => (i % 2 === 1 ? `chr(${part.charCodeAt(0)})` : `'${part.replace(/'/g, "''")}'`));
+    return parts.length === 1 ? parts[0] : `(${parts.filter((p) => p !== "''").join(' || ')})`;
   },
 
   jinjaStringLiteral(name) {
@@ -68,8 +70,7 @@ export const duckdb: Dialect = {
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    const value = `json_extract_string(${alias}.${this.ident(source.column)}, ${this.stringLiteral(jsonPath(source.index, source.path))})`;
-    return ifColumnLoaded(source.column, value, this.textType);
+    return ifColumnLoaded(source.column, `json_extract_string(${alias}.${this.ident(source.column)}, ${this.stringLiteral(jsonPath(source.index, source.path))})`, this.textType);
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as double)`;
@@ -121,9 +122,6 @@ export const duckdb: Dialect = {
   currentTimestampUtc() {
     return `cast(timezone('UTC', now()) as timestamp)`;
   },
-  timestampText(ts) {
-    return `strftime(${ts}, '%Y-%m-%d %H:%M:%S.%f')`;
-  },
   justBefore(ts) {
     return `(${ts} - interval 1 microsecond)`;
   },
@@ -131,21 +129,29 @@ export const duckdb: Dialect = {
   countIf(condition) {
     return `count(*)${filterClause(condition)}`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    // arg_min/arg_max over a (tstamp, event_id) row: ties broken by event_id, NULL values excluded.
-    return `arg_${descending ? 'max' : 'min'}(${value}, (${orderBy.join(', ')}))${filterClause(condition, `${value} is not null`)}`;
-  },
-  distinctSortedList(value, condition) {
-    return `list_sort(list_distinct(list(${value})${filterClause(condition, `${value} is not null`)}))`;
-  },
-  mergeLists(list, condition) {
-    return `nullif(list_sort(list_distinct(flatten(list(${list})${filterClause(condition, `${list} is not null`)}))), [])`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${argument})${filterClause(condition)}`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `arg_${which}(${value}, ${order})${filterClause(condition, `${value} is not null`)}`;
+  valueAtMin(value, key, condition) {
+    return `arg_min(${value}, ${key})${filterClause(condition, `${value} is not null`)}`;
+  },
+  valueAtMax(value, key, condition) {
+    return `arg_max(${value}, ${key})${filterClause(condition, `${value} is not null`)}`;
+  },
+  orderKey(ts, id) {
+    return `${this.formatTimestamp(ts)} || '|' || ${id}`;
+  },
+  formatTimestamp(ts) {
+    return `strftime(${ts}, '%Y-%m-%d %H:%M:%S.%f')`;
+  },
+  dateLiteral(isoDate) {
+    return `date ${this.stringLiteral(isoDate)}`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    // try_cast: the filter does not stop other attributes' values from being cast too
+    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `try_cast(${text} as boolean)` : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    return `list_sort(list_distinct(list(${element})${filterClause(condition, `${text} is not null`)}))`;
   },
 
   isDistinctFrom(a, b) {
@@ -155,6 +161,6 @@ export const duckdb: Dialect = {
     return `${expr} like ${pattern}`;
   },
   firstPerPartition(relation, partitionBy, orderBy) {
-    return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+    return qualifyFirst(relation, partitionBy, orderBy);
   },
 };

@@ -1,14 +1,14 @@
 /**
  * Snowflake: self-describing events are OBJECT columns and entities ARRAY columns of VARIANT,
- * keys in their original spelling. No FILTER clause, so conditional aggregates use CASE; every
- * aggregate is bounded by its result (min_by/max_by, array_unique_agg, array_union_agg), never by
- * the number of events, so a busy key cannot reach the 16 MB VARIANT limit. Timestamps are
- * TIMESTAMP_NTZ in UTC whatever the account's TIMESTAMP_TYPE_MAPPING or session time zone.
+ * keys in their original spelling; no FILTER clause, so conditional aggregates use CASE. Every
+ * aggregate is bounded by its result (min_by/max_by, array_unique_agg), never by the number of
+ * events, so a busy key cannot reach the 16 MB VARIANT limit. State tables are permanent (not
+ * transient); timestamps are TIMESTAMP_NTZ in UTC whatever the account's type mapping or time zone.
  */
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { SourceColumn, ValueKind } from '../../plan';
-import { ifColumnLoaded, scalarLiteral, uniqueKey, type Dialect } from './dialect';
+import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -36,19 +36,10 @@ function when(value: string, ...conditions: string[]): string {
   return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
 }
 
-function variantPath(index: number | null, path: Array<string | number>): string {
+/** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
+function variantPath(index: number | null, path: Array<string | number>, key: (k: string) => string): string {
   const head = index === null ? '' : `[${index}]`;
-  const parts = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? ':' : '.'}"${p.replace(/"/g, '""')}"`));
-  return head + parts.join('');
-}
-
-/**
- * A text key ordering events by (derived_tstamp, event_id): the time as fixed-width digits (epoch
- * microseconds, which no session format changes), then the id.
- */
-function eventOrderKey(orderBy: string[]): string {
-  const [tstamp, id] = orderBy;
-  return `lpad(to_varchar(date_part(epoch_microsecond, ${tstamp})), 20, '0') || ' ' || ${id}`;
+  return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `[${key(p)}]`)).join('');
 }
 
 export const snowflake: Dialect = {
@@ -58,12 +49,11 @@ export const snowflake: Dialect = {
   timestampType: 'timestamp_ntz',
 
   modelConfig(spec) {
-    // dbt-snowflake creates transient tables by default: no Fail-safe. Accumulated state is permanent.
-    if (spec.role === 'scratch') return `    transient=true,`;
-    // new rows are staged in a transient table dropped after the model, not a session-scoped temporary one
+    // dbt-snowflake creates transient tables by default: no Fail-safe. Accumulated state is permanent;
+    // new rows are staged in a transient table dropped after the model, not a session-scoped temporary one.
     const lines = [`    transient=false,`, `    tmp_relation_type='transient',`];
     if (spec.write === 'append') lines.push(`    incremental_strategy='append',`);
-    if (spec.write === 'upsert') lines.push(`    incremental_strategy='delete+insert',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
+    else lines.push(`    incremental_strategy='delete+insert',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
     const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
     if (cluster.length > 0) lines.push(`    cluster_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
     return lines.join('\n');
@@ -81,7 +71,9 @@ export const snowflake: Dialect = {
     return RESERVED.has(name.toLowerCase()) ? `"${name.toUpperCase()}"` : name;
   },
   stringLiteral(value) {
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    // Line breaks as escapes keep a literal on one line of the generated model.
+    const escapes: Record<string, string> = { '\\': '\\\\', "'": "''", '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+    return `'${value.replace(/[\\'\n\r\u2028\u2029]/g, (c) => escapes[c])}'`;
   },
   jinjaStringLiteral(name) {
     return `'{{ ${name} | string | replace("\\\\", "\\\\\\\\") | replace("'", "''") }}'`;
@@ -89,7 +81,7 @@ export const snowflake: Dialect = {
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return ifColumnLoaded(source.column, `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path)}::varchar`, this.textType);
+    return ifColumnLoaded(source.column, `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path, (k) => this.stringLiteral(k))}::varchar`, this.textType);
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as float)`;
@@ -109,9 +101,8 @@ export const snowflake: Dialect = {
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
-    if (!isListType(type)) return `cast(${expr} as ${scalar})`;
-    // ARRAY elements are VARIANT: only numbers need a cast (kept as float until here)
-    return scalar === 'integer' ? `transform(${expr}, element -> element::integer)` : expr;
+    // list values are built with typed elements (sortedDistinctList, typedLiteral): an ARRAY needs no cast
+    return isListType(type) ? expr : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
     const one = (v: unknown) => scalarLiteral(this, v);
@@ -122,10 +113,9 @@ export const snowflake: Dialect = {
     return `to_date(${ts})`;
   },
   dateFromText(text) {
-    return `to_date(${text}, 'YYYY-MM-DD')`;
+    return `to_date(${text})`;
   },
   timestampFromText(text) {
-    // our own `YYYY-MM-DD HH:MM:SS[.ffffff]` text, which the default AUTO input format reads with or without a fraction
     return `to_timestamp_ntz(${text})`;
   },
   addDays(date, days) {
@@ -143,9 +133,6 @@ export const snowflake: Dialect = {
   currentTimestampUtc() {
     return `convert_timezone('UTC', current_timestamp())::timestamp_ntz`;
   },
-  timestampText(ts) {
-    return `to_varchar(${ts}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
-  },
   justBefore(ts) {
     return `dateadd(microsecond, -1, ${ts})`;
   },
@@ -153,22 +140,30 @@ export const snowflake: Dialect = {
   countIf(condition) {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    // rows whose ordering key is NULL (not matching, or no value) are ignored by min_by/max_by
-    return `${descending ? 'max_by' : 'min_by'}(${value}, ${when(eventOrderKey(orderBy), condition, `${value} is not null`)})`;
-  },
-  distinctSortedList(value, condition) {
-    // kept unsorted per day (array_unique_agg drops NULLs); the final merge sorts
-    return `array_unique_agg(${when(value, condition)})`;
-  },
-  mergeLists(list, condition) {
-    return `nullif(array_sort(array_union_agg(${when(list, condition)})), array_construct())`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${when(argument, condition)})`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `${which}_by(${value}, ${when(order, condition, `${value} is not null`)})`;
+  valueAtMin(value, key, condition) {
+    return `min_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  valueAtMax(value, key, condition) {
+    return `max_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  orderKey(ts, id) {
+    // epoch microseconds at fixed width: no session format or fraction rendering changes the order
+    return `lpad(to_varchar(date_part(epoch_microsecond, ${ts})), 20, '0') || '|' || ${id}`;
+  },
+  formatTimestamp(ts) {
+    return `to_char(${ts}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
+  },
+  dateLiteral(isoDate) {
+    return `to_date(${this.stringLiteral(isoDate)})`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
+    // array_unique_agg drops NULLs and is bounded by the distinct values; an empty result is NULL
+    return `nullif(array_sort(array_unique_agg(${when(element, condition, `${text} is not null`)})), array_construct())`;
   },
 
   isDistinctFrom(a, b) {
@@ -178,6 +173,6 @@ export const snowflake: Dialect = {
     return `${expr} like ${pattern}`;
   },
   firstPerPartition(relation, partitionBy, orderBy) {
-    return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+    return qualifyFirst(relation, partitionBy, orderBy);
   },
 };

@@ -5,11 +5,8 @@ DuckDB macro doing the same (fakesnow stores ARRAY/VARIANT values as JSON text):
 
 - ARRAY_UNIQUE_AGG(x): fakesnow returns a DuckDB list it cannot describe (HTTP 500). Snowflake:
   the distinct non-NULL values; an empty array when there are none.
-- ARRAY_UNION_AGG(a): missing in fakesnow. Snowflake: the union of the distinct values of the
-  arrays, NULLs ignored; an empty array when there are none.
 - ARRAY_SORT(a): fakesnow returns a DuckDB list it cannot describe. Snowflake: ascending, numbers
   by value.
-- TRANSFORM(a, lambda): same; applied to the JSON array's elements.
 - ALTER SESSION SET/UNSET QUERY_TAG and SHOW PARAMETERS LIKE 'QUERY_TAG': not implemented in
   fakesnow (dbt-snowflake reads the session's tag before setting a model's). A query tag only
   labels query history: setting it is accepted and ignored, and the session's tag reads as empty.
@@ -31,8 +28,6 @@ import sqlglot.expressions as exp
 MACROS = """
 CREATE OR REPLACE MACRO {catalog}._sb_array_unique_agg(x) AS
     TO_JSON(COALESCE(LIST(DISTINCT x) FILTER (WHERE x IS NOT NULL), []));
-CREATE OR REPLACE MACRO {catalog}._sb_array_union_agg(a) AS
-    TO_JSON(COALESCE(list_distinct(flatten(LIST(CAST(a AS JSON[])) FILTER (WHERE a IS NOT NULL))), []));
 CREATE OR REPLACE MACRO {catalog}._sb_array_sort(a) AS
     CASE WHEN a IS NULL THEN NULL ELSE TO_JSON(list_transform(
         list_sort(list_transform(CAST(a AS JSON[]), lambda e: {{'n': TRY_CAST(e AS DOUBLE), 's': e}})),
@@ -47,13 +42,8 @@ fakesnow.macros.creation_sql = lambda catalog: _creation_sql(catalog) + MACROS.f
 def rename_gaps(node: exp.Expr) -> exp.Expr:
     if isinstance(node, exp.ArrayUniqueAgg):
         return exp.Anonymous(this="_sb_array_unique_agg", expressions=[node.this])
-    if isinstance(node, exp.ArrayUnionAgg):
-        return exp.Anonymous(this="_sb_array_union_agg", expressions=[node.this])
     if isinstance(node, exp.SortArray) and not node.args.get("asc") and not node.args.get("nulls_first"):
         return exp.Anonymous(this="_sb_array_sort", expressions=[node.this])
-    if isinstance(node, exp.Transform):
-        as_list = exp.Cast(this=node.this, to=exp.DataType.build("JSON[]", dialect="duckdb"))
-        return exp.Anonymous(this="TO_JSON", expressions=[exp.Transform(this=as_list, expression=node.expression)])
     return node
 
 
