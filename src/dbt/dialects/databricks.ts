@@ -73,9 +73,10 @@ export const databricks: Dialect = {
   macros() {
     return '';
   },
-  projectConfig() {
-    // every model: Delta, and dates and windows in UTC whatever the warehouse's session default
-    return [`+file_format: delta`, `+pre-hook: "set time zone 'UTC'"`];
+  projectConfig(project) {
+    // every model: Delta, dates and windows in UTC whatever the warehouse's session default, and a
+    // query tag (dbt-databricks; dbt-spark ignores it)
+    return [`+file_format: delta`, `+pre-hook: "set time zone 'UTC'"`, `+query_tags: '{"signals_batch": "${project}"}'`];
   },
 
   ident(name) {
