@@ -49,27 +49,27 @@ export function equivalenceSuite(engine: WarehouseEngine, options: EquivalenceOp
       }));
       options.typeFiles?.(files);
       const log = (line: string) => process.stdout.write(`    [${engine.target}] ${line}\n`);
-      const project = generateProject(view, { target: engine.target, vars: { ...VARS, ...engine.sourceVars('incremental') } });
-      const fullProject = generateProject(view, { target: engine.target, vars: { ...VARS, ...engine.sourceVars('full') } });
+      const project = generateProject(view, { target: engine.target, vars: { ...VARS, ...engine.sourceVars('batched') } });
+      const fullProject = generateProject(view, { target: engine.target, vars: { ...VARS, ...engine.sourceVars('whole') } });
       const projectDir = await writeProject(path.join(work, 'incremental'), project);
       const fullDir = await writeProject(path.join(work, 'full'), fullProject);
 
       for (const file of files) {
-        await engine.loadEventsCsv('incremental', [file]);
-        const summary = await runUntilCaughtUp({ projectDir, connection: engine.connection('incremental'), log });
+        await engine.loadEventsCsv('batched', [file]);
+        const summary = await runUntilCaughtUp({ projectDir, connection: engine.connection('batched'), log });
         expect(summary.caughtUp).toBe(true);
         runs.push(summary);
       }
       expect(runs.every((s) => s.totals.newEvents > 0)).toBe(true);
       expect(runs.slice(1).some((s) => s.totals.datesRecomputed > 7)).toBe(true);
 
-      await engine.loadEventsCsv('full', files);
-      const once = await runUntilCaughtUp({ projectDir: fullDir, connection: engine.connection('full'), log });
+      await engine.loadEventsCsv('whole', files);
+      const once = await runUntilCaughtUp({ projectDir: fullDir, connection: engine.connection('whole'), log });
       expect(once).toMatchObject({ caughtUp: true, rounds: 1 });
       expect(once.totals.newEvents).toBe(runs.reduce((s, r) => s + r.totals.newEvents, 0));
 
-      incremental = await engine.readTable('incremental', 'derived', project.tables.attributes, key);
-      full = await engine.readTable('full', 'derived', fullProject.tables.attributes, key);
+      incremental = await engine.readTable('batched', 'derived', project.tables.attributes, key);
+      full = await engine.readTable('whole', 'derived', fullProject.tables.attributes, key);
       expect(full.length).toBeGreaterThan(options.users / 2);
       expect(Object.keys(full[0])).toEqual([key, ...view.attributes.map((a) => a.name), 'updated_at']);
       expect(tableDifferences(full, incremental, key, ['updated_at'])).toEqual([]);

@@ -173,7 +173,7 @@ export const bigquery: Dialect = {
     return `array_agg(${when(value, condition)} ignore nulls order by ${key} desc limit 1)[safe_offset(0)]`;
   },
   orderKey(ts, id) {
-    return `concat(format('%020d', unix_micros(${ts})), '|', ${id})`;
+    return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;
   },
   formatTimestamp(ts) {
     return `format_timestamp('%Y-%m-%d %H:%M:%E6S', ${ts}, 'UTC')`;

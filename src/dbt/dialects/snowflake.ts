@@ -8,7 +8,7 @@
 import type { AttributeType } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { SourceColumn, ValueKind } from '../../plan';
-import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
+import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -37,9 +37,14 @@ function when(value: string, ...conditions: string[]): string {
 }
 
 /** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
-function variantPath(index: number | null, path: Array<string | number>, key: (k: string) => string): string {
+/**
+ * `[0]:"deviceClass"."sub"[1]`: keys as quoted path elements (inert to Jinja), the form both
+ * Snowflake and fakesnow read.
+ */
+function variantPath(index: number | null, path: Array<string | number>): string {
   const head = index === null ? '' : `[${index}]`;
-  return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `[${key(p)}]`)).join('');
+  const key = (k: string) => jinjaInert(`"${k.replace(/"/g, '""')}"`);
+  return head + path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? ':' : '.'}${key(p)}`)).join('');
 }
 
 export const snowflake: Dialect = {
@@ -81,7 +86,7 @@ export const snowflake: Dialect = {
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return ifColumnLoaded(source.column, `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path, (k) => this.stringLiteral(k))}::varchar`, this.textType);
+    return ifColumnLoaded(source.column, `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path)}::varchar`, this.textType);
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as float)`;

@@ -27,7 +27,8 @@ def connect(settings):
         protocol="http",
         database=settings["database"],
         session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
-        network_timeout=60,
+        network_timeout=900,
+        login_timeout=600,
     )
 
 
