@@ -1,14 +1,15 @@
 /**
  * BigQuery on crucible-emulator (a local BigQuery REST API backed by DuckDB, GoogleSQL translated
- * by sqlglot; pinned in python/requirements/crucible.txt), reached by dbt-bigquery through its
+ * by sqlglot; pinned in python/requirements/crucible.txt; its DELETE gap filled in
+ * python/crucible_server.py), reached by dbt-bigquery through its
  * `api_endpoint` setting with a dummy OAuth token. Each namespace is a dataset prefix: models in
  * `<ns>_derived`..., events in `<ns>_atomic.events`, the events of the first load days in the 1.x
  * loader's full-version columns (a table migrated from that loader).
  */
 import type { ChildProcess } from 'node:child_process';
-import { ensurePythonEnv, venvDir } from '../../../src/runner';
+import { ensurePythonEnv, pythonExecutable } from '../../../src/runner';
 import * as path from 'node:path';
-import { atomicKinds, freePort, runPythonJson, startProcess, stopProcess, type Row, type WarehouseEngine } from './engine';
+import { atomicKinds, freePort, runPythonJson, startProcess, stopProcess, SUPPORT_PYTHON, type Row, type WarehouseEngine } from './engine';
 
 const PROJECT = 'signals-batch-test';
 
@@ -26,7 +27,8 @@ export class CrucibleBigqueryEngine implements WarehouseEngine {
     await ensurePythonEnv('crucible', () => undefined);
     await ensurePythonEnv('bigquery', () => undefined);
     this.port = await freePort();
-    this.server = await startProcess(path.join(venvDir('crucible'), 'bin', 'crucible'), ['serve', '--dialect', 'bigquery', '--port', String(this.port)], /startup complete|Uvicorn running/);
+    // crucible with its DELETE gap filled (python/crucible_server.py)
+    this.server = await startProcess(pythonExecutable('crucible'), [path.join(SUPPORT_PYTHON, 'crucible_server.py'), 'serve', '--dialect', 'bigquery', '--port', String(this.port)], /startup complete|Uvicorn running/);
   }
 
   async stop(): Promise<void> {
