@@ -9,8 +9,9 @@ import nunjucks from 'nunjucks';
 import { type View } from '../definition';
 import { planView, type Plan, type SourceColumn } from '../plan';
 import { packageRoot } from '../paths';
-import type { Dialect } from './dialects/dialect';
+import { jinjaInert, type Dialect } from './dialects/dialect';
 import type { Target } from './dialects';
+import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';
 import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, valueText, withDefault } from './sql';
 import { resolveVars, varsForDbt, type ProjectVars } from './vars';
@@ -88,11 +89,19 @@ function environment(): nunjucks.Environment {
   });
   env.addFilter('jinjaExpr', (expr: string) => `{{ ${expr} }}`);
   env.addFilter('yaml', (value: unknown) => (value === null ? "''" : JSON.stringify(value)));
+  // free text in YAML that dbt renders: a JSON string, inert to Jinja
+  env.addFilter('yamlText', (text: string) => JSON.stringify(jinjaInert(text)));
   return env;
 }
 
 function sourceSql(d: Dialect, s: SourceColumn): string {
   return d.sourceValue(s, 'events');
+}
+
+/** `sql` with its NUL placeholder replaced by a Jinja call, as a Jinja string expression. */
+function jinjaAround(sql: string, call: string): string {
+  const [before, after] = sql.split('\u0000');
+  return `${JSON.stringify(before)} ~ ${call} ~ ${JSON.stringify(after)}`;
 }
 
 function sha256(text: string): string {
@@ -142,6 +151,8 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       window: window('stored.event_date', 'run_limits.window_end'),
       finalValueSet: a.valueSet ? finalValueSet(d, a, `attribute = ${d.stringLiteral(a.code)}`) : null,
       outputSql: a.valueSet ? withDefault(d, a, `value_set_attributes.${column}`) : `scalar_attributes.${column}`,
+      description: describeAttribute(a),
+      quoted: column !== a.name,
     };
   });
   const eventColumns = [
@@ -175,7 +186,14 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     partialColumns: plan.attributes.flatMap((a) => a.dailyColumns.map((c) => d.ident(c.name))),
     eventColumns,
     periods: plan.periods,
+    rollupDate: ROLLUP_DATE,
+    keyQuoted: d.ident(plan.keyColumn) !== plan.keyColumn,
+    timestampName: timestampColumn,
+    timestampQuoted: d.ident(timestampColumn) !== timestampColumn,
+    attributesDescription: `The table Signals syncs for ${plan.viewName} version ${plan.viewVersion}: one row per ${plan.keyColumn}, one column per attribute.`,
     sentinel,
+    // a Jinja expression: the SQL of the first day the longest window needs
+    earliestWindowStart: jinjaAround(d.addDays('\u0000', `-${maxPeriod}`), 'signals_batch_window_end()'),
     // Days before it were outside every window at the last run's end and at this one's, so folding
     // them never hides a day that enters or leaves a window now.
     rollupCandidate:
@@ -189,6 +207,9 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     'dbt_project.yml': render('project/dbt_project.yml'),
     'models/sources.yml': render('project/models/sources.yml'),
     'macros/signals_batch.sql': render('project/macros/signals_batch.sql'),
+    'models/scratch/_scratch.yml': render('project/models/_scratch.yml'),
+    'models/derived/_derived.yml': render('project/models/_derived.yml'),
+    'models/manifest/_manifest.yml': render('project/models/_manifest.yml'),
   };
   for (const m of MODELS) {
     if (!m.when || m.when(plan)) files[`models/${m.folder}/${project}_${m.template}.sql`] = render(`project/models/${m.template}.sql`);

@@ -49,6 +49,8 @@ export type ValueType = 'string' | 'number' | 'boolean';
 
 export interface PlannedAttribute {
   name: string;
+  /** The view's own description of the attribute, if any. */
+  description: string | null;
   index: number;
   /** Short stable code (`a01`, `a02`…) naming the attribute in the per-value partials table. */
   code: string;
@@ -186,6 +188,7 @@ export function planView(view: View): Plan {
     const source = a.aggregation === 'counter' || !a.property ? null : sourceFor(a.property);
     return {
       name: a.name,
+      description: a.description ?? null,
       index,
       code: `a${String(index + 1).padStart(2, '0')}`,
       type: a.type,

@@ -96,6 +96,16 @@
           ~ "'{snowplow__allow_refresh: true}' (or signals-batch run --full-refresh --allow-refresh)."
         ) }}
       {% endif %}
+      {#- Days before the rollup boundary are folded into one row per key: windows cannot reach back past it. -#}
+      {% set folded = run_query(
+        "select count(*) from " ~ manifest ~ " where rollup_before > " ~ <$ earliestWindowStart $>) %}
+      {% if folded.columns[0].values()[0] > 0 %}
+        {{ exceptions.raise_compiler_error(
+          "The current day of <$ project $> moved back further than snowplow__late_event_lookback_days allows: its "
+          ~ "windows would need days already folded into each key's rollup row. Use a later snowplow__mock_current_day, "
+          ~ "or rebuild: signals-batch run --full-refresh --allow-refresh."
+        ) }}
+      {% endif %}
     {% endif %}
   {% endif %}
 {% endmacro %}
