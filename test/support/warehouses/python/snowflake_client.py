@@ -29,6 +29,7 @@ def connect(settings):
         session_parameters={"CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False},
         network_timeout=900,
         login_timeout=600,
+        socket_timeout=900,
     )
 
 
@@ -74,10 +75,10 @@ def load(settings, table, kinds, files):
     for i, c in enumerate(columns, start=1):
         t = column_type(c, kinds)
         select.append(f"parse_json(v{i})" if t in ("ARRAY", "OBJECT") else f"v{i}::{t}")
-    for start in range(0, len(rows), 400):
+    for start in range(0, len(rows), 100):
         values = ",\n".join(
             "(" + ", ".join(literal(json.dumps(r.get(c)) if column_type(c, kinds) in ("ARRAY", "OBJECT") and r.get(c) is not None else r.get(c)) for c in columns) + ")"
-            for r in rows[start : start + 400]
+            for r in rows[start : start + 100]
         )
         names = ", ".join(f"v{i}" for i in range(1, len(columns) + 1))
         cur.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(select)} from (values {values}) as v ({names})")
