@@ -25,7 +25,7 @@ incoming_events as (
 affected_keys as (
     select distinct key_value from incoming_events
 <%- if periods.length > 0 %>
-    union
+    <$ dialect.unionDistinct $>
     -- keys with events on days that entered or left a window
     select daily.key_value
     from {{ ref('<$ project $>_daily_aggregates') }} as daily

@@ -66,7 +66,7 @@ aged_days as (
 
 touched as (
     select key_value, event_date from incoming_partials
-    union
+    <$ dialect.unionDistinct $>
     select key_value, event_date from aged_days
 ),
 
