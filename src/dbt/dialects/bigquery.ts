@@ -68,6 +68,7 @@ export const bigquery: Dialect = {
   runnable: true,
   textType: 'string',
   timestampType: 'timestamp',
+  unionDistinct: 'union distinct',
 
   modelConfig(spec) {
     const lines = [`    incremental_strategy='merge',`];

@@ -63,6 +63,7 @@ export const databricks: Dialect = {
   runnable: true,
   textType: 'string',
   timestampType: 'timestamp',
+  unionDistinct: 'union',
 
   modelConfig(spec) {
     const lines = spec.write === 'append' ? [`    incremental_strategy='append',`] : [`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`];

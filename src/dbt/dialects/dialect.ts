@@ -45,6 +45,8 @@ export interface Dialect {
   readonly textType: string;
   /** The type of timestamps without time zone, in UTC (the type of load_tstamp). */
   readonly timestampType: string;
+  /** The set union keyword (BigQuery needs `union distinct`). */
+  readonly unionDistinct: string;
 
   /**
    * The projected value of a source column, read from the events relation aliased `alias`. In

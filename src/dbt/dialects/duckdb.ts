@@ -67,6 +67,7 @@ export const duckdb: Dialect = {
   },
   textType: 'varchar',
   timestampType: 'timestamp',
+  unionDistinct: 'union',
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;

@@ -52,6 +52,7 @@ export const snowflake: Dialect = {
   runnable: true,
   textType: 'varchar',
   timestampType: 'timestamp_ntz',
+  unionDistinct: 'union',
 
   modelConfig(spec) {
     // dbt-snowflake creates transient tables by default: no Fail-safe. Accumulated state is permanent;
