@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   process.stdout.write(`signals-batch quickstart${options.destroy ? ' (destroy)' : ''}: working folder ${path.relative(process.cwd(), home) || home}\n`);
 
   step('Python environment (dbt)');
-  await ensurePythonEnv(info);
+  await ensurePythonEnv('duckdb', info);
 
   step('Pulumi CLI');
   const cli = await ensurePulumiCli(info);

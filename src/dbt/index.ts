@@ -9,13 +9,15 @@ import nunjucks from 'nunjucks';
 import { type View } from '../definition';
 import { planView, type Plan } from '../plan';
 import { packageRoot } from '../paths';
-import { jinjaInert, type Dialect, type Target } from './dialects/dialect';
+import { jinjaInert, type Dialect } from './dialects/dialect';
+import type { Target } from './dialects';
 import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';
 import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, projectedValue, VALUE_RANKS, valueSetOutput, valueText } from './sql';
 import { resolveVars, varsForDbt, type ProjectVars } from './vars';
 
-export { TARGETS, type Target, type Dialect } from './dialects/dialect';
+export { type Dialect } from './dialects/dialect';
+export { TARGETS, type Target } from './dialects';
 export { dialectFor } from './dialects';
 export { resolveVars, varsForDbt, DEFAULT_VARS, varsSchema, type ProjectVars } from './vars';
 
@@ -90,11 +92,6 @@ function environment(): nunjucks.Environment {
   // free text in YAML that dbt renders: a JSON string, inert to Jinja
   env.addFilter('yamlText', (text: string) => JSON.stringify(jinjaInert(text)));
   return env;
-}
-
-/** A self-describing column exists only once a loader has seen that schema: read it only then. */
-function whenLoaded(d: Dialect) {
-  return (column: string, sql: string) => `{% if '${column}' in columns %}${sql}{% else %}cast(null as ${d.textType}){% endif %}`;
 }
 
 /** `sql` with its NUL placeholder replaced by a Jinja call, as a Jinja string expression. */
@@ -174,8 +171,8 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     definitionHash,
     keyColumn: d.ident(plan.keyColumn),
     timestampColumn: d.ident(timestampColumn),
-    keyValue: d.asString(projectedValue(d, plan.keySource, 'events', whenLoaded(d)), plan.keySource.kind),
-    sources: plan.sources.map((s) => ({ alias: d.ident(s.alias), sql: projectedValue(d, s, 'events', whenLoaded(d)) })),
+    keyValue: d.asString(projectedValue(d, plan.keySource, 'events'), plan.keySource.kind),
+    sources: plan.sources.map((s) => ({ alias: d.ident(s.alias), sql: projectedValue(d, s, 'events') })),
     ranksValues: plan.attributes.some((a) => a.aggregation === 'most_frequent' || a.aggregation === 'least_frequent'),
     valueRanks: VALUE_RANKS,
     eventMatch: eventMatch(d, plan.events, 'events'),

@@ -14,22 +14,18 @@ function valueAs(d: Dialect, expr: string, kind: ValueKind, type: ValueType): st
   return d.asString(expr, kind);
 }
 
-/**
- * A leaf value read from the events relation `alias`, its date part taken when it has one.
- * `guard` wraps reads of self-describing columns, which exist only once a loader has seen them.
- */
-function leafSql(d: Dialect, leaf: LeafSource, alias: string, guard: (column: string, sql: string) => string): string {
-  const raw = d.leafValue(leaf, alias);
-  const read = leaf.origin === 'atomic' ? raw : guard(leaf.column, raw);
+/** A leaf value read from the events relation `alias`, its date part taken when it has one. */
+function leafSql(d: Dialect, leaf: LeafSource, alias: string): string {
+  const read = d.leafValue(leaf, alias);
   if (!leaf.datePart) return read;
   const rawKind: ValueKind = leaf.origin === 'atomic' ? 'timestamp' : 'text';
   return d.datePart(d.asTimestamp(read, rawKind), leaf.datePart);
 }
 
 /** The SQL of one projected column: a leaf value, or a value calculated per event from leaves. */
-export function projectedValue(d: Dialect, s: SourceColumn, alias: string, guard: (column: string, sql: string) => string): string {
-  if (s.origin !== 'calculated') return leafSql(d, s, alias, guard);
-  const leaves = s.leaves.map((leaf) => ({ sql: leafSql(d, leaf, alias, guard), kind: leaf.kind }));
+export function projectedValue(d: Dialect, s: SourceColumn, alias: string): string {
+  if (s.origin !== 'calculated') return leafSql(d, s, alias);
+  const leaves = s.leaves.map((leaf) => ({ sql: leafSql(d, leaf, alias), kind: leaf.kind }));
   const numbers = leaves.map((l) => d.asNumber(l.sql, l.kind));
   const anyNull = numbers.map((n) => `${n} is null`).join(' or ');
   switch (s.operation) {

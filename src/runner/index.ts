@@ -13,10 +13,11 @@ export {
   type RunSummary,
   type RoundStatus,
 } from './run';
-export { ensurePythonEnv, venvDir, dbtExecutable, pythonExecutable } from './python';
+export { ensurePythonEnv, venvDir, dbtExecutable, pythonExecutable, requirementsFile, type PythonEnv } from './python';
 export {
   renderProfile,
   writeProfiles,
+  pythonEnvFor,
   connectionProblems,
   nameProblem,
   duckdbPathProblem,
@@ -25,4 +26,7 @@ export {
   type WarehouseConnection,
   type DuckdbConnection,
   type SnowflakeConnection,
+  type BigqueryConnection,
+  type DatabricksConnection,
+  type SparkSessionConnection,
 } from './profiles';

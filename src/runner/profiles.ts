@@ -6,6 +6,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { jinjaInert } from '../dbt/dialects/dialect';
+import type { PythonEnv } from './python';
+
+type Scalar = string | number | boolean;
+
+/** A setting, or a secret that dbt reads from the named environment variable. */
+type ProfileValue = Scalar | { env: string } | Record<string, string>;
 
 export interface DuckdbConnection {
   type: 'duckdb';
@@ -28,11 +34,53 @@ export interface SnowflakeConnection {
   /** PEM private key (secret) for key-pair auth, passed through the environment only. */
   privateKey?: string;
   privateKeyPassphrase?: string;
+  /** Tag on every query of the run (default `signals-batch`). */
+  queryTag?: string;
   /** Extra connection settings (e.g. host/port/protocol for a local fake). */
-  extra?: Record<string, string | number | boolean>;
+  extra?: Record<string, Scalar>;
 }
 
-export type WarehouseConnection = DuckdbConnection | SnowflakeConnection;
+export interface BigqueryConnection {
+  type: 'bigquery';
+  /** The GCP project the models are built in (dbt's `project`). */
+  project: string;
+  /** Target dataset: models land in `<dataset>_derived`, `<dataset>_scratch`, `<dataset>_snowplow_manifest`. */
+  dataset: string;
+  location?: string;
+  /** Service-account key JSON (secret), passed through the environment only; without it dbt uses Application Default Credentials. */
+  keyfileJson?: string;
+  /** A query scanning more is refused by BigQuery (dbt's `maximum_bytes_billed`). */
+  maximumBytesBilled?: number;
+  extra?: Record<string, Scalar>;
+}
+
+export interface DatabricksConnection {
+  type: 'databricks';
+  /** Workspace host, e.g. `adb-123.4.azuredatabricks.net`. */
+  host: string;
+  /** SQL warehouse or cluster HTTP path. */
+  httpPath: string;
+  /** Personal access or service principal token (secret), passed through the environment only. */
+  token: string;
+  catalog: string;
+  schema: string;
+  extra?: Record<string, Scalar>;
+}
+
+/** A local Spark session (dbt-spark `method: session`), used to run the Databricks SQL locally. */
+export interface SparkSessionConnection {
+  type: 'spark';
+  schema: string;
+  /** Spark settings of the session (e.g. Delta, metastore and warehouse locations). */
+  sparkConf?: Record<string, string>;
+}
+
+export type WarehouseConnection = DuckdbConnection | SnowflakeConnection | BigqueryConnection | DatabricksConnection | SparkSessionConnection;
+
+/** The Python environment holding the adapter of a connection type. */
+export function pythonEnvFor(type: WarehouseConnection['type']): PythonEnv {
+  return type;
+}
 
 export interface ProfileFiles {
   /** Directory to pass as `--profiles-dir`. */
@@ -47,6 +95,8 @@ export const SECRET_ENV = {
   password: 'SIGNALS_BATCH_DBT_PASSWORD',
   privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
   privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
+  keyfileJson: 'SIGNALS_BATCH_DBT_BIGQUERY_KEYFILE_JSON',
+  token: 'SIGNALS_BATCH_DBT_DATABRICKS_TOKEN',
 } as const;
 
 /**
@@ -74,32 +124,111 @@ export function duckdbPathProblem(file: string): string | undefined {
 }
 
 /** Every problem with a connection's settings, before anything is written or run. */
-export function connectionProblems(connection: WarehouseConnection): string[] {
+export function connectionProblems(connection: WarehouseConnection | undefined): string[] {
+  if (!connection) return [];
   const problems: Array<string | undefined> = [];
-  if (connection.type === 'duckdb') {
-    problems.push(duckdbPathProblem(connection.path));
-    if (connection.schema !== undefined) problems.push(nameProblem('schema', connection.schema, 'identifier'));
-  } else {
-    problems.push(
-      nameProblem('Snowflake account', connection.account, 'snowflakeAccount'),
-      nameProblem('Snowflake user', connection.user, 'snowflakeUser'),
-      connection.role === undefined ? undefined : nameProblem('Snowflake role', connection.role, 'snowflakeObject'),
-      nameProblem('Snowflake warehouse', connection.warehouse, 'snowflakeObject'),
-      nameProblem('Snowflake database', connection.database, 'snowflakeObject'),
-      nameProblem('schema', connection.schema, 'identifier'),
-    );
+  switch (connection.type) {
+    case 'duckdb':
+      problems.push(duckdbPathProblem(connection.path));
+      if (connection.schema !== undefined) problems.push(nameProblem('schema', connection.schema, 'identifier'));
+      break;
+    case 'snowflake':
+      problems.push(
+        nameProblem('Snowflake account', connection.account, 'snowflakeAccount'),
+        nameProblem('Snowflake user', connection.user, 'snowflakeUser'),
+        connection.role === undefined ? undefined : nameProblem('Snowflake role', connection.role, 'snowflakeObject'),
+        nameProblem('Snowflake warehouse', connection.warehouse, 'snowflakeObject'),
+        nameProblem('Snowflake database', connection.database, 'snowflakeObject'),
+        nameProblem('schema', connection.schema, 'identifier'),
+      );
+      break;
+    case 'bigquery':
+      problems.push(nameProblem('BigQuery dataset', connection.dataset, 'identifier'));
+      if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(connection.project) && !/^[a-z0-9.:-]+$/.test(connection.project)) {
+        problems.push(`BigQuery project ${JSON.stringify(connection.project)} is not a valid project id`);
+      }
+      break;
+    case 'databricks':
+      problems.push(nameProblem('Databricks catalog', connection.catalog, 'identifier'), nameProblem('schema', connection.schema, 'identifier'));
+      if (!/^[A-Za-z0-9.-]+$/.test(connection.host)) problems.push(`Databricks host ${JSON.stringify(connection.host)} is not a host name`);
+      if (/[\s'"{}]/.test(connection.httpPath)) problems.push(`Databricks http path ${JSON.stringify(connection.httpPath)} is not valid`);
+      break;
+    case 'spark':
+      problems.push(nameProblem('schema', connection.schema, 'identifier'));
+      break;
   }
   return problems.filter((p): p is string => p !== undefined);
 }
 
 /** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
 function yamlValue(v: ProfileValue): string {
-  if (typeof v === 'object') return JSON.stringify(`{{ env_var('${v.env}') }}`);
-  return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
+  if (typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
+  if ('env' in v && Object.keys(v).length === 1) return JSON.stringify(`{{ env_var('${v.env}') }}`);
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(jinjaInert(k))}: ${JSON.stringify(jinjaInert(String(x)))}`).join(', ')}}`;
 }
 
-/** A setting, or a secret that dbt reads from the named environment variable. */
-type ProfileValue = string | number | boolean | { env: string };
+/** The profile fields of a connection, secrets as `env_var` references filled into `env`. */
+function profileFields(connection: WarehouseConnection, threads: number, env: Record<string, string>): Record<string, ProfileValue> {
+  const secret = (key: keyof typeof SECRET_ENV, value: string) => {
+    env[SECRET_ENV[key]] = value;
+    return { env: SECRET_ENV[key] };
+  };
+  switch (connection.type) {
+    case 'duckdb':
+      return { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads };
+    case 'snowflake': {
+      const fields: Record<string, ProfileValue> = {
+        type: 'snowflake',
+        account: connection.account,
+        user: connection.user,
+        warehouse: connection.warehouse,
+        database: connection.database,
+        schema: connection.schema,
+        threads,
+        query_tag: connection.queryTag ?? 'signals-batch',
+        ...(connection.role ? { role: connection.role } : {}),
+      };
+      if (connection.password) fields.password = secret('password', connection.password);
+      if (connection.privateKey) fields.private_key = secret('privateKey', connection.privateKey);
+      if (connection.privateKeyPassphrase) fields.private_key_passphrase = secret('privateKeyPassphrase', connection.privateKeyPassphrase);
+      return { ...fields, ...(connection.extra ?? {}) };
+    }
+    case 'bigquery': {
+      const fields: Record<string, ProfileValue> = {
+        type: 'bigquery',
+        project: connection.project,
+        dataset: connection.dataset,
+        threads,
+        method: connection.keyfileJson ? 'service-account-json' : 'oauth',
+        ...(connection.location ? { location: connection.location } : {}),
+        ...(connection.maximumBytesBilled ? { maximum_bytes_billed: connection.maximumBytesBilled } : {}),
+      };
+      // dbt-bigquery reads a base64 key as the JSON document, which keeps the secret one opaque string.
+      if (connection.keyfileJson) fields.keyfile_json = secret('keyfileJson', Buffer.from(connection.keyfileJson).toString('base64'));
+      return { ...fields, ...(connection.extra ?? {}) };
+    }
+    case 'databricks':
+      return {
+        type: 'databricks',
+        host: connection.host,
+        http_path: connection.httpPath,
+        token: secret('token', connection.token),
+        catalog: connection.catalog,
+        schema: connection.schema,
+        threads,
+        ...(connection.extra ?? {}),
+      };
+    case 'spark':
+      return {
+        type: 'spark',
+        method: 'session',
+        host: 'localhost',
+        schema: connection.schema,
+        threads: 1,
+        ...(connection.sparkConf ? { server_side_parameters: connection.sparkConf } : {}),
+      };
+  }
+}
 
 /** The profile YAML for a connection, plus the environment holding its secrets. */
 export function renderProfile(
@@ -109,30 +238,7 @@ export function renderProfile(
   threads = 4,
 ): { yaml: string; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  const fields: Record<string, ProfileValue> = {};
-  if (connection.type === 'duckdb') {
-    Object.assign(fields, { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads });
-  } else {
-    Object.assign(fields, {
-      type: 'snowflake',
-      account: connection.account,
-      user: connection.user,
-      warehouse: connection.warehouse,
-      database: connection.database,
-      schema: connection.schema,
-      threads,
-      ...(connection.role ? { role: connection.role } : {}),
-      ...(connection.extra ?? {}),
-    });
-    for (const key of ['password', 'privateKey', 'privateKeyPassphrase'] as const) {
-      const value = connection[key];
-      if (value) {
-        env[SECRET_ENV[key]] = value;
-        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = { env: SECRET_ENV[key] };
-      }
-    }
-  }
-  const body = Object.entries(fields)
+  const body = Object.entries(profileFields(connection, threads, env))
     .map(([k, v]) => `      ${k}: ${yamlValue(v)}`)
     .join('\n');
   return { yaml: `${profile}:\n  target: ${target}\n  outputs:\n    ${target}:\n${body}\n`, env };

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { packageRoot } from '../paths';
 import { ModelProgress } from './dbtProcess';
-import { pythonExecutable } from './python';
+import { pythonExecutable, type PythonEnv } from './python';
 
 const REPLY = '@@signals-batch-worker@@ ';
 
@@ -34,6 +34,7 @@ export class DbtWorker {
   private constructor(
     private readonly child: ChildProcessByStdio<Writable, Readable, Readable>,
     echo: ((line: string) => void) | null,
+    python: string,
   ) {
     const take = (chunk: Buffer) => {
       this.buffered += chunk.toString();
@@ -59,7 +60,7 @@ export class DbtWorker {
       this.exited = { code: null, signal: null };
       this.settle({
         success: false,
-        error: `could not start dbt (${pythonExecutable()}): ${error.message}; run: npm run setup:python`,
+        error: `could not start dbt (${python}): ${error.message}; run: npm run setup:python`,
         output: '',
         progress: this.progress,
         exit: this.exited,
@@ -73,16 +74,20 @@ export class DbtWorker {
     });
   }
 
-  /** Start the worker in `cwd` with dbt's environment (secrets included, never on the command line). */
-  static start(cwd: string, env: Record<string, string>, echo: ((line: string) => void) | null): DbtWorker {
+  /**
+   * Start the worker in `cwd` with dbt's environment (secrets included, never on the command line),
+   * in the Python environment holding the adapter.
+   */
+  static start(cwd: string, env: Record<string, string>, echo: ((line: string) => void) | null, pythonEnv: PythonEnv = 'duckdb'): DbtWorker {
     const script = path.join(packageRoot(), 'python', 'dbt_worker.py');
-    const child = spawn(pythonExecutable(), ['-u', script], {
+    const python = pythonExecutable(pythonEnv);
+    const child = spawn(python, ['-u', script], {
       cwd,
       env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', DBT_USE_COLORS: 'false' },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    return new DbtWorker(child, echo);
+    return new DbtWorker(child, echo, python);
   }
 
   /** The process id, to forward signals to. */

@@ -21,8 +21,9 @@ import {
   type EventRow,
 } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
+import { oracleDifferences, oracleTable } from '../support/oracle';
+import { inScope as inScopeFrom, splitByLoadTime, UNCOUNTED } from '../support/sampleBatches';
 import { collectLog, query, readTable, tableDifferences, tempDir, toMillis, type Row } from './helpers';
-import { oracleDifferences, oracleTable } from './oracle';
 
 const START_DATE = '2025-01-01';
 const BATCHES = 6;
@@ -45,42 +46,12 @@ const key = keyColumnName(view);
 const rows = generateEvents({ seed: 7, users: 400, days: 35, startDate: START_DATE });
 const { lines, log } = collectLog();
 
-/** Rows split into batches by load time: equal load-time ranges from the first load to the last. */
-function splitByLoadTime(all: EventRow[], count: number): EventRow[][] {
-  const times = all.map((r) => toMillis(String(r.load_tstamp)));
-  const first = Math.min(...times);
-  const last = Math.max(...times);
-  const width = (last - first) / count;
-  const batches: EventRow[][] = Array.from({ length: count }, () => []);
-  all.forEach((r, i) => batches[Math.min(count - 1, Math.floor((times[i] - first) / width))].push(r));
-  return batches;
-}
-
 const batches = splitByLoadTime(rows, BATCHES);
 const batchOf = new Map<EventRow, number>();
 batches.forEach((b, i) => b.forEach((r) => batchOf.set(r, i)));
 
-/** The first loaded copy of each event_id (lowest load_tstamp, then dvce_created_tstamp). */
-function firstCopies(all: EventRow[]): EventRow[] {
-  const best = new Map<string, EventRow>();
-  for (const r of all) {
-    const id = String(r.event_id);
-    const known = best.get(id);
-    const order = (x: EventRow) => `${String(x.load_tstamp)}|${String(x.dvce_created_tstamp)}`;
-    if (!known || order(r) < order(known)) best.set(id, r);
-  }
-  return [...best.values()];
-}
-
-/** Events no attribute of the sample view counts. */
-const UNCOUNTED = new Set(['link_click', 'application_error']);
-
-/** Events in scope: the view's app, loaded on or after the start date, with a key, not before the start date, counted by the view. */
-function inScope(all: EventRow[]): EventRow[] {
-  return firstCopies(all.filter((r) => r.app_id === SAMPLE_APP_ID && String(r.load_tstamp) >= START_DATE)).filter(
-    (r) => r.domain_userid !== null && r.domain_userid !== '' && String(r.derived_tstamp) >= START_DATE && !UNCOUNTED.has(String(r.event_name)),
-  );
-}
+/** Events in scope of the sample view from START_DATE on. */
+const inScope = (all: EventRow[]) => inScopeFrom(all, START_DATE);
 
 let projectDir: string;
 const incrementalRuns: RunSummary[] = [];

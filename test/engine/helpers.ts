@@ -58,10 +58,7 @@ export function tableDifferences(expected: Row[], actual: Row[], key: string, ex
   return out;
 }
 
-/** `2025-01-02 03:04:05.678` (UTC) -> epoch milliseconds. */
-export function toMillis(timestamp: string): number {
-  return Date.parse(`${timestamp.replace(' ', 'T')}Z`);
-}
+export { toMillis } from '../support/sampleBatches';
 
 /** Collect runner progress lines (shown only when a test fails, via the returned array). */
 export function collectLog(): { lines: string[]; log: (line: string) => void } {

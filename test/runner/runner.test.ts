@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DbtRunError, isCaughtUp, parseStatus, renderProfile, runUntilCaughtUp, writeProfiles } from '../../src/runner';
+import { DbtRunError, isCaughtUp, parseStatus, pythonEnvFor, renderProfile, requirementsFile, runUntilCaughtUp, writeProfiles } from '../../src/runner';
 import { generateProject, writeProject } from '../../src/dbt';
 import { parseView, pageView, domainUserid } from '../../src/definition';
 
@@ -55,6 +55,33 @@ describe('dbt profiles written from options', () => {
     }
     expect(fs.existsSync(files.dir)).toBe(false);
   });
+
+  it('keeps a BigQuery service-account key out of the file: one base64 secret in the environment', () => {
+    const key = JSON.stringify({ type: 'service_account', private_key: '-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n' });
+    const { yaml, env } = renderProfile('signals_batch', 'prod', { type: 'bigquery', project: 'acme-analytics', dataset: 'signals', location: 'EU', keyfileJson: key, maximumBytesBilled: 10_000_000_000 });
+    expect(yaml).not.toContain('secret');
+    expect(yaml).toContain('method: "service-account-json"');
+    expect(yaml).toContain("keyfile_json: \"{{ env_var('SIGNALS_BATCH_DBT_BIGQUERY_KEYFILE_JSON') }}\"");
+    expect(yaml).toContain('maximum_bytes_billed: 10000000000');
+    expect(Buffer.from(env.SIGNALS_BATCH_DBT_BIGQUERY_KEYFILE_JSON, 'base64').toString()).toBe(key);
+  });
+
+  it('keeps a Databricks token out of the file and names catalog, schema and HTTP path', () => {
+    const { yaml, env } = renderProfile('signals_batch', 'prod', { type: 'databricks', host: 'adb-1.azuredatabricks.net', httpPath: '/sql/1.0/warehouses/abc', token: 'dapi-secret', catalog: 'main', schema: 'signals' });
+    expect(yaml).not.toContain('dapi-secret');
+    expect(yaml).toContain("token: \"{{ env_var('SIGNALS_BATCH_DBT_DATABRICKS_TOKEN') }}\"");
+    expect(yaml).toContain('catalog: "main"');
+    expect(yaml).toContain('http_path: "/sql/1.0/warehouses/abc"');
+    expect(env).toEqual({ SIGNALS_BATCH_DBT_DATABRICKS_TOKEN: 'dapi-secret' });
+  });
+
+  it('runs each adapter from its own pinned environment', () => {
+    expect(['duckdb', 'snowflake', 'bigquery', 'databricks', 'spark'].map((t) => pythonEnvFor(t as 'duckdb'))).toEqual(['duckdb', 'snowflake', 'bigquery', 'databricks', 'spark']);
+    for (const env of ['duckdb', 'snowflake', 'bigquery', 'databricks', 'spark', 'fakesnow', 'crucible', 'sqlglot'] as const) {
+      const pins = fs.readFileSync(requirementsFile(env), 'utf8').split('\n').filter((l) => l.trim() !== '');
+      expect({ env, unpinned: pins.filter((l) => !/^[A-Za-z0-9_.\-\[\]]+==\S+$/.test(l)) }).toEqual({ env, unpinned: [] });
+    }
+  });
 });
 
 describe('running a project', () => {
@@ -68,6 +95,24 @@ describe('running a project', () => {
       runUntilCaughtUp({ projectDir: dir, connection: { type: 'duckdb', path: path.join(work, 'wh.duckdb') }, vars: { snowplow__strat_date: '2025-01-01' }, setupPython: false }),
     ).rejects.toThrow('unknown variable "snowplow__strat_date" (did you mean "snowplow__start_date"?)');
     expect(fs.existsSync(path.join(work, 'wh.duckdb'))).toBe(false);
+  });
+
+  it('uses the user\'s own dbt profiles as they are, and says where profiles.yml was expected', async () => {
+    const view = parseView({ name: 'runner_profiles', version: 1, attributeKey: domainUserid, attributes: [{ name: 'views', type: 'int64', aggregation: 'counter', events: [pageView()] }] });
+    const dir = await writeProject(work, generateProject(view, { target: 'duckdb' }));
+    await expect(runUntilCaughtUp({ projectDir: dir, profilesDir: path.join(work, 'nowhere'), setupPython: false })).rejects.toThrow(/no profiles\.yml in .*nowhere/);
+    await expect(
+      runUntilCaughtUp({ projectDir: dir, profilesDir: work, connection: { type: 'duckdb', path: 'x.duckdb' }, setupPython: false }),
+    ).rejects.toThrow(/either a connection or profilesDir/);
+    // a profile of the user's, with its own target names: dbt runs with it and the target chosen
+    const profiles = path.join(work, 'user-profiles');
+    fs.mkdirSync(profiles, { recursive: true });
+    const database = path.join(work, 'user.duckdb');
+    fs.writeFileSync(path.join(profiles, 'profiles.yml'), `signals_batch:\n  target: other\n  outputs:\n    other:\n      type: duckdb\n      path: /nonexistent/dir/other.duckdb\n    mine:\n      type: duckdb\n      path: ${JSON.stringify(database)}\n      schema: main\n`);
+    const run = runUntilCaughtUp({ projectDir: dir, profilesDir: profiles, targetName: 'mine', log: () => undefined });
+    // no events table yet: dbt got as far as the user's target database
+    await expect(run).rejects.toBeInstanceOf(DbtRunError);
+    expect(fs.existsSync(database)).toBe(true);
   });
 
   it('names the failing model and shows dbt\'s error when the events table is missing', async () => {

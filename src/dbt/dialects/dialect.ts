@@ -5,14 +5,36 @@
  */
 import type { AttributeType, DatePart } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
+import type { Target } from './index';
 
-export type Target = 'duckdb' | 'snowflake' | 'bigquery' | 'databricks';
-export const TARGETS: readonly Target[] = ['duckdb', 'snowflake', 'bigquery', 'databricks'];
+/**
+ * What a model is, for the warehouse-specific parts of its dbt config (incremental strategy,
+ * partitioning and clustering, permanence).
+ */
+export interface ModelSpec {
+  /** How an incremental model writes: `append` new rows, or `upsert` the rows of `uniqueKey`. */
+  write: 'append' | 'upsert';
+  /** Rendered column identifiers identifying a row (upserts). */
+  uniqueKey?: string[];
+  /** The event-date column to partition or cluster on, and the key column to cluster on. */
+  dateColumn?: string;
+  keyColumn?: string;
+}
 
 export interface Dialect {
   readonly target: Target;
-  /** Whether `run` can execute this target on this machine (DuckDB only, for now). */
+  /** Whether `run` executes this target (its adapter and profile are wired). */
   readonly runnable: boolean;
+
+  /**
+   * The warehouse-specific keyword arguments of an incremental (state) model's `config(...)`: one
+   * `name=value,` per line, indented by four spaces.
+   */
+  modelConfig(spec: ModelSpec): string;
+  /** Warehouse-specific macros of the project (Jinja), appended to its macro file. */
+  macros(): string;
+  /** Model configs of the whole project (`+name: value` lines under the project in dbt_project.yml), e.g. query tags. */
+  projectConfig(project: string): string[];
 
   /** An identifier, quoted when it needs to be. */
   ident(name: string): string;
@@ -23,8 +45,15 @@ export interface Dialect {
   readonly textType: string;
   /** The type of timestamps without time zone, in UTC (the type of load_tstamp). */
   readonly timestampType: string;
+  /** The set union keyword (BigQuery needs `union distinct`). */
+  readonly unionDistinct: string;
 
-  /** A leaf value as stored, read from the events relation aliased `alias` (JSON fields as text). */
+  /**
+   * A leaf value as stored (JSON fields as text), read from the events relation aliased `alias`.
+   * In `events_this_run`, the Jinja variable `columns` lists the events table's lower-case column
+   * names (and `column.field` names of nested records where the warehouse has them): a
+   * self-describing column exists only once a loader has seen that schema.
+   */
   leafValue(leaf: LeafSource, alias: string): string;
   /** `expr` (of `kind`) as a timestamp without time zone in UTC; text with an offset is converted. */
   asTimestamp(expr: string, kind: ValueKind): string;
@@ -94,8 +123,35 @@ export interface Dialect {
   isDistinctFrom(a: string, b: string): string;
   /** SQL LIKE on text. */
   like(expr: string, pattern: string): string;
-  /** `select ... qualify` keeping the first row per partition (ordered). */
-  keepFirstPerPartition(partitionBy: string, orderBy: string): string;
+  /** A query of the rows of `relation` that come first in their partition (extra columns allowed). */
+  firstPerPartition(relation: string, partitionBy: string, orderBy: string): string;
+}
+
+/** firstPerPartition with QUALIFY, for the dialects that have it. */
+export function qualifyFirst(relation: string, partitionBy: string, orderBy: string): string {
+  return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+}
+
+/** A dbt `unique_key` config value: one column as a string, several as a list. */
+export function uniqueKey(columns: string[]): string {
+  const quoted = columns.map((c) => `'${c.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+  return quoted.length === 1 ? quoted[0] : `[${quoted.join(', ')}]`;
+}
+
+/** `value` when the self-describing column exists in the loaded table, else a typed NULL. */
+export function ifColumnLoaded(column: string, value: string, textType: string): string {
+  return `{% if '${column}' in columns %}${value}{% else %}cast(null as ${textType}){% endif %}`;
+}
+
+/**
+ * A JSON field name as the BigQuery and lake loaders name it: camelCase split with `_`, every
+ * other character `_`, lower case (`operatingSystemName` -> `operating_system_name`).
+ */
+export function snakeCaseField(name: string): string {
+  return name
+    .replace(/([^A-Z_])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]/g, '_')
+    .toLowerCase();
 }
 
 /**

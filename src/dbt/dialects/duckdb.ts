@@ -5,7 +5,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { scalarLiteral, type Dialect } from './dialect';
+import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -43,6 +43,17 @@ export const duckdb: Dialect = {
   target: 'duckdb',
   runnable: true,
 
+  modelConfig(spec) {
+    if (spec.write === 'append') return `    incremental_strategy='append',`;
+    return `    incremental_strategy='delete+insert',\n    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`;
+  },
+  macros() {
+    return '';
+  },
+  projectConfig() {
+    return [];
+  },
+
   ident(name) {
     return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
   },
@@ -58,10 +69,11 @@ export const duckdb: Dialect = {
   },
   textType: 'varchar',
   timestampType: 'timestamp',
+  unionDistinct: 'union',
 
   leafValue(leaf: LeafSource, alias) {
     if (leaf.origin === 'atomic') return `${alias}.${this.ident(leaf.column)}`;
-    return `json_extract_string(${alias}.${this.ident(leaf.column)}, ${this.stringLiteral(jsonPath(leaf.index, leaf.path))})`;
+    return ifColumnLoaded(leaf.column, `json_extract_string(${alias}.${this.ident(leaf.column)}, ${this.stringLiteral(jsonPath(leaf.index, leaf.path))})`, this.textType);
   },
   asTimestamp(expr, kind) {
     if (kind === 'timestamp') return expr;
@@ -195,7 +207,7 @@ export const duckdb: Dialect = {
   like(expr, pattern) {
     return `${expr} like ${pattern}`;
   },
-  keepFirstPerPartition(partitionBy, orderBy) {
-    return `qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+  firstPerPartition(relation, partitionBy, orderBy) {
+    return qualifyFirst(relation, partitionBy, orderBy);
   },
 };

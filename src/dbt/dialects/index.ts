@@ -1,8 +1,16 @@
-import { jinjaInert, type Dialect, type Target } from './dialect';
+import { bigquery } from './bigquery';
+import { databricks } from './databricks';
+import { jinjaInert, type Dialect } from './dialect';
 import { duckdb } from './duckdb';
 import { snowflake } from './snowflake';
 
-const DIALECTS: Partial<Record<Target, Dialect>> = { duckdb, snowflake };
+const DIALECTS = { duckdb, snowflake, bigquery, databricks } satisfies Record<string, Dialect>;
+
+/** A warehouse the generator writes SQL for. */
+export type Target = keyof typeof DIALECTS;
+
+/** The targets `generate` and `run` accept: every implemented, runnable dialect. */
+export const TARGETS: readonly Target[] = (Object.keys(DIALECTS) as Target[]).filter((t) => DIALECTS[t].runnable);
 
 /**
  * The one place user text becomes SQL: a dialect's string literals and quoted identifiers are its
@@ -17,13 +25,11 @@ function withInertText(d: Dialect): Dialect {
   };
 }
 
-const INERT: Partial<Record<Target, Dialect>> = Object.fromEntries(
-  Object.entries(DIALECTS).map(([target, d]) => [target, withInertText(d)]),
-);
+const INERT = Object.fromEntries(TARGETS.map((target) => [target, withInertText(DIALECTS[target])])) as Partial<Record<Target, Dialect>>;
 
-/** The dialect of a target; throws for targets not implemented yet. */
+/** The dialect of a target; throws for targets not implemented or not runnable. */
 export function dialectFor(target: Target): Dialect {
   const d = INERT[target];
-  if (!d) throw new Error(`target "${target}" is not supported yet (supported: ${Object.keys(DIALECTS).join(', ')})`);
+  if (!d) throw new Error(`target "${target}" is not supported (supported: ${TARGETS.join(', ')})`);
   return d;
 }

@@ -1,11 +1,14 @@
 /**
  * Snowflake: self-describing events are OBJECT columns and entities ARRAY columns of VARIANT,
- * keys in their original spelling; no FILTER clause, so conditional aggregates use CASE.
+ * keys in their original spelling; no FILTER clause, so conditional aggregates use CASE. Every
+ * aggregate is bounded by its result (min_by/max_by, array_unique_agg), never by the number of
+ * events, so a busy key cannot reach the 16 MB VARIANT limit. State tables are permanent (not
+ * transient); timestamps are TIMESTAMP_NTZ in UTC whatever the account's type mapping or time zone.
  */
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { scalarLiteral, type Dialect } from './dialect';
+import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -36,19 +39,44 @@ function when(value: string, ...conditions: string[]): string {
 }
 
 /** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
-function variantPath(index: number | null, path: Array<string | number>, key: (k: string) => string): string {
+/**
+ * `[0]:"deviceClass"."sub"[1]`: keys as quoted path elements (inert to Jinja), the form both
+ * Snowflake and fakesnow read.
+ */
+function variantPath(index: number | null, path: Array<string | number>): string {
   const head = index === null ? '' : `[${index}]`;
-  return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `[${key(p)}]`)).join('');
+  const key = (k: string) => jinjaInert(`"${k.replace(/"/g, '""')}"`);
+  return head + path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? ':' : '.'}${key(p)}`)).join('');
 }
 
 export const snowflake: Dialect = {
   target: 'snowflake',
-  runnable: false,
+  runnable: true,
   textType: 'varchar',
   timestampType: 'timestamp_ntz',
+  unionDistinct: 'union',
+
+  modelConfig(spec) {
+    // dbt-snowflake creates transient tables by default: no Fail-safe. Accumulated state is permanent;
+    // new rows are staged in a transient table dropped after the model, not a session-scoped temporary one.
+    const lines = [`    transient=false,`, `    tmp_relation_type='transient',`];
+    if (spec.write === 'append') lines.push(`    incremental_strategy='append',`);
+    else lines.push(`    incremental_strategy='delete+insert',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`);
+    const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
+    if (cluster.length > 0) lines.push(`    cluster_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
+    return lines.join('\n');
+  },
+  macros() {
+    return '';
+  },
+  projectConfig(project) {
+    return [`+query_tag: 'signals-batch:${project}'`];
+  },
 
   ident(name) {
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `"${name.replace(/"/g, '""')}"`;
+    // unquoted names resolve upper-case: a reserved word is quoted in the same case as every other column
+    return RESERVED.has(name.toLowerCase()) ? `"${name.toUpperCase()}"` : name;
   },
   stringLiteral(value) {
     // Line breaks as escapes keep a literal on one line of the generated model.
@@ -61,7 +89,7 @@ export const snowflake: Dialect = {
 
   leafValue(leaf: LeafSource, alias) {
     if (leaf.origin === 'atomic') return `${alias}.${this.ident(leaf.column)}`;
-    return `${alias}.${this.ident(leaf.column)}${variantPath(leaf.index, leaf.path, (k) => this.stringLiteral(k))}::varchar`;
+    return ifColumnLoaded(leaf.column, `${alias}.${this.ident(leaf.column)}${variantPath(leaf.index, leaf.path)}::varchar`, this.textType);
   },
   asTimestamp(expr, kind) {
     if (kind === 'timestamp') return expr;
@@ -86,7 +114,7 @@ export const snowflake: Dialect = {
     }
   },
   concatNonNull(texts, separator) {
-    return `nullif(array_to_string(array_construct_compact(${texts.join(', ')}), ${separator}), '')`;
+    return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array_construct_compact(${texts.join(', ')}), ${separator}) end`;
   },
   fromValueText(text, type) {
     const scalar = SCALAR_TYPES[type];
@@ -122,7 +150,8 @@ export const snowflake: Dialect = {
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
-    return isListType(type) ? `transform(${expr}, element -> element::${scalar})` : `cast(${expr} as ${scalar})`;
+    // list values are built with typed elements (sortedDistinctList, typedLiteral): an ARRAY needs no cast
+    return isListType(type) ? expr : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
     const one = (v: unknown) => scalarLiteral(this, v);
@@ -170,7 +199,8 @@ export const snowflake: Dialect = {
     return `max_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
   },
   orderKey(ts, id) {
-    return `${this.formatTimestamp(ts)} || '|' || ${id}`;
+    // epoch microseconds at fixed width: no session format or fraction rendering changes the order
+    return `lpad(to_varchar(date_part(epoch_microsecond, ${ts})), 20, '0') || '|' || ${id}`;
   },
   formatTimestamp(ts) {
     return `to_char(${ts}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
@@ -180,9 +210,9 @@ export const snowflake: Dialect = {
   },
   sortedDistinctList(text, listType, condition) {
     const scalar = SCALAR_TYPES[elementType(listType)];
-    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(cast(${text} as float) as ${scalar})`;
-    const kept = when(element, condition, `${text} is not null`);
-    return `nullif(array_agg(distinct ${kept}) within group (order by ${kept}), array_construct())`;
+    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
+    // array_unique_agg drops NULLs and is bounded by the distinct values; an empty result is NULL
+    return `nullif(array_sort(array_unique_agg(${when(element, condition, `${text} is not null`)})), array_construct())`;
   },
 
   isDistinctFrom(a, b) {
@@ -191,7 +221,7 @@ export const snowflake: Dialect = {
   like(expr, pattern) {
     return `${expr} like ${pattern}`;
   },
-  keepFirstPerPartition(partitionBy, orderBy) {
-    return `qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+  firstPerPartition(relation, partitionBy, orderBy) {
+    return qualifyFirst(relation, partitionBy, orderBy);
   },
 };

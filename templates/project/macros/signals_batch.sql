@@ -26,10 +26,17 @@
 {% endmacro %}
 
 {#- Lower-case names of the atomic events columns; self-describing columns appear only once a loader has seen the schema. -#}
+{#- Where the warehouse has nested records (BigQuery), their fields are listed too, as `column.field.subfield`. -#}
 {% macro signals_batch_source_columns() %}
   {% if not execute %}{{ return([]) }}{% endif %}
-  {% set columns = adapter.get_columns_in_relation(source('atomic', 'events')) %}
-  {{ return(columns | map(attribute='name') | map('lower') | list) }}
+  {% set names = [] %}
+  {% for column in adapter.get_columns_in_relation(source('atomic', 'events')) %}
+    {% do names.append(column.name | lower) %}
+    {% if column.fields is defined and column.fields %}
+      {% for field in column.flatten() %}{% do names.append(field.name | lower) %}{% endfor %}
+    {% endif %}
+  {% endfor %}
+  {{ return(names) }}
 {% endmacro %}
 
 {% macro signals_batch_string_literal(value) -%}
@@ -130,3 +137,4 @@
     {{ log('signals-batch status: ' ~ tojson(status), info=True) }}
   {% endif %}
 {% endmacro %}
+<$ dialect.macros() $>

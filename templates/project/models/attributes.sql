@@ -1,8 +1,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='<$ keyColumn $>',
+<$ dialect.modelConfig({ write: 'upsert', uniqueKey: [keyColumn], keyColumn: keyColumn }) $>
     full_refresh=signals_batch_full_refresh_config(),
   )
 }}

@@ -33,7 +33,7 @@ affected_keys as (
     where run_limits.previous_window_end <> run_limits.window_end
 <%- endif %>
 <%- if periods.length > 0 %>
-    union
+    <$ dialect.unionDistinct $>
     -- keys with events on days that entered or left a window
     select daily.key_value
     from {{ ref('<$ project $>_daily_aggregates') }} as daily

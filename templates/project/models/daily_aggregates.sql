@@ -2,8 +2,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['key_value', 'event_date'],
+<$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['key_value', 'event_date'], dateColumn: 'event_date', keyColumn: 'key_value' }) $>
     full_refresh=signals_batch_full_refresh_config(),
     post_hook=[
       "delete from {{ this }} where event_date <> <$ sentinel $> and event_date < (select rollup_before from {{ ref('<$ project $>_run_limits') }})",
@@ -67,7 +66,7 @@ aged_days as (
 
 touched as (
     select key_value, event_date from incoming_partials
-    union
+    <$ dialect.unionDistinct $>
     select key_value, event_date from aged_days
 ),
 

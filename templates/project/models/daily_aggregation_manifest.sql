@@ -2,8 +2,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='event_date',
+<$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['event_date'] }) $>
     full_refresh=signals_batch_full_refresh_config(),
   )
 }}

@@ -2,8 +2,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['key_value', 'event_date'],
+<$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['key_value', 'event_date', 'attribute', 'value'], dateColumn: 'event_date', keyColumn: 'key_value' }) $>
     full_refresh=signals_batch_full_refresh_config(),
     post_hook=[
       "delete from {{ this }} where event_date <> <$ sentinel $> and event_date < (select rollup_before from {{ ref('<$ project $>_run_limits') }})",
@@ -13,8 +12,9 @@
 {#-
   Per-value partials of the attributes that need them (<$ valueSetNames $>): for each key, event
   date (or the rollup row, <$ sentinel $>) and attribute, each distinct value with its number of
-  events and its latest event. Maintained like daily_aggregates: a run rewrites the (key, date)
-  pairs it touches, with their stored values merged in.
+  events and its latest event. Maintained like daily_aggregates: a run rewrites every value row of
+  the (key, date) pairs it touches, with their stored counts merged in; a value never leaves a pair,
+  so writing rows by (key, date, attribute, value) replaces exactly the rows that change.
 -#}
 {%- set waiting_relation = ref('<$ project $>_deferred_events') %}
 
@@ -72,7 +72,7 @@ aged_days as (
 
 touched as (
     select key_value, event_date from incoming_values
-    union
+    <$ dialect.unionDistinct $>
     select key_value, event_date from aged_days
 ),
 

@@ -2,8 +2,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='event_id',
+<$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['event_id'] }) $>
     full_refresh=signals_batch_full_refresh_config(),
     post_hook=[
       "delete from {{ this }} where released_in < (select run_id from {{ ref('<$ project $>_run_limits') }})",

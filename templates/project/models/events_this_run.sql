@@ -35,9 +35,7 @@ loaded_this_run as (
 ),
 
 first_copies as (
-    select *
-    from loaded_this_run
-    <$ dialect.keepFirstPerPartition('event_id', 'load_tstamp, dvce_created_tstamp') $>
+    <$ dialect.firstPerPartition('loaded_this_run', 'event_id', 'load_tstamp, dvce_created_tstamp') $>
 ),
 
 relevant as (

@@ -2,7 +2,7 @@
 {{
   config(
     materialized='incremental',
-    incremental_strategy='append',
+<$ dialect.modelConfig({ write: 'append' }) $>
     full_refresh=signals_batch_full_refresh_config(),
   )
 }}

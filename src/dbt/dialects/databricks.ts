@@ -1,0 +1,235 @@
+/**
+ * Databricks (Delta): self-describing events are STRUCT columns and entities ARRAY<STRUCT>
+ * columns with snake_case fields, as the lake loader writes them. Elements are read with `get`,
+ * which gives NULL past the end instead of ANSI mode's INVALID_ARRAY_INDEX. Writes are Delta
+ * MERGEs (upserts) and appends; state is liquid-clustered by event date and key. Every model sets
+ * the session time zone to UTC first (a project pre-hook), so dates and windows are UTC whatever
+ * the warehouse default.
+ * The SQL also runs on open-source Spark 4 with Delta (no QUALIFY, no `* except`). Databricks
+ * features not in Spark are used only where Spark ignores them (`liquid_clustered_by`).
+ */
+import type { AttributeType, DatePart } from '../../definition';
+import { elementType, isListType } from '../../definition';
+import type { LeafSource, ValueKind } from '../../plan';
+import { ifColumnLoaded, scalarLiteral, snakeCaseField, uniqueKey, type Dialect } from './dialect';
+
+const RESERVED = new Set(
+  `all and any anti array as asc authorization between both by case cast check collate column constraint create cross cube
+current current_date current_time current_timestamp current_user date day default delete desc distinct drop else end escape
+except exists external false fetch filter for foreign from full function global grant group grouping having hour if in inner
+insert intersect interval into is join lateral leading left like limit minus minute month natural not null of on only or
+order outer overlaps partition percent primary qualify range references revoke right rollup row rows second select semi
+session_user set some start table tablesample then time to trailing true union unique unknown update user using values when
+where window with year`.split(/\s+/),
+);
+
+const SCALAR_TYPES: Record<string, string> = {
+  string: 'string',
+  bytes: 'string',
+  int32: 'int',
+  int64: 'bigint',
+  unix_timestamp: 'bigint',
+  double: 'double',
+  float: 'float',
+  bool: 'boolean',
+  timestamp: 'timestamp',
+  dict: 'map<string, bigint>',
+};
+
+/** ` filter (where a and b)` over the conditions that say something; empty when none do. */
+function filterClause(...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? '' : ` filter (where ${useful.join(' and ')})`;
+}
+
+/** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
+function when(value: string, ...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
+}
+
+function field(name: string): string {
+  const snake = snakeCaseField(name);
+  return /^[a-z_][a-z0-9_]*$/.test(snake) ? snake : `\`${snake}\``;
+}
+
+/** `get(get(col, 0).items, 1).sku`: elements by `get` (0-based, NULL past the end). */
+function structPath(column: string, index: number | null, path: Array<string | number>): string {
+  let expr = index === null ? column : `get(${column}, ${index})`;
+  for (const p of path) expr = typeof p === 'number' ? `get(${expr}, ${p})` : `${expr}.${field(p)}`;
+  return expr;
+}
+
+export const databricks: Dialect = {
+  target: 'databricks',
+  runnable: true,
+  textType: 'string',
+  timestampType: 'timestamp',
+  unionDistinct: 'union',
+
+  modelConfig(spec) {
+    const lines = spec.write === 'append' ? [`    incremental_strategy='append',`] : [`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`];
+    const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
+    if (cluster.length > 0) lines.push(`    liquid_clustered_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
+    return lines.join('\n');
+  },
+  macros() {
+    return '';
+  },
+  projectConfig(project) {
+    // every model: Delta, dates and windows in UTC whatever the warehouse's session default, and a
+    // query tag (dbt-databricks; dbt-spark ignores it)
+    return [`+file_format: delta`, `+pre-hook: "set time zone 'UTC'"`, `+query_tags: '{"signals_batch": "${project}"}'`];
+  },
+
+  ident(name) {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `\`${name.replace(/`/g, '``')}\``;
+  },
+  stringLiteral(value) {
+    // line breaks as escapes keep a literal on one line of the generated model
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+  },
+  jinjaStringLiteral(name) {
+    return `'{{ ${name} | string | replace("\\\\", "\\\\\\\\") | replace("'", "\\\\'") }}'`;
+  },
+
+  leafValue(source: LeafSource, alias) {
+    if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
+    return ifColumnLoaded(source.column, `cast(${structPath(`${alias}.${this.ident(source.column)}`, source.index, source.path)} as string)`, this.textType);
+  },
+  asTimestamp(expr, kind) {
+    if (kind === 'timestamp') return expr;
+    if (kind === 'date') return `cast(${expr} as timestamp)`;
+    if (kind === 'number') return `timestamp_micros(cast(${expr} * 1000000 as bigint))`;
+    // the session time zone is UTC (the project's pre-hook): offsets convert, naive text is UTC
+    return `try_to_timestamp(${this.asString(expr, kind)})`;
+  },
+  datePart(ts, part: DatePart) {
+    switch (part) {
+      case 'hour_of_day':
+        return `hour(${ts})`;
+      case 'day_of_week':
+        // weekday counts from Monday (0)
+        return `weekday(${ts}) + 1`;
+      case 'month_of_year':
+        return `month(${ts})`;
+      case 'active_day':
+        return `to_date(${ts})`;
+      case 'active_week':
+        return `to_date(date_trunc('week', ${ts}))`;
+      case 'active_month':
+        return `to_date(date_trunc('month', ${ts}))`;
+    }
+  },
+  concatNonNull(texts, separator) {
+    return `case when coalesce(${texts.join(', ')}) is null then null else concat_ws(${separator}, ${texts.join(', ')}) end`;
+  },
+  fromValueText(text, type) {
+    const scalar = SCALAR_TYPES[type];
+    if (scalar === 'string') return text;
+    if (scalar === 'boolean') return `try_cast(${text} as boolean)`;
+    if (scalar === 'timestamp') return `try_to_timestamp(${text})`;
+    return `try_cast(try_cast(${text} as double) as ${scalar})`;
+  },
+  secondsBetween(from, to) {
+    return `((unix_micros(${to}) - unix_micros(${from})) / 1000000)`;
+  },
+  timestampFromDate(date) {
+    return `cast(${date} as timestamp)`;
+  },
+  countsByValue(value, count, condition) {
+    return `case when count_if(${condition}) = 0 then null else map_from_entries(array_sort(collect_list(${when(`struct(${value}, cast(${count} as bigint))`, condition)}))) end`;
+  },
+  asNumber(expr, kind: ValueKind) {
+    if (kind === 'number') return `cast(${expr} as double)`;
+    if (kind === 'timestamp') return `(unix_micros(${expr}) / 1000000)`;
+    if (kind === 'boolean') return `if(${expr}, 1, 0)`;
+    return `try_cast(${expr} as double)`;
+  },
+  asString(expr, kind) {
+    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as string)`;
+  },
+  asBoolean(expr, kind) {
+    return kind === 'boolean' ? expr : `try_cast(${this.asString(expr, kind)} as boolean)`;
+  },
+  asDecimal(expr, kind) {
+    if (kind === 'number') return `cast(${expr} as decimal(38, 9))`;
+    return `try_cast(${this.asString(expr, kind)} as decimal(38, 9))`;
+  },
+  castToAttributeType(expr, type: AttributeType) {
+    const scalar = SCALAR_TYPES[elementType(type)];
+    return isListType(type) ? `cast(${expr} as array<${scalar}>)` : `cast(${expr} as ${scalar})`;
+  },
+  typedLiteral(value, type) {
+    const one = (v: unknown) => scalarLiteral(this, v);
+    return this.castToAttributeType(Array.isArray(value) ? `array(${value.map(one).join(', ')})` : one(value), type);
+  },
+
+  dateOf(ts) {
+    return `to_date(${ts})`;
+  },
+  dateFromText(text) {
+    return `to_date(${text})`;
+  },
+  timestampFromText(text) {
+    return `to_timestamp(${text})`;
+  },
+  addDays(date, days) {
+    return `date_add(${date}, ${days})`;
+  },
+  addDaysToTimestamp(ts, days) {
+    return `timestampadd(day, ${days}, ${ts})`;
+  },
+  daysBetween(from, to) {
+    return `datediff(${to}, ${from})`;
+  },
+  currentDateUtc() {
+    return `to_date(convert_timezone('UTC', current_timestamp()))`;
+  },
+  currentTimestampUtc() {
+    return `current_timestamp()`;
+  },
+  justBefore(ts) {
+    return `(${ts} - interval 1 microsecond)`;
+  },
+
+  countIf(condition) {
+    return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
+  },
+  filtered(aggregate, argument, condition) {
+    return `${aggregate}(${argument})${filterClause(condition)}`;
+  },
+  valueAtMin(value, key, condition) {
+    // rows whose ordering key is NULL (not matching, or no value) are ignored by min_by/max_by
+    return `min_by(${value}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  valueAtMax(value, key, condition) {
+    return `max_by(${value}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  orderKey(ts, id) {
+    return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;
+  },
+  formatTimestamp(ts) {
+    // hooks may run on a connection whose time zone is not UTC: convert explicitly
+    return `date_format(convert_timezone(current_timezone(), 'UTC', ${ts}), 'yyyy-MM-dd HH:mm:ss.SSSSSS')`;
+  },
+  dateLiteral(isoDate) {
+    return `date ${this.stringLiteral(isoDate)}`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    const element = scalar === 'string' ? text : scalar === 'boolean' ? `try_cast(${text} as boolean)` : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    const sorted = `array_sort(collect_set(${element})${filterClause(condition, `${text} is not null`)})`;
+    return `case when size(${sorted}) > 0 then ${sorted} end`;
+  },
+
+  isDistinctFrom(a, b) {
+    return `not (${a} <=> ${b})`;
+  },
+  like(expr, pattern) {
+    return `${expr} like ${pattern}`;
+  },
+  firstPerPartition(relation, partitionBy, orderBy) {
+    return `select * from (select *, row_number() over (partition by ${partitionBy} order by ${orderBy}) as first_copy_rank from ${relation}) where first_copy_rank = 1`;
+  },
+};

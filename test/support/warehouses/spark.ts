@@ -1,0 +1,81 @@
+/**
+ * Databricks SQL on open-source Spark with Delta: pyspark and delta-spark pinned in
+ * python/requirements/spark.txt, the Delta jars fetched once from Maven Central into the Ivy cache,
+ * an embedded Derby metastore and a warehouse folder per engine, dbt-spark's `session` method.
+ * Each namespace is a schema prefix: models in `<ns>_derived`..., events in `<ns>_atomic.events`.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensurePythonEnv, requirementsFile } from '../../../src/runner';
+import { atomicKinds, runPythonJson, type Row, type WarehouseEngine } from './engine';
+
+/** The delta-spark version pinned for Python is the version of the Delta jars. */
+function deltaVersion(): string {
+  const pin = /^delta[-_]spark==(\S+)$/im.exec(fs.readFileSync(requirementsFile('spark'), 'utf8'));
+  if (!pin) throw new Error('python/requirements/spark.txt pins no delta-spark version');
+  return pin[1];
+}
+
+export function requireJava(): void {
+  try {
+    execFileSync('java', ['-version'], { stdio: 'pipe' });
+  } catch {
+    throw new Error('Spark needs Java 17 (java not found on PATH). Fix: apt-get install openjdk-17-jre-headless, or set JAVA_HOME/PATH to a Java 17.');
+  }
+}
+
+export class SparkDeltaEngine implements WarehouseEngine {
+  readonly target = 'databricks' as const;
+  readonly engineName = 'Spark + Delta (dbt-spark session)';
+  private dir = '';
+  typeFiles: string[] = [];
+
+  async start(): Promise<void> {
+    requireJava();
+    await ensurePythonEnv('spark', () => undefined);
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-spark-'));
+  }
+
+  async stop(): Promise<void> {
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Session settings shared by dbt and the test's own loader and reader (never at the same time: Derby allows one process). */
+  sparkConf(): Record<string, string> {
+    return {
+      'spark.master': 'local[2]',
+      'spark.app.name': 'signals-batch-test',
+      'spark.jars.packages': `io.delta:delta-spark_2.13:${deltaVersion()}`,
+      'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
+      'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
+      'spark.sql.warehouse.dir': path.join(this.dir, 'warehouse'),
+      'spark.hadoop.javax.jdo.option.ConnectionURL': `jdbc:derby:;databaseName=${path.join(this.dir, 'metastore_db')};create=true`,
+      'spark.driver.extraJavaOptions': `-Dderby.system.home=${this.dir}`,
+      'spark.sql.session.timeZone': 'UTC',
+      'spark.sql.shuffle.partitions': '2',
+      'spark.default.parallelism': '2',
+      'spark.ui.enabled': 'false',
+      'spark.driver.memory': '2g',
+    };
+  }
+
+  connection(ns: string) {
+    return { type: 'spark' as const, schema: ns, sparkConf: this.sparkConf() };
+  }
+
+  sourceVars(ns: string): Record<string, unknown> {
+    return { snowplow__atomic_schema: `${ns}_atomic` };
+  }
+
+  async loadEventsCsv(ns: string, files: string[]): Promise<number> {
+    const args = ['load', JSON.stringify(this.sparkConf()), `${ns}_atomic.events`, atomicKinds(), JSON.stringify(this.typeFiles), ...files];
+    const result = (await runPythonJson('spark', 'spark_client.py', args, { TZ: 'UTC' })) as { rows: number };
+    return result.rows;
+  }
+
+  async readTable(ns: string, suffix: string, table: string, orderBy: string): Promise<Row[]> {
+    return (await runPythonJson('spark', 'spark_client.py', ['query', JSON.stringify(this.sparkConf()), `select * from ${ns}_${suffix}.${table} order by ${orderBy}`], { TZ: 'UTC' })) as Row[];
+  }
+}
