@@ -2,7 +2,7 @@
  * Built-in events, attribute keys and property helpers, so a view reads like the domain:
  * `events: [pageView()]`, `property: entity('nl.basjes', 'yauaa_context', 1, '$.deviceClass')`.
  */
-import type { AtomicProperty, AttributeKey, EntityProperty, EventProperty, EventSpec } from './model';
+import type { AtomicProperty, AttributeKey, CalculatedOperation, CalculatedProperty, DatePart, EntityProperty, EventProperty, EventSpec, LeafProperty } from './model';
 
 const SNOWPLOW = 'com.snowplowanalytics.snowplow';
 
@@ -35,3 +35,27 @@ export const entityField = (vendor: string, name: string, majorVersion: number, 
   path,
   index,
 });
+
+/** A part of a timestamp property (UTC): `datePart(atomic('derived_tstamp'), 'hour_of_day')`. */
+export const datePart = <P extends LeafProperty>(property: P, part: DatePart): P => ({ ...property, datePart: part });
+
+const calculation =
+  (operation: CalculatedOperation) =>
+  (properties: LeafProperty[]): CalculatedProperty => ({ type: 'calculated', operation, properties });
+
+/** Values calculated per event from 1-50 properties: `calculated.concat([a, b], ' / ')`, `calculated.sum([a, b])`… */
+export const calculated = {
+  /** The non-null values joined as text (NULL when all are NULL). */
+  concat: (properties: LeafProperty[], separator?: string): CalculatedProperty =>
+    separator === undefined ? { type: 'calculated', operation: 'concat', properties } : { type: 'calculated', operation: 'concat', properties, separator },
+  /** The sum (NULL when any is NULL). */
+  sum: calculation('sum'),
+  /** The product (NULL when any is NULL). */
+  product: calculation('product'),
+  /** The smallest (NULL when any is NULL). */
+  min: calculation('min'),
+  /** The largest (NULL when any is NULL). */
+  max: calculation('max'),
+  /** The first non-null value. */
+  coalesce: calculation('coalesce'),
+};
