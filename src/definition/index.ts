@@ -127,10 +127,14 @@ export function parseView(args: unknown): View {
   return r.view;
 }
 
-/** The API JSON body (`POST registry/attribute_groups/`) of a view, batch-only (`offline: true`). */
+/**
+ * The API JSON body (`POST registry/attribute_groups/`) of a view, batch-only (`offline: true`).
+ * `online` is deprecated by the API (it has no effect) and is not sent.
+ */
 export function toApiView(view: View): Record<string, unknown> {
-  const body = renameKeys(withoutUndefined(view), camelToSnake) as Record<string, unknown>;
-  return { ...body, online: view.online ?? true, offline: view.offline ?? true };
+  const { online: _deprecated, ...rest } = withoutUndefined(view);
+  const body = renameKeys(rest, camelToSnake) as Record<string, unknown>;
+  return { ...body, offline: view.offline ?? true };
 }
 
 function withoutUndefined<T>(value: T): T {

@@ -147,6 +147,17 @@ interface User {
   clockSkew: number;
   /** Sends only application errors: events no view of the sample counts. */
   errorsOnly: boolean;
+  /** When the account was created, as the acme user entity writes it: ISO-8601 with an offset or Z. */
+  signupTime: string;
+}
+
+/** An ISO-8601 local time at `offsetMinutes` from UTC, e.g. `2025-01-03T15:30:00.000+05:30`. */
+function withOffset(ms: number, offsetMinutes: number): string {
+  if (offsetMinutes === 0) return new Date(ms).toISOString();
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return new Date(ms + offsetMinutes * 60_000).toISOString().replace('Z', zone);
 }
 
 /** Generate atomic event rows, sorted by load_tstamp then event_id. */
@@ -185,6 +196,8 @@ export function generateEvents(options: SampleEventsOptions = {}): EventRow[] {
       lang: rng.pick(['en-US', 'de-DE', 'fr-FR', 'en-GB']),
       clockSkew: rng.chance(0.2) ? rng.int(-120_000, 120_000) : 0,
       errorsOnly: rng.chance(0.02),
+      // spread over the year before the start, at several offsets (derived, so the random stream is unchanged)
+      signupTime: withOffset(start - ((i * 7_919) % 365) * DAY - ((i * 104_729) % 86_400) * 1000, [0, 120, -300, 330][i % 4]),
     });
   }
 
@@ -233,7 +246,7 @@ function emitSession(
   const yauaa = JSON.stringify([
     { deviceClass: user.device.deviceClass, operatingSystemName: user.device.os, agentName: user.device.agent, agentClass: 'Browser' },
   ]);
-  const userEntity = user.userId ? JSON.stringify([{ plan: user.plan, member: user.member, tier: rng.int(1, 3) }]) : null;
+  const userEntity = user.userId ? JSON.stringify([{ plan: user.plan, member: user.member, tier: rng.int(1, 3), signupTime: user.signupTime }]) : null;
   let t = sessionStart;
 
   const base = (): EventRow => {
@@ -422,6 +435,8 @@ function emitSession(
         itemCount: items.reduce((s, i) => s + i.quantity, 0),
         coupon: rng.chance(0.3) ? "SAVE'10 -- now" : null,
         items: items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+        // the shop's local time (UTC+5:30): its date and hour differ from UTC's near midnight
+        placedAt: withOffset(t, 330),
         ...(version === '1-0-1' ? { express: rng.chance(0.5) } : {}),
       }),
     });

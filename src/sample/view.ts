@@ -1,10 +1,14 @@
 /**
  * A view over the sample events (`generateEvents`) that uses every feature of the view model:
- * every aggregation, every criteria operator, `all` with `any`, periods and lifetime attributes,
- * default values, and atomic, event and entity (index 0 and 1) properties.
+ * all 14 aggregations, every criteria operator (`is null` / `is not null` too), `all` with `any`,
+ * periods and lifetime attributes, default values, atomic, event and entity (index 0 and 1)
+ * properties, the six date parts, the six calculated operations, `events: []`, and the timestamp
+ * and dict types.
  */
 import {
   atomic,
+  calculated,
+  datePart,
   domainUserid,
   entityField,
   event,
@@ -23,6 +27,9 @@ const transaction = () => event('com.snowplowanalytics.snowplow', 'transaction',
 const deviceClass = entityField('nl.basjes', 'yauaa_context', 1, '$.deviceClass');
 const cart = (index: number, path: string) => entityField(ACME, 'cart', 1, path, index);
 const checkoutField = (path: string) => eventField(ACME, 'checkout', 1, path);
+const section = eventField(ACME, 'page_view', 1, '$.section');
+const signupTime = entityField(ACME, 'user', 1, '$.signupTime');
+const derived = atomic('derived_tstamp');
 
 /** The sample view, in the TypeScript (camelCase) form; `parseView(sampleView())` validates it. */
 export function sampleView(): View {
@@ -200,6 +207,55 @@ export function sampleView(): View {
         property: entityField(ACME, 'user', 1, '$.member'),
         defaultValue: false,
       },
+      // values and categories: ties are frequent (three sections, few acme page views per user)
+      { name: 'top_section', type: 'string', aggregation: 'most_frequent', events: [acmePageView()], property: section },
+      { name: 'rare_section', type: 'string', aggregation: 'least_frequent', events: [acmePageView()], property: section, defaultValue: 'none' },
+      { name: 'section_views_30d', type: 'dict', aggregation: 'category_count', events: [acmePageView()], property: section, period: 'P30D' },
+      { name: 'distinct_pages', type: 'int64', aggregation: 'approx_count_distinct', events: [pageView()], property: atomic('page_urlpath') },
+      // time since, measured at the window's end
+      { name: 'hours_since_last_view', type: 'int64', aggregation: 'time_since_last', events: [pageView()], timeUnit: 'h' },
+      { name: 'days_since_first_checkout_30d', type: 'int32', aggregation: 'time_since_first', events: [checkout()], timeUnit: 'd', period: 'P30D', defaultValue: -1 },
+      // every event, and the value-less operators
+      {
+        name: 'events_without_campaign',
+        type: 'int64',
+        aggregation: 'counter',
+        events: [],
+        criteria: { all: [{ property: atomic('mkt_campaign'), operator: 'is null' }] },
+        ttl: 'P90D',
+      },
+      {
+        name: 'logged_in_views_7d',
+        type: 'int64',
+        aggregation: 'counter',
+        events: [pageView()],
+        criteria: { all: [{ property: entityField(ACME, 'user', 1, '$.plan'), operator: 'is not null' }] },
+        period: 'P7D',
+      },
+      // date parts (UTC), of atomic, entity and event timestamps
+      { name: 'usual_hour', type: 'int64', aggregation: 'most_frequent', events: [pageView()], property: datePart(derived, 'hour_of_day') },
+      { name: 'weekdays_active', type: 'int64_list', aggregation: 'unique_list', events: [pageView(), pagePing()], property: datePart(derived, 'day_of_week') },
+      { name: 'signup_month', type: 'int32', aggregation: 'min', events: [pageView()], property: datePart(signupTime, 'month_of_year') },
+      { name: 'order_days', type: 'string_list', aggregation: 'unique_list', events: [checkout()], property: datePart(checkoutField('$.placedAt'), 'active_day') },
+      { name: 'active_weeks', type: 'int64', aggregation: 'approx_count_distinct', events: [], property: datePart(derived, 'active_week') },
+      { name: 'views_by_month', type: 'dict', aggregation: 'category_count', events: [pageView()], property: datePart(derived, 'active_month') },
+      {
+        name: 'late_evening_orders',
+        type: 'int64',
+        aggregation: 'counter',
+        events: [checkout()],
+        criteria: { all: [{ property: datePart(checkoutField('$.placedAt'), 'hour_of_day'), operator: '>=', value: 20 }] },
+      },
+      // values calculated per event
+      { name: 'last_place', type: 'string', aggregation: 'last', events: [pageView()], property: calculated.concat([atomic('geo_country'), atomic('geo_city')], ' / ') },
+      { name: 'revenue_with_tax', type: 'double', aggregation: 'sum', events: [transaction()], property: calculated.sum([atomic('tr_total'), atomic('tr_tax')]) },
+      { name: 'largest_cart_line', type: 'double', aggregation: 'max', events: [checkout()], property: calculated.product([cart(0, '$.price'), cart(0, '$.quantity')]) },
+      { name: 'cheaper_of_two_items', type: 'double', aggregation: 'min', events: [checkout()], property: calculated.min([cart(0, '$.price'), cart(1, '$.price')]) },
+      { name: 'dearer_of_two_items', type: 'double', aggregation: 'max', events: [checkout()], property: calculated.max([cart(0, '$.price'), cart(1, '$.price')]) },
+      { name: 'sources_or_cities', type: 'string_list', aggregation: 'unique_list', events: [pageView()], property: calculated.coalesce([atomic('mkt_source'), atomic('geo_city')]) },
+      // the timestamp type, from an atomic timestamp and from event text with an offset
+      { name: 'first_view_at', type: 'timestamp', aggregation: 'first', events: [pageView()], property: derived },
+      { name: 'latest_order_placed_at', type: 'timestamp', aggregation: 'max', events: [checkout()], property: checkoutField('$.placedAt'), defaultValue: '2000-01-01T00:00:00Z' },
     ],
   };
 }

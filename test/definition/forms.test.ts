@@ -47,7 +47,8 @@ describe('API JSON form (snake_case)', () => {
   test('round trip: toApiView(parseApiView(x)) keeps every field of x, adding only the API defaults', () => {
     const x = fixture('shop_view.api.json');
     const back = toApiView(parseApiView(x));
-    expect(back).toEqual({ ...x, online: true, offline: true });
+    // online is deprecated by the API and not sent
+    expect(back).toEqual({ ...x, offline: true });
     // and it is a fixed point
     expect(toApiView(parseApiView(back))).toEqual(back);
   });
@@ -57,7 +58,7 @@ describe('API JSON form (snake_case)', () => {
     const json = JSON.parse(JSON.stringify(toApiView(view))) as Record<string, unknown>;
     expect(JSON.stringify(json)).not.toMatch(/majorVersion|defaultValue|attributeKey/);
     expect(JSON.stringify(json)).toMatch(/"major_version":1/);
-    expect(parseApiView(json)).toEqual({ ...view, online: true, offline: true });
+    expect(parseApiView(json)).toEqual({ ...view, offline: true });
   });
 
   test('null members (the API omits None) are ignored; entity index defaults to 0', () => {

@@ -240,7 +240,7 @@ describe('criteria', () => {
     ['like', ['a'], 'operator "like" needs a string'],
     ['=', ['DE'], 'operator "=" needs a single value; use "in" for a list'],
     ['!=', ['DE'], 'operator "!=" needs a single value'],
-    ['~', 'x', 'operator must be one of = != < > <= >= like in'],
+    ['~', 'x', 'operator must be one of "=", "!=", "<", ">", "<=", ">=", "like", "in", "is null", "is not null"'],
   ])('%s with %j is rejected', (operator, v, message) => {
     const m = messageOf(withAttribute({ criteria: { any: [criterion('=', 'DE'), criterion(operator, v)] } as never }));
     expect(m).toContain(`attribute "first_source": criteria.any[1].`);
@@ -275,8 +275,8 @@ describe('events', () => {
     expectValid(withAttribute({ events: [event('com.acme-eu', 'checkout_v2', '2-1-0'), pageView()] }));
   });
 
-  test('an attribute needs at least one event', () => {
-    expect(messageOf(withAttribute({ events: [] }))).toContain('attribute "first_source": events: an attribute needs at least one event');
+  test('an empty event list means every event', () => {
+    expectValid(withAttribute({ events: [] }));
   });
 });
 
@@ -304,7 +304,7 @@ describe('properties', () => {
     [entityField('nl.basjes', 'yauaa_context', 1, '$..deviceClass'), 'property.path: path "$..deviceClass" must be field names joined by dots'],
     [entityField('nl.basjes', 'yauaa_context', 1, '$.deviceClass', -1), 'property.index: index must be 0 or more'],
     [eventField('com.acme', 'check out', 1, '$.total'), 'property.name: schema name must match'],
-    [{ type: 'column', name: 'x' }, 'property.type: property needs a type of "atomic", "event" or "entity"'],
+    [{ type: 'column', name: 'x' }, 'property.type: property needs a type of "atomic", "event", "entity" or "calculated"'],
   ])('%j is rejected', (property, message) => {
     expect(messageOf(withAttribute({ property: property as never }))).toContain(`attribute "first_source": ${message}`);
   });

@@ -22,7 +22,7 @@ import {
 } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { oracleDifferences, oracleTable } from '../support/oracle';
-import { inScope as inScopeFrom, splitByLoadTime, UNCOUNTED } from '../support/sampleBatches';
+import { inScope as inScopeFrom, ONLY_EVERY_EVENT, splitByLoadTime } from '../support/sampleBatches';
 import { collectLog, query, readTable, tableDifferences, tempDir, toMillis, type Row } from './helpers';
 
 const START_DATE = '2025-01-01';
@@ -112,11 +112,11 @@ describe('the generated dataset has the untidy parts the engine must handle', ()
     expect([...pageViewVendors].sort()).toEqual(['com.acme', 'com.snowplowanalytics.snowplow']);
   });
 
-  test('events no attribute counts, and users who send only those', () => {
-    expect(rows.filter((r) => UNCOUNTED.has(String(r.event_name))).length).toBeGreaterThan(100);
-    const counted = new Set(rows.filter((r) => !UNCOUNTED.has(String(r.event_name))).map((r) => r.domain_userid));
-    const uncountedOnly = new Set(rows.filter((r) => r.app_id === SAMPLE_APP_ID && r.domain_userid !== null && !counted.has(r.domain_userid)).map((r) => r.domain_userid));
-    expect(uncountedOnly.size).toBeGreaterThan(2);
+  test('events only the every-event attributes count, and users who send only those', () => {
+    expect(rows.filter((r) => ONLY_EVERY_EVENT.has(String(r.event_name))).length).toBeGreaterThan(100);
+    const others = new Set(rows.filter((r) => !ONLY_EVERY_EVENT.has(String(r.event_name))).map((r) => r.domain_userid));
+    const onlyThose = new Set(rows.filter((r) => r.app_id === SAMPLE_APP_ID && r.domain_userid !== null && !others.has(r.domain_userid)).map((r) => r.domain_userid));
+    expect(onlyThose.size).toBeGreaterThan(2);
   });
 
   test("quotes and -- in values, several entities per event, self-describing event properties", () => {
@@ -208,7 +208,7 @@ describe('values computed independently from the raw rows', () => {
   const scoped = inScope(rows);
   const byKey = (rowsOfTable: Row[]) => new Map(rowsOfTable.map((r) => [String(r[key]), r]));
 
-  test('one row per key with a counted event in scope: none for NULL keys, other apps, pre-start-only or uncounted-only users', () => {
+  test('one row per key with an event in scope: none for NULL keys, other apps or pre-start-only users', () => {
     const expectedKeys = [...new Set(scoped.map((r) => String(r.domain_userid)))].sort();
     expect(full.map((r) => String(r[key])).sort()).toEqual(expectedKeys);
     expect(full.some((r) => r[key] === null || r[key] === '')).toBe(false);
@@ -217,6 +217,16 @@ describe('values computed independently from the raw rows', () => {
     otherAppOnly.delete(null);
     expect(otherAppOnly.size).toBeGreaterThan(0);
     for (const k of otherAppOnly) expect(byKey(full).has(String(k))).toBe(false);
+  });
+
+  test('users who send only link clicks and errors have a row: the every-event attributes count them', () => {
+    const others = new Set(scoped.filter((r) => !ONLY_EVERY_EVENT.has(String(r.event_name))).map((r) => String(r.domain_userid)));
+    const onlyThose = [...new Set(scoped.map((r) => String(r.domain_userid)))].filter((k) => !others.has(k));
+    expect(onlyThose.length).toBeGreaterThan(0);
+    for (const k of onlyThose) {
+      const row = byKey(full).get(k)!;
+      expect({ key: k, pageViews: Number(row.page_views_lifetime), anyEvents: Number(row.events_without_campaign) > 0 }).toEqual({ key: k, pageViews: 0, anyEvents: true });
+    }
   });
 
   test('lifetime counters: Snowplow page views (not com.acme page_view) and the quoted campaign', () => {

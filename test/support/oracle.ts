@@ -3,7 +3,7 @@
  * table), used as an oracle: it shares no code with the SQL generator, so the engine cannot
  * agree with it by sharing a mistake.
  */
-import { ATOMIC_COLUMNS, elementType, isListType, keyColumnName, periodDays, type Attribute, type CriterionValue, type EventSpec, type Property, type View } from '../../src/definition';
+import { ATOMIC_COLUMNS, elementType, isListType, keyColumnName, periodDays, type Attribute, type Criterion, type DatePart, type EventSpec, type LeafProperty, type Property, type View } from '../../src/definition';
 import type { EventRow } from '../../src/sample';
 
 export interface OracleOptions {
@@ -33,6 +33,8 @@ function firstCopies(rows: EventRow[]): EventRow[] {
 }
 
 function matchesEvent(r: EventRow, events: EventSpec[]): boolean {
+  // an empty list means every event
+  if (events.length === 0) return true;
   return events.some((e) => r.event_vendor === e.vendor && r.event_name === e.name && (e.version === undefined || r.event_version === e.version));
 }
 
@@ -65,14 +67,14 @@ function walk(value: unknown, path: string): unknown {
   return v;
 }
 
-type Kind = 'string' | 'number' | 'boolean' | 'timestamp' | 'text';
+type Kind = 'string' | 'number' | 'boolean' | 'timestamp' | 'date' | 'text';
 interface Value {
   kind: Kind;
   value: Scalar;
 }
 
-/** A property's value on an event; JSON fields come out as text, like json_extract_string. */
-function propertyValue(r: EventRow, p: Property): Value {
+/** A leaf property's raw value on an event; JSON fields come out as text, like json_extract_string. */
+function leafValue(r: EventRow, p: LeafProperty): Value {
   if (p.type === 'atomic') {
     const column = p.name === 'refr_device_tstamp' ? 'refr_dvce_tstamp' : p.name;
     const kind = ATOMIC_COLUMNS.get(p.name) as Kind;
@@ -85,6 +87,64 @@ function propertyValue(r: EventRow, p: Property): Value {
   const v = target === null ? null : walk(target, p.path);
   if (v === null || v === undefined) return { kind: 'text', value: null };
   return { kind: 'text', value: typeof v === 'object' ? JSON.stringify(v) : String(v) };
+}
+
+/** Milliseconds of a timestamp: atomic ones are UTC without offset; text may carry Z or an offset. */
+function timestampMillis(v: Value): number | null {
+  if (v.value === null) return null;
+  const text = String(v.value).trim().replace(' ', 'T');
+  const ms = Date.parse(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A date part of a UTC timestamp: numbers for hour, weekday (Monday 1) and month; dates as YYYY-MM-DD. */
+function partOf(v: Value, part: DatePart): Value {
+  const ms = timestampMillis(v);
+  if (ms === null) return { kind: part.startsWith('active_') ? 'date' : 'number', value: null };
+  const t = new Date(ms);
+  switch (part) {
+    case 'hour_of_day':
+      return { kind: 'number', value: t.getUTCHours() };
+    case 'day_of_week':
+      return { kind: 'number', value: ((t.getUTCDay() + 6) % 7) + 1 };
+    case 'month_of_year':
+      return { kind: 'number', value: t.getUTCMonth() + 1 };
+    case 'active_day':
+      return { kind: 'date', value: isoDay(ms) };
+    case 'active_week':
+      return { kind: 'date', value: isoDay(ms - ((t.getUTCDay() + 6) % 7) * DAY) };
+    case 'active_month':
+      return { kind: 'date', value: `${isoDay(ms).slice(0, 7)}-01` };
+  }
+}
+
+/** A property's value on an event: a leaf (or its date part), or a value calculated from leaves. */
+function propertyValue(r: EventRow, p: Property): Value {
+  if (p.type !== 'calculated') {
+    const raw = leafValue(r, p);
+    return p.datePart ? partOf(raw, p.datePart) : raw;
+  }
+  const leaves = p.properties.map((leaf) => propertyValue(r, leaf));
+  const numbers = leaves.map(asNumber);
+  const anyNull = numbers.some((n) => n === null);
+  switch (p.operation) {
+    case 'concat': {
+      const texts = leaves.map(asString).filter((t): t is string => t !== null);
+      return { kind: 'string', value: texts.length === 0 ? null : texts.join(p.separator ?? '') };
+    }
+    case 'sum':
+      return { kind: 'number', value: anyNull ? null : (numbers as number[]).reduce((a, b) => a + b, 0) };
+    case 'product':
+      return { kind: 'number', value: anyNull ? null : (numbers as number[]).reduce((a, b) => a * b, 1) };
+    case 'min':
+      return { kind: 'number', value: anyNull ? null : Math.min(...(numbers as number[])) };
+    case 'max':
+      return { kind: 'number', value: anyNull ? null : Math.max(...(numbers as number[])) };
+    case 'coalesce':
+      return leaves.find((l) => l.value !== null) ?? { kind: leaves[0].kind, value: null };
+  }
 }
 
 function asNumber(v: Value): number | null {
@@ -109,8 +169,10 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-function criterionHolds(r: EventRow, c: { property: Property; operator: string; value: CriterionValue }): boolean {
+function criterionHolds(r: EventRow, c: Criterion): boolean {
   const v = propertyValue(r, c.property);
+  if (c.operator === 'is null') return v.value === null;
+  if (c.operator === 'is not null') return v.value !== null;
   const cmp = (x: number | string | boolean | null, y: number | string | boolean): boolean | null => {
     if (x === null) return null;
     switch (c.operator) {
@@ -157,17 +219,20 @@ function attributeMatches(r: EventRow, a: Attribute): boolean {
   return any.length === 0 || any.some((c) => criterionHolds(r, c));
 }
 
+/** The value an aggregation works on: the declared type's, or text for the counting ones. */
 function typedValue(r: EventRow, a: Attribute): Scalar {
   const v = propertyValue(r, a.property!);
   const t = elementType(a.type);
   if (a.aggregation === 'sum' || a.aggregation === 'mean') return asNumber(v);
+  if (a.aggregation === 'category_count' || a.aggregation === 'approx_count_distinct') return asString(v);
   if (t === 'string' || t === 'bytes') return asString(v);
   if (t === 'bool') return asBoolean(v);
+  if (t === 'timestamp') return timestampMillis(v);
   return asNumber(v);
 }
 
 function castTo(value: unknown, a: Attribute): unknown {
-  if (value === null || value === undefined) return a.defaultValue ?? null;
+  if (value === null || value === undefined) return a.defaultValue === undefined ? null : a.type === 'timestamp' ? timestampMillis({ kind: 'text', value: a.defaultValue as string }) : a.defaultValue;
   const t = elementType(a.type);
   const one = (x: unknown) => (['int32', 'int64', 'unix_timestamp'].includes(t) ? Math.round(x as number) : x);
   return isListType(a.type) ? (value as unknown[]).map(one) : one(value);
@@ -178,7 +243,8 @@ const compare = (x: Scalar, y: Scalar): number => (x! < y! ? -1 : x! > y! ? 1 : 
 /** The attribute table design.md section 3 defines, keyed by the key column (no updated_at). */
 export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): OracleRow[] {
   const key = keyColumnName(view);
-  const allEvents = view.attributes.flatMap((a) => a.events);
+  // an attribute with no events counts every event, so every event is in scope
+  const allEvents = view.attributes.some((a) => a.events.length === 0) ? [] : view.attributes.flatMap((a) => a.events);
   const inScope = firstCopies(rows.filter((r) => (o.appIds.length === 0 || o.appIds.includes(String(r.app_id))) && String(r.load_tstamp) >= o.startDate)).filter(
     (r) => r[key] !== null && r[key] !== undefined && r[key] !== '' && String(r.derived_tstamp) >= o.startDate && matchesEvent(r, allEvents),
   );
@@ -198,7 +264,7 @@ export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): Ora
         return windowEnd - n * DAY <= d && d < windowEnd;
       });
       const byTime = [...events].sort((x, y) => compare(String(x.derived_tstamp), String(y.derived_tstamp)) || compare(String(x.event_id), String(y.event_id)));
-      const values = a.aggregation === 'counter' ? [] : byTime.map((r) => typedValue(r, a));
+      const values = ['counter', 'time_since_last', 'time_since_first'].includes(a.aggregation) ? [] : byTime.map((r) => typedValue(r, a));
       const present = values.filter((v): v is Exclude<Scalar, null> => v !== null);
       let result: unknown;
       switch (a.aggregation) {
@@ -231,6 +297,33 @@ export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): Ora
         case 'unique_list':
           result = present.length === 0 ? null : [...new Set(present)].sort(compare);
           break;
+        case 'most_frequent':
+        case 'least_frequent':
+        case 'category_count':
+        case 'approx_count_distinct': {
+          // per value: its events, and its latest event (byTime is ascending, so the last one seen)
+          const counts = new Map<Exclude<Scalar, null>, { n: number; latest: number }>();
+          values.forEach((v, i) => {
+            if (v === null) return;
+            const c = counts.get(v) ?? { n: 0, latest: -1 };
+            counts.set(v, { n: c.n + 1, latest: i });
+          });
+          if (a.aggregation === 'approx_count_distinct') result = counts.size;
+          else if (a.aggregation === 'category_count') result = counts.size === 0 ? null : Object.fromEntries([...counts].map(([v, c]) => [String(v), c.n]));
+          else {
+            const most = a.aggregation === 'most_frequent';
+            const ranked = [...counts].sort(([, x], [, y]) => (most ? y.n - x.n : x.n - y.n) || y.latest - x.latest);
+            result = ranked.length === 0 ? null : ranked[0][0];
+          }
+          break;
+        }
+        case 'time_since_last':
+        case 'time_since_first': {
+          const unit = { s: 1_000, min: 60_000, h: 3_600_000, d: DAY }[a.timeUnit!];
+          const at = a.aggregation === 'time_since_last' ? byTime[byTime.length - 1] : byTime[0];
+          result = at === undefined ? null : Math.floor((windowEnd - timestampMillis({ kind: 'timestamp', value: String(at.derived_tstamp) })!) / unit);
+          break;
+        }
       }
       row[a.name] = castTo(result, a);
     }
@@ -249,11 +342,14 @@ export function oracleDifferences(view: View, oracle: OracleRow[], table: Array<
   const byKey = new Map(table.map((r) => [String(r[key]), r]));
   const normal = (a: Attribute, v: unknown): unknown => {
     if (v === null || v === undefined) return null;
+    if (a.type === 'dict') return mapObject(v);
+    if (a.type === 'timestamp') return typeof v === 'number' ? v : timestampMillis({ kind: 'timestamp', value: String(v) });
     const t = elementType(a.type);
     const one = (x: unknown) => (['int32', 'int64', 'unix_timestamp', 'double', 'float'].includes(t) ? Number(x) : x);
     return Array.isArray(v) ? v.map(one) : one(v);
   };
   const same = (x: unknown, y: unknown): boolean => {
+    if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x)) return JSON.stringify(x) === JSON.stringify(y);
     if (typeof x === 'number' && typeof y === 'number') return x === y || Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
     if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((e, i) => same(e, y[i]));
     return x === y;
@@ -274,4 +370,12 @@ export function oracleDifferences(view: View, oracle: OracleRow[], table: Array<
   }
   for (const k of byKey.keys()) out.push(`${k}: unexpected row`);
   return out;
+}
+
+/** A dict cell (DuckDB MAP read as JSON: an object or a list of {key, value}) as a sorted plain object. */
+function mapObject(value: unknown): Record<string, number> {
+  const entries: Array<[string, unknown]> = Array.isArray(value)
+    ? value.map((e: { key: unknown; value: unknown }) => [String(e.key), e.value])
+    : Object.entries(value as Record<string, unknown>);
+  return Object.fromEntries(entries.map(([k, v]) => [k, Number(v)] as const).sort(([x], [y]) => x.localeCompare(y)));
 }

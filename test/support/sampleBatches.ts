@@ -32,12 +32,15 @@ export function firstCopies(all: EventRow[]): EventRow[] {
   return [...best.values()];
 }
 
-/** Events no attribute of the sample view counts. */
-export const UNCOUNTED = new Set(['link_click', 'application_error']);
+/** Events only the sample view's every-event attributes (`events: []`) count. */
+export const ONLY_EVERY_EVENT = new Set(['link_click', 'application_error']);
 
-/** Events in scope: the view's app, loaded on or after the start date, with a key, not before the start date, counted by the view. */
+/**
+ * Events in scope: the view's app, loaded on or after the start date, with a key, not before the
+ * start date (the sample view counts every event in some attribute).
+ */
 export function inScope(all: EventRow[], startDate: string): EventRow[] {
   return firstCopies(all.filter((r) => r.app_id === SAMPLE_APP_ID && String(r.load_tstamp) >= startDate)).filter(
-    (r) => r.domain_userid !== null && r.domain_userid !== '' && String(r.derived_tstamp) >= startDate && !UNCOUNTED.has(String(r.event_name)),
+    (r) => r.domain_userid !== null && r.domain_userid !== '' && String(r.derived_tstamp) >= startDate,
   );
 }
