@@ -18,7 +18,7 @@ describe('names', () => {
     const plan = planView(viewOf([{ name: 'n', type: 'int64', aggregation: 'counter', events: [pageView()] }]));
     expect(plan.project).toBe('plan_test_4');
     expect(plan).toMatchObject({ viewName: 'plan_test', viewVersion: 4, keyColumn: 'domain_userid' });
-    expect(plan.keySource).toEqual({ alias: 'key_value', origin: 'atomic', column: 'domain_userid', kind: 'string' });
+    expect(plan.keySource).toEqual({ alias: 'key_value', origin: 'atomic', column: 'domain_userid', kind: 'string', datePart: null });
   });
 
   test('upper case and leading digits give a valid dbt project name', () => {
@@ -37,7 +37,7 @@ describe('names', () => {
       }),
     );
     expect(byProperty.keyColumn).toBe('customer_id');
-    expect(byProperty.keySource).toEqual({ alias: 'key_value', origin: 'entity', column: 'contexts_com_acme_customer_1', index: 0, path: ['id'], kind: 'text' });
+    expect(byProperty.keySource).toEqual({ alias: 'key_value', origin: 'entity', column: 'contexts_com_acme_customer_1', index: 0, path: ['id'], kind: 'text', datePart: null });
   });
 });
 
@@ -82,12 +82,12 @@ describe('sources', () => {
       ]),
     );
     expect(plan.sources).toEqual([
-      { alias: 'p01_geo_country', origin: 'atomic', column: 'geo_country', kind: 'string' },
-      { alias: 'p02_device_class', origin: 'entity', column: 'contexts_nl_basjes_yauaa_context_1', index: 0, path: ['deviceClass'], kind: 'text' },
-      { alias: 'p03_device_class', origin: 'entity', column: 'contexts_nl_basjes_yauaa_context_1', index: 1, path: ['deviceClass'], kind: 'text' },
-      { alias: 'p04_total', origin: 'event', column: 'unstruct_event_com_acme_checkout_1', index: null, path: ['order', 'total'], kind: 'text' },
+      { alias: 'p01_geo_country', origin: 'atomic', column: 'geo_country', kind: 'string', datePart: null },
+      { alias: 'p02_device_class', origin: 'entity', column: 'contexts_nl_basjes_yauaa_context_1', index: 0, path: ['deviceClass'], kind: 'text', datePart: null },
+      { alias: 'p03_device_class', origin: 'entity', column: 'contexts_nl_basjes_yauaa_context_1', index: 1, path: ['deviceClass'], kind: 'text', datePart: null },
+      { alias: 'p04_total', origin: 'event', column: 'unstruct_event_com_acme_checkout_1', index: null, path: ['order', 'total'], kind: 'text', datePart: null },
       // the API enum spells refr_device_tstamp; warehouses spell refr_dvce_tstamp
-      { alias: 'p05_refr_dvce_tstamp', origin: 'atomic', column: 'refr_dvce_tstamp', kind: 'timestamp' },
+      { alias: 'p05_refr_dvce_tstamp', origin: 'atomic', column: 'refr_dvce_tstamp', kind: 'timestamp', datePart: null },
     ]);
     expect(plan.attributes.map((a) => a.source)).toEqual(['p01_geo_country', 'p01_geo_country', null, 'p02_device_class', 'p03_device_class', 'p04_total', 'p05_refr_dvce_tstamp']);
     expect(plan.attributes[2].all).toEqual([{ source: 'p01_geo_country', operator: '=', value: 'DE' }]);
@@ -99,7 +99,7 @@ describe('sources', () => {
     expect(new Set(aliases).size).toBe(aliases.length);
     for (const a of aliases) expect(a).toMatch(/^p\d{2}_[a-z0-9_]{1,56}$/);
     const kinds = new Set(plan.sources.map((s) => s.origin));
-    expect([...kinds].sort()).toEqual(['atomic', 'entity', 'event']);
+    expect([...kinds].sort()).toEqual(['atomic', 'calculated', 'entity', 'event']);
   });
 });
 
@@ -158,7 +158,15 @@ describe('attributes', () => {
       // the value and its (derived_tstamp, event_id) key, so a later day or event can win
       first: ['first', 'first_key'],
       last: ['last', 'last_key'],
+      // the earliest or latest event time; the elapsed time is taken at the window end
+      time_since_first: ['earliest'],
+      time_since_last: ['latest'],
+      // counted per value in daily_values, ranked or counted when the attribute is built
       unique_list: [],
+      most_frequent: [],
+      least_frequent: [],
+      category_count: [],
+      approx_count_distinct: [],
     });
     const valueSets = Object.fromEntries(plan.attributes.map((x) => [x.aggregation, x.valueSet]));
     expect(valueSets).toMatchObject({ unique_list: true, counter: false, first: false });
