@@ -13,6 +13,12 @@ export interface DuckdbConnection {
   path: string;
   /** Target schema: models land in `<schema>_derived`, `<schema>_scratch`, `<schema>_snowplow_manifest`. */
   schema?: string;
+  /**
+   * dbt-duckdb plugins loaded into dbt's process, imported from `modulePaths`: a hook for
+   * instruments (the bench's per-statement profiler) that leaves the generated SQL unchanged.
+   */
+  plugins?: Array<{ module: string; config?: Record<string, string> }>;
+  modulePaths?: string[];
 }
 
 export interface SnowflakeConnection {
@@ -50,12 +56,23 @@ const SECRET_ENV = {
 
 /** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
 function yamlValue(v: ProfileValue): string {
+  if (typeof v === 'object' && 'yaml' in v) return JSON.stringify(inertTree(v.yaml));
   if (typeof v === 'object') return JSON.stringify(`{{ env_var('${v.env}') }}`);
   return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
 }
 
 /** A setting, or a secret that dbt reads from the named environment variable. */
-type ProfileValue = string | number | boolean | { env: string };
+type ProfileValue = string | number | boolean | { env: string } | { yaml: unknown };
+
+/** A nested setting as JSON (a YAML flow collection), every string in it inert. */
+function inertTree(v: unknown): unknown {
+  if (typeof v === 'string') return jinjaInert(v);
+  if (Array.isArray(v)) return v.map(inertTree);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [jinjaInert(k), inertTree(x)]));
+  return v;
+}
+
+const PYTHON_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The profile YAML for a connection, plus the environment holding its secrets. */
 export function renderProfile(
@@ -68,6 +85,11 @@ export function renderProfile(
   const fields: Record<string, ProfileValue> = {};
   if (connection.type === 'duckdb') {
     Object.assign(fields, { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads });
+    for (const p of connection.plugins ?? []) {
+      if (!PYTHON_MODULE.test(p.module)) throw new Error(`dbt-duckdb plugin module ${JSON.stringify(p.module)} is not a Python module name (like package.module)`);
+    }
+    if (connection.plugins?.length) fields.plugins = { yaml: connection.plugins.map((p) => ({ module: p.module, ...(p.config ? { config: p.config } : {}) })) };
+    if (connection.modulePaths?.length) fields.module_paths = { yaml: connection.modulePaths.map((p) => path.resolve(p)) };
   } else {
     Object.assign(fields, {
       type: 'snowflake',
