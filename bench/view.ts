@@ -32,7 +32,7 @@ const secondProductBrand = entityField(ACME, 'product', 1, '$.brand', 1);
 /**
  * Signals' 2026 attribute model (most_frequent, least_frequent, category_count,
  * approx_count_distinct, time_since_first/last, calculated properties, date parts, `is null`,
- * all-event attributes): empty until the engine computes it (issue 12). Each attribute needs its column in
+ * all-event attributes): empty until the engine computes it. Each attribute needs its column in
  * bench/baseline.ts (and in DOUBLE_COLUMNS when it is a double) so the bench keeps checking
  * equality, and may need the generator (bench/generator.ts) to produce what it reads (hours and
  * weekdays, repeated categorical values, ties). The report then shows their cost unchanged.
