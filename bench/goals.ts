@@ -3,7 +3,7 @@
  * in sentences built from this bench's own numbers. The bar is the hand-written query (what a user
  * would run instead of the engine), at the first history length unless a goal says otherwise.
  */
-import { fmtBytes, median, type BenchResult, type ScenarioId, type ScenarioResult } from './pipeline';
+import { fmtBytes, median, type BenchResult, type ScenarioId, type ScenarioResult } from './results';
 import { HOOKS, METADATA, TESTS, type ModelCost } from './profile';
 
 export interface Goal {

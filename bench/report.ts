@@ -11,7 +11,7 @@ import duckdb from '@duckdb/node-api';
 import { pythonExecutable } from '../src/runner/python';
 import { renderFigure } from './chart';
 import { computeGoals, find, fullRecomputes, int, lookbackCost, medianSteadyRun, n, ratio, steadyRows, steadySeconds, type Goal } from './goals';
-import { fmtBytes, type BenchResult, type ScenarioResult } from './pipeline';
+import { fmtBytes, type BenchResult, type ScenarioResult } from './results';
 
 export interface Environment {
   machine: { cpus: number; cpuModel: string; memoryBytes: number; os: string; arch: string };

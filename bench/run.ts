@@ -8,7 +8,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../src/paths';
-import { fmtBytes, runBench } from './pipeline';
+import { runBench } from './pipeline';
+import { fmtBytes } from './results';
 import { buildReport, disturbed, environment, writeReport } from './report';
 
 function positiveInt(value: string): number {
