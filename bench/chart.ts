@@ -308,7 +308,7 @@ function drawLines(canvas: Canvas, area: Area, panel: LinePanel): void {
   if (panel.reference) {
     const y = yOf(panel.reference.value);
     canvas.line(plot.x, y, plot.x + plot.width, y, 2, GREY, 8);
-    canvas.text(plot.x + plot.width - 4, y - 18, panel.reference.label, 2, GREY, 'right');
+    canvas.text(plot.x + 10, y - 18, panel.reference.label, 2, GREY, 'left');
   }
   for (const s of panel.series) {
     let previous: [number, number] | null = null;

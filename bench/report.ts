@@ -192,7 +192,7 @@ function markdown(report: Report): string {
     push(`| wall clock: start-up / rounds (SQL) / tests / end (s) | ${cols.map(phase).join(' | ')} |`, '');
     push(
       "Start-up is the time before dbt's first statement (Python environment check, the worker's Python start, dbt's imports, parsing); " +
-        'rounds run from the first statement to the last round\'s end, SQL in brackets (the rest is dbt between statements: compiling models, metadata, bookkeeping); ' +
+        'rounds run from the first statement to the last round\'s end, SQL in brackets (the rest is dbt between statements: compiling models, metadata, bookkeeping; SQL summed over dbt\'s threads can exceed the wall clock); ' +
         'tests are the dbt tests of the synced table, end is stopping the worker.',
       '',
     );
