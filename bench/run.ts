@@ -5,12 +5,13 @@
  * See docs/bench.md.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../src/paths';
 import { runBench } from './pipeline';
 import { fmtBytes } from './results';
-import { buildReport, disturbed, environment, writeReport } from './report';
+import { buildReport, disturbed, environment, writeReport, type Report } from './report';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-full-refresh', 'skip the engine full refresh')
     .option('--no-profile', "skip DuckDB's per-statement profiler (no rows scanned, no per-model times)")
     .option('--no-warmup', 'skip the untimed warm-up query before the first timed scenario')
+    .option('--report-from <file>', 'run nothing: write the report again from the report.json of an earlier bench')
     .exitOverride();
   try {
     program.parse(argv);
@@ -79,8 +81,15 @@ export async function main(argv: string[]): Promise<number> {
     fullRefresh: boolean;
     profile: boolean;
     warmup: boolean;
+    reportFrom?: string;
   }>();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  if (o.reportFrom) {
+    const earlier = JSON.parse(await fs.readFile(o.reportFrom, 'utf8')) as Report;
+    const files = await writeReport(path.resolve(o.out), { ...buildReport(earlier.bench, earlier.environment), generatedAt: earlier.generatedAt });
+    log(`report written again from ${o.reportFrom}: ${files.markdown}, ${files.json}, ${files.chart}`);
+    return 0;
+  }
   const days = o.double ? o.days : o.days.slice(0, 1);
   const fullRefreshAt = o.fullRefresh ? (o.fullRefreshAt ?? days[1] ?? null) : null;
   if (fullRefreshAt !== null && !days.includes(fullRefreshAt)) {
