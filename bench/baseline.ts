@@ -2,7 +2,7 @@
  * The baseline a user would write by hand: ONE SQL query computing the bench view's attribute
  * table straight from the raw events, every time over the whole history. Written independently
  * of the engine (no generated SQL is reused) so that equality with the engine's table is a real
- * check of design.md section 3:
+ * check of the view's semantics:
  *   1. input filtered by app_id;  2. one row per event_id, first load wins (load_tstamp, then
  *   dvce_created_tstamp);  3. keys NULL/'' and events before the start date are out of scope;
  *   4-5. each attribute's own events and criteria (`!=` true on NULL, the rest false on NULL,
@@ -11,6 +11,8 @@
  *   event lists.
  * Keep in step with bench/view.ts.
  */
+
+import { spawn } from 'node:child_process';
 
 export interface BaselineOptions {
   /** snowplow__start_date. */
@@ -102,3 +104,57 @@ group by domain_userid
 
 /** The attribute columns of the bench view, in definition order, with how to compare them. */
 export const DOUBLE_COLUMNS = new Set(['cart_value_30d', 'avg_cart_price_7d', 'min_order_revenue_30d']);
+
+export interface HandWrittenRun {
+  /** Rows DuckDB's profiler counted as scanned (null when not profiled). */
+  rowsScanned: number | null;
+  rowsScannedByTable: Record<string, number>;
+}
+
+/**
+ * Run the hand-written query into `table`, in a separate DuckDB process (the venv's Python DuckDB:
+ * the build dbt-duckdb uses). With `profile`, DuckDB's profiler is on, as it is for the engine's
+ * runs in the bench, and the rows its table scans read are returned.
+ */
+export function runHandWritten(python: string, database: string, table: string, sql: string, profile: boolean): Promise<HandWrittenRun> {
+  if (!/^[a-z_]+\.[a-z_]+$/.test(table)) throw new Error(`not a schema.table name: ${table}`);
+  const script = [
+    'import duckdb, json, sys',
+    'con = duckdb.connect(sys.argv[1])',
+    'con.execute("set enable_progress_bar = false")',
+    `con.execute("create schema if not exists ${table.split('.')[0]}")`,
+    'profile = sys.argv[2] == "1"',
+    'if profile:',
+    '    con.execute("set enable_profiling = \'no_output\'")',
+    '    con.execute("set profiling_coverage = \'ALL\'")',
+    'con.execute(sys.stdin.read())',
+    'scans = {}',
+    'def walk(node):',
+    '    if node.get("operator_type") == "TABLE_SCAN":',
+    '        name = ".".join(str((node.get("extra_info") or {}).get("Table", "unknown")).split(".")[-2:])',
+    '        scans[name] = scans.get(name, 0) + int(node.get("operator_rows_scanned") or 0)',
+    '    for child in node.get("children") or []:',
+    '        walk(child)',
+    'rows = None',
+    'if profile:',
+    '    tree = json.loads(con.get_profiling_information(format="json"))',
+    '    walk(tree)',
+    '    rows = int(tree.get("cumulative_rows_scanned") or 0)',
+    'con.close()',
+    'print(json.dumps({"rows": rows, "scans": scans}))',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, ['-c', script, database, profile ? '1' : '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`the hand-written query failed (exit ${code}): ${err.trim().slice(-2000)}`));
+      const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { rows: number | null; scans: Record<string, number> };
+      resolve({ rowsScanned: r.rows, rowsScannedByTable: r.scans });
+    });
+    child.stdin.end(`create or replace table ${table} as\n${sql}`);
+  });
+}

@@ -1,28 +1,49 @@
 /**
- * A grouped bar chart as a PNG, in plain Node (zlib for the compression, a built-in 5x7 bitmap
- * font for the text): no native or npm dependency, deterministic bytes for the same input.
+ * Charts as a PNG, in plain Node (zlib for the compression, a built-in 5x7 bitmap font for the
+ * text): no native or npm dependency, deterministic bytes for the same input. A figure stacks
+ * panels: grouped bars (values per group) and lines (values over a numeric x axis, with an
+ * optional dashed reference line).
  */
 import { deflateSync } from 'node:zlib';
 
 type RGB = [number, number, number];
 
-export interface BarSeries {
+export interface Series {
   name: string;
   color: RGB;
-  /** One value per group (null: no bar). */
+  /** One value per group (bars) or per x (lines); null: nothing drawn there. */
   values: Array<number | null>;
 }
 
-export interface BarChart {
+export interface BarPanel {
+  kind: 'bar';
   title: string;
-  subtitle?: string;
   yLabel: string;
   groups: string[];
-  series: BarSeries[];
+  series: Series[];
   /** Text drawn above each bar (defaults to the value with one decimal). */
   format?: (v: number) => string;
+}
+
+export interface LinePanel {
+  kind: 'line';
+  title: string;
+  yLabel: string;
+  /** The x positions (increasing), labelled with `xFormat`. */
+  x: number[];
+  xFormat?: (x: number) => string;
+  series: Series[];
+  /** Text next to each point (defaults to the value with two decimals). */
+  format?: (v: number) => string;
+  reference?: { value: number; label: string };
+}
+
+export interface Figure {
+  title: string;
+  subtitle?: string;
+  panels: Array<BarPanel | LinePanel>;
   width?: number;
-  height?: number;
+  panelHeight?: number;
 }
 
 // 5x7 glyphs, seven rows of five cells each ('#' = ink), top to bottom.
@@ -108,6 +129,17 @@ class Canvas {
         this.pixels[i + 1] = color[1];
         this.pixels[i + 2] = color[2];
       }
+    }
+  }
+
+  /** A straight line `width` pixels thick; `dash` draws dash-gap pairs of that many pixels. */
+  line(x0: number, y0: number, x1: number, y1: number, width: number, color: RGB, dash = 0): void {
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    const steps = Math.max(1, Math.ceil(length));
+    for (let i = 0; i <= steps; i++) {
+      if (dash > 0 && Math.floor((i / dash) % 2) === 1) continue;
+      const t = i / steps;
+      this.rect(x0 + (x1 - x0) * t - width / 2, y0 + (y1 - y0) * t - width / 2, width, width, color);
     }
   }
 
@@ -199,65 +231,113 @@ function niceStep(max: number, ticks: number): number {
 }
 
 const INK: RGB = [40, 40, 40];
+const GREY: RGB = [90, 90, 90];
 const GRID: RGB = [225, 225, 225];
 
-/** Render a grouped bar chart to PNG bytes. */
-export function renderBarChart(chart: BarChart): Buffer {
-  const width = chart.width ?? 1100;
-  const height = chart.height ?? 620;
-  const canvas = new Canvas(width, height, [255, 255, 255]);
-  const format = chart.format ?? ((v: number) => v.toFixed(1));
-  const left = 90;
-  const right = 30;
-  const top = chart.subtitle ? 86 : 64;
-  const legendRows = Math.ceil(chart.series.length / 2);
-  const bottom = 70 + legendRows * 24;
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
+interface Area {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
-  canvas.text(width / 2, 18, chart.title, 3, INK, 'center');
-  if (chart.subtitle) canvas.text(width / 2, 52, chart.subtitle, 2, [90, 90, 90], 'center');
-
-  const values = chart.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const maxValue = Math.max(1e-9, ...values);
-  const step = niceStep(maxValue * 1.1, 6);
-  const axisMax = Math.ceil((maxValue * 1.12) / step) * step;
-  const yOf = (v: number) => top + plotH - (v / axisMax) * plotH;
-
+/** Title, legend (two columns under the plot) and a y axis from 0; returns the plot area and the y scale. */
+function frame(canvas: Canvas, area: Area, title: string, yLabel: string, series: Series[], maxValue: number) {
+  const left = area.x + 90;
+  const right = area.x + area.width - 30;
+  const top = area.y + 40;
+  const legendRows = Math.ceil(series.length / 2);
+  const bottom = area.y + area.height - (56 + legendRows * 24);
+  const plot = { x: left, y: top, width: right - left, height: bottom - top };
+  canvas.text(area.x + area.width / 2, area.y + 8, title, 2, INK, 'center');
+  const step = niceStep(Math.max(1e-9, maxValue) * 1.1, 6);
+  const axisMax = Math.ceil((Math.max(1e-9, maxValue) * 1.12) / step) * step;
+  const yOf = (v: number) => plot.y + plot.height - (v / axisMax) * plot.height;
   for (let v = 0; v <= axisMax + step / 1000; v += step) {
-    const y = yOf(v);
-    canvas.rect(left, y, plotW, 1, GRID);
-    canvas.text(left - 10, y - 7, step < 1 ? v.toFixed(1) : String(Math.round(v)), 2, INK, 'right');
+    canvas.rect(plot.x, yOf(v), plot.width, 1, GRID);
+    canvas.text(plot.x - 10, yOf(v) - 7, step < 1 ? v.toFixed(step < 0.1 ? 2 : 1) : String(Math.round(v)), 2, INK, 'right');
   }
-  canvas.rect(left, top, 2, plotH, INK);
-  canvas.rect(left, top + plotH, plotW, 2, INK);
-  canvas.verticalText(18, top + plotH / 2, chart.yLabel, 2, INK);
+  canvas.rect(plot.x, plot.y, 2, plot.height, INK);
+  canvas.rect(plot.x, plot.y + plot.height, plot.width, 2, INK);
+  canvas.verticalText(area.x + 18, plot.y + plot.height / 2, yLabel, 2, INK);
+  series.forEach((s, i) => {
+    const x = plot.x + (i % 2) * (plot.width / 2) + 10;
+    const y = plot.y + plot.height + 44 + Math.floor(i / 2) * 24;
+    canvas.rect(x, y, 16, 16, s.color);
+    canvas.text(x + 26, y + 1, s.name, 2, INK);
+  });
+  return { plot, yOf };
+}
 
-  const groupW = plotW / chart.groups.length;
-  const barCount = chart.series.length;
+function drawBars(canvas: Canvas, area: Area, panel: BarPanel): void {
+  const format = panel.format ?? ((v: number) => v.toFixed(1));
+  const values = panel.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const { plot, yOf } = frame(canvas, area, panel.title, panel.yLabel, panel.series, Math.max(0, ...values));
+  const groupW = plot.width / panel.groups.length;
+  const barCount = panel.series.length;
   const barW = Math.min(90, (groupW * 0.8) / barCount);
-  chart.groups.forEach((group, g) => {
-    const gx = left + g * groupW + (groupW - barW * barCount) / 2;
-    chart.series.forEach((s, i) => {
+  panel.groups.forEach((group, g) => {
+    const gx = plot.x + g * groupW + (groupW - barW * barCount) / 2;
+    panel.series.forEach((s, i) => {
       const v = s.values[g];
       if (v === null || v === undefined) return;
       const x = gx + i * barW;
       const y = yOf(v);
-      canvas.rect(x + 3, y, barW - 6, top + plotH - y, s.color);
+      canvas.rect(x + 3, y, barW - 6, plot.y + plot.height - y, s.color);
       const label = format(v);
       const scale = Canvas.textWidth(label, 2) <= barW ? 2 : 1;
       canvas.text(x + barW / 2, y - (scale === 2 ? 18 : 10), label, scale, INK, 'center');
     });
-    canvas.text(left + g * groupW + groupW / 2, top + plotH + 14, group, 2, INK, 'center');
+    canvas.text(plot.x + g * groupW + groupW / 2, plot.y + plot.height + 14, group, 2, INK, 'center');
   });
+}
 
-  chart.series.forEach((s, i) => {
-    const col = i % 2;
-    const row = Math.floor(i / 2);
-    const x = left + col * (plotW / 2) + 10;
-    const y = top + plotH + 50 + row * 24;
-    canvas.rect(x, y, 16, 16, s.color);
-    canvas.text(x + 26, y + 1, s.name, 2, INK);
+function drawLines(canvas: Canvas, area: Area, panel: LinePanel): void {
+  const format = panel.format ?? ((v: number) => v.toFixed(2));
+  const xFormat = panel.xFormat ?? ((x: number) => String(x));
+  const values = [...panel.series.flatMap((s) => s.values.filter((v): v is number => v !== null)), ...(panel.reference ? [panel.reference.value] : [])];
+  const { plot, yOf } = frame(canvas, area, panel.title, panel.yLabel, panel.series, Math.max(0, ...values));
+  const lo = panel.x[0];
+  const hi = panel.x[panel.x.length - 1];
+  const pad = plot.width * 0.08;
+  const xOf = (x: number) => (hi === lo ? plot.x + plot.width / 2 : plot.x + pad + ((x - lo) / (hi - lo)) * (plot.width - 2 * pad));
+  for (const x of panel.x) {
+    canvas.rect(xOf(x), plot.y + plot.height, 2, 8, INK);
+    canvas.text(xOf(x), plot.y + plot.height + 14, xFormat(x), 2, INK, 'center');
+  }
+  if (panel.reference) {
+    const y = yOf(panel.reference.value);
+    canvas.line(plot.x, y, plot.x + plot.width, y, 2, GREY, 8);
+    canvas.text(plot.x + 10, y - 18, panel.reference.label, 2, GREY, 'left');
+  }
+  for (const s of panel.series) {
+    let previous: [number, number] | null = null;
+    s.values.forEach((v, i) => {
+      if (v === null || v === undefined) {
+        previous = null;
+        return;
+      }
+      const point: [number, number] = [xOf(panel.x[i]), yOf(v)];
+      if (previous) canvas.line(previous[0], previous[1], point[0], point[1], 3, s.color);
+      canvas.rect(point[0] - 5, point[1] - 5, 10, 10, s.color);
+      canvas.text(point[0] + 9, point[1] - 16, format(v), 1, s.color);
+      previous = point;
+    });
+  }
+}
+
+/** Render a figure (panels stacked top to bottom) to PNG bytes. */
+export function renderFigure(figure: Figure): Buffer {
+  const width = figure.width ?? 1100;
+  const panelHeight = figure.panelHeight ?? 560;
+  const head = figure.subtitle ? 86 : 64;
+  const canvas = new Canvas(width, head + panelHeight * figure.panels.length, [255, 255, 255]);
+  canvas.text(width / 2, 18, figure.title, 3, INK, 'center');
+  if (figure.subtitle) canvas.text(width / 2, 52, figure.subtitle, 2, GREY, 'center');
+  figure.panels.forEach((panel, i) => {
+    const area = { x: 0, y: head + i * panelHeight, width, height: panelHeight };
+    if (panel.kind === 'bar') drawBars(canvas, area, panel);
+    else drawLines(canvas, area, panel);
   });
   return canvas.png();
 }

@@ -12,7 +12,7 @@
  *   duplicated inside the same load with a later dvce_created_tstamp and other content;
  * - some events have no key (NULL or empty domain_userid), another app_id, or a skewed clock
  *   that puts them before the start date;
- * - the layout is design.md 4.4: the standard atomic columns (typed) plus JSON columns
+ * - the layout of the atomic events table: the standard atomic columns (typed) plus JSON columns
  *   `contexts_<vendor>_<name>_<major>` / `unstruct_event_<vendor>_<name>_<major>`;
  * - rows are appended in load_tstamp order, as a loader does.
  *

@@ -1,19 +1,36 @@
 /**
- * `npm run bench [-- flags]`: generate synthetic events into DuckDB, run the engine's scenarios
- * and the hand-written baseline, and write bench/results/report.{md,json} and chart.png.
+ * `npm run bench [-- flags]`: generate synthetic events into DuckDB, run the engine's scenarios at
+ * each history length and the hand-written query, and write bench/results/report.{md,json} and
+ * chart.png.
  * See docs/bench.md.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot } from '../src/paths';
-import { fmtBytes, runBench } from './pipeline';
-import { buildReport, disturbed, environment, writeReport } from './report';
+import { runBench } from './pipeline';
+import { fmtBytes } from './results';
+import { buildReport, disturbed, environment, writeReport, type Report } from './report';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number >= 1');
   return n;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
+  return n;
+}
+
+function lengths(value: string): number[] {
+  const days = value.split(',').map((v) => Number(v.trim()));
+  if (days.some((d) => !Number.isInteger(d) || d < 1) || days.some((d, i) => i > 0 && d <= days[i - 1])) {
+    throw new InvalidArgumentError('must be increasing whole numbers of days, comma-separated (e.g. 60,120,240)');
+  }
+  return days;
 }
 
 function date(value: string): string {
@@ -24,20 +41,23 @@ function date(value: string): string {
 export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('npm run bench --')
-    .description('Benchmark the incremental engine against a full recompute and a hand-written query (docs/bench.md)')
+    .description('Benchmark the incremental engine against a hand-written query and its own full recompute (docs/bench.md)')
     .option('--users <n>', 'distinct users', positiveInt, 50000)
-    .option('--days <n>', 'days of history before the first steady-state run (doubled later)', positiveInt, 60)
+    .option('--days <list>', 'history lengths in days, one phase each (a single number: one phase)', lengths, [60, 120, 240])
     .option('--start-date <date>', 'first day of the history (snowplow__start_date)', date, '2025-01-01')
     .option('--backfill-limit-days <n>', "snowplow__backfill_limit_days (default: the engine's, 30)", positiveInt)
+    .option('--upsert-lookback-days <n>', "snowplow__upsert_lookback_days: the cross-run dedupe lookback (default: the engine's, 30)", wholeNumber)
     .option('--steady-runs <n>', 'steady-state runs (consecutive days) per history length; the median is reported', positiveInt, 3)
+    .option('--full-refresh-at <days>', 'the history length at which the engine is also rebuilt from scratch (default: the second length)', positiveInt)
     .option('--chunk-days <n>', 'load days the generator inserts per SQL statement', positiveInt, 15)
     .option('--work-dir <dir>', 'where the DuckDB file and the dbt project go (emptied first)', path.join(os.tmpdir(), 'signals-batch-bench'))
     .option('--out <dir>', 'report directory', path.join(packageRoot(), 'bench', 'results'))
     .option('--threads <n>', 'dbt threads', positiveInt)
-    .option('--no-double', 'skip the scenarios at twice the history')
-    .option('--no-full-refresh', 'skip the engine full refresh at twice the history')
-    .option('--no-profile', "skip replaying models with DuckDB's profiler (rows scanned)")
+    .option('--no-double', 'only the first history length')
+    .option('--no-full-refresh', 'skip the engine full refresh')
+    .option('--no-profile', "skip DuckDB's per-statement profiler (no rows scanned, no per-model times)")
     .option('--no-warmup', 'skip the untimed warm-up query before the first timed scenario')
+    .option('--report-from <file>', 'run nothing: write the report again from the report.json of an earlier bench')
     .exitOverride();
   try {
     program.parse(argv);
@@ -47,10 +67,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const o = program.opts<{
     users: number;
-    days: number;
+    days: number[];
     startDate: string;
     backfillLimitDays?: number;
+    upsertLookbackDays?: number;
     steadyRuns: number;
+    fullRefreshAt?: number;
     chunkDays: number;
     workDir: string;
     out: string;
@@ -59,22 +81,35 @@ export async function main(argv: string[]): Promise<number> {
     fullRefresh: boolean;
     profile: boolean;
     warmup: boolean;
+    reportFrom?: string;
   }>();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  if (o.reportFrom) {
+    const earlier = JSON.parse(await fs.readFile(o.reportFrom, 'utf8')) as Report;
+    const files = await writeReport(path.resolve(o.out), { ...buildReport(earlier.bench, earlier.environment), generatedAt: earlier.generatedAt });
+    log(`report written again from ${o.reportFrom}: ${files.markdown}, ${files.json}, ${files.chart}`);
+    return 0;
+  }
+  const days = o.double ? o.days : o.days.slice(0, 1);
+  const fullRefreshAt = o.fullRefresh ? (o.fullRefreshAt ?? days[1] ?? null) : null;
+  if (fullRefreshAt !== null && !days.includes(fullRefreshAt)) {
+    log(`--full-refresh-at ${fullRefreshAt} is not one of the history lengths (${days.join(', ')})`);
+    return 2;
+  }
   const env = environment();
   log(`${env.machine.cpus} CPUs, ${fmtBytes(env.machine.memoryBytes)}; node ${env.versions.node}, DuckDB ${env.versions.duckdbNode}, dbt-core ${env.versions.dbtCore}`);
   const bench = await runBench({
     users: o.users,
-    days: o.days,
+    lengths: days,
     startDate: o.startDate,
     workDir: o.workDir,
     backfillLimitDays: o.backfillLimitDays,
+    upsertLookbackDays: o.upsertLookbackDays,
     generatorChunkDays: o.chunkDays,
     steadyRuns: o.steadyRuns,
     warmup: o.warmup,
     profile: o.profile,
-    double: o.double,
-    fullRefreshDoubled: o.double && o.fullRefresh,
+    fullRefreshAt,
     threads: o.threads,
     log,
   });
@@ -85,10 +120,11 @@ export async function main(argv: string[]): Promise<number> {
   if (noisy.length > 0) {
     log(`warning: other processes used much CPU during ${noisy.map((s) => `"${s.label}"`).join(', ')}; those times are inflated, run again on an idle machine`);
   }
-  for (const t of report.targets) {
-    const value = t.name.startsWith('peak memory') ? fmtBytes(t.value) : t.value === null ? 'n/a' : t.value.toFixed(3);
-    log(`target ${t.name} ${t.limit}: ${value} -> ${t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met'}`);
+  for (const g of report.goals) {
+    const value = g.unit === 'bytes' ? fmtBytes(g.value) : g.value === null ? 'n/a' : g.unit === 'seconds' ? `${g.value.toFixed(2)} s` : g.value.toFixed(3);
+    log(`goal ${g.name} ${g.limit}: ${value} -> ${g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met'}`);
   }
+  log(`total bench time ${(bench.totalSeconds / 60).toFixed(1)} min`);
   return 0;
 }
 

@@ -11,7 +11,7 @@ import type { PythonEnv } from './python';
 type Scalar = string | number | boolean;
 
 /** A setting, or a secret that dbt reads from the named environment variable. */
-type ProfileValue = Scalar | { env: string } | Record<string, string>;
+type ProfileValue = Scalar | { env: string } | { yaml: unknown } | Record<string, string>;
 
 export interface DuckdbConnection {
   type: 'duckdb';
@@ -19,6 +19,12 @@ export interface DuckdbConnection {
   path: string;
   /** Target schema: models land in `<schema>_derived`, `<schema>_scratch`, `<schema>_snowplow_manifest`. */
   schema?: string;
+  /**
+   * dbt-duckdb plugins loaded into dbt's process, imported from `modulePaths`: a hook for
+   * instruments (the bench's per-statement profiler) that leaves the generated SQL unchanged.
+   */
+  plugins?: Array<{ module: string; config?: Record<string, string> }>;
+  modulePaths?: string[];
 }
 
 export interface SnowflakeConnection {
@@ -162,6 +168,7 @@ export function connectionProblems(connection: WarehouseConnection | undefined):
 
 /** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
 function yamlValue(v: ProfileValue): string {
+  if (typeof v === 'object' && 'yaml' in v) return JSON.stringify(inertTree(v.yaml));
   if (typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
   if ('env' in v && Object.keys(v).length === 1) return JSON.stringify(`{{ env_var('${v.env}') }}`);
   return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(jinjaInert(k))}: ${JSON.stringify(jinjaInert(String(x)))}`).join(', ')}}`;
@@ -174,8 +181,15 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
     return { env: SECRET_ENV[key] };
   };
   switch (connection.type) {
-    case 'duckdb':
-      return { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads };
+    case 'duckdb': {
+      const fields: Record<string, ProfileValue> = { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads };
+      for (const p of connection.plugins ?? []) {
+        if (!PYTHON_MODULE.test(p.module)) throw new Error(`dbt-duckdb plugin module ${JSON.stringify(p.module)} is not a Python module name (like package.module)`);
+      }
+      if (connection.plugins?.length) fields.plugins = { yaml: connection.plugins.map((p) => ({ module: p.module, ...(p.config ? { config: p.config } : {}) })) };
+      if (connection.modulePaths?.length) fields.module_paths = { yaml: connection.modulePaths.map((p) => path.resolve(p)) };
+      return fields;
+    }
     case 'snowflake': {
       const fields: Record<string, ProfileValue> = {
         type: 'snowflake',
@@ -229,6 +243,16 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
       };
   }
 }
+
+/** A nested setting as JSON (a YAML flow collection), every string in it inert. */
+function inertTree(v: unknown): unknown {
+  if (typeof v === 'string') return jinjaInert(v);
+  if (Array.isArray(v)) return v.map(inertTree);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [jinjaInert(k), inertTree(x)]));
+  return v;
+}
+
+const PYTHON_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The profile YAML for a connection, plus the environment holding its secrets. */
 export function renderProfile(

@@ -1,15 +1,18 @@
 /**
- * The bench pipeline at tiny scale: the engine (backfill in several rounds, then a steady-state
- * day) must produce exactly the table of the hand-written baseline query; plus the generator's
- * and the comparison's own guarantees. Timings are recorded but never asserted.
+ * The bench pipeline at tiny scale: at two history lengths, the engine (a backfill in several
+ * rounds, a steady-state day, a catch-up, another steady-state day) must produce exactly the table of the
+ * hand-written query, every run's rows scanned are counted, and the report states every goal;
+ * plus the generator's and the comparison's own guarantees. Timings are recorded, never asserted.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareTables } from '../../bench/compare';
 import { appendLoads, createEventsTable, eventsSql } from '../../bench/generator';
-import { runBench, type BenchResult } from '../../bench/pipeline';
+import { runBench } from '../../bench/pipeline';
+import type { BenchResult } from '../../bench/results';
+import { TESTS } from '../../bench/profile';
 import { buildReport, environment, writeReport } from '../../bench/report';
 import { benchView } from '../../bench/view';
 
@@ -120,16 +123,15 @@ describe('bench pipeline at tiny scale', () => {
     workDir = mkdtempSync(join(tmpdir(), 'signals-bench-test-'));
     result = await runBench({
       users: 200,
-      days: 6,
+      lengths: [5, 7],
       startDate: '2025-01-01',
       workDir: join(workDir, 'work'),
       backfillLimitDays: 2,
       generatorChunkDays: 4,
-      steadyRuns: 2,
+      steadyRuns: 1,
       warmup: false,
       profile: true,
-      double: false,
-      fullRefreshDoubled: false,
+      fullRefreshAt: null,
       log: () => undefined,
     });
   });
@@ -137,47 +139,94 @@ describe('bench pipeline at tiny scale', () => {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it("matches the hand-written baseline cell for cell, after a multi-round backfill and after a steady-state day", () => {
-    expect(result.checks.map((c) => [c.after, c.equal])).toEqual([
-      ['backfill', true],
-      ['2 steady-state run(s)', true],
+  it('matches the hand-written query cell for cell after a multi-round backfill, steady-state days and a catch-up', () => {
+    expect(result.checks.map((c) => [c.historyDays, c.after, c.equal])).toEqual([
+      [5, 'backfill', true],
+      [6, '1 steady-state run(s)', true],
+      [7, 'catch-up', true],
+      [8, '1 steady-state run(s)', true],
     ]);
     for (const c of result.checks) {
       expect(c.rows).toBeGreaterThan(100);
       expect(c.cells).toBe(c.rows * benchView().attributes.length);
     }
-    const backfill = result.scenarios.find((s) => s.id === 'backfill')!;
-    expect(backfill.rounds).toBeGreaterThan(1);
+    expect(result.scenarios.find((s) => s.id === 'backfill')!.rounds).toBeGreaterThan(1);
     const steady = result.scenarios.filter((s) => s.id === 'steady');
-    expect(steady).toHaveLength(2);
+    expect(steady.map((s) => s.phaseDays)).toEqual([5, 7]);
     for (const s of steady) {
       expect(s.rounds).toBe(1);
       expect(s.newEvents).toBeGreaterThan(0);
       expect(s.datesRecomputed).toBeGreaterThan(1); // late events reopen earlier dates
     }
-    const noop = result.scenarios.find((s) => s.id === 'noop')!;
-    expect(noop.newEvents).toBe(0);
-    expect(noop.rowsWritten).toBe(0);
+    for (const noop of result.scenarios.filter((s) => s.id === 'noop')) {
+      expect(noop.newEvents).toBe(0);
+      expect(noop.rowsWritten).toBe(0);
+    }
+  });
+
+  it("counts the rows every engine run and the hand-written query scanned, per model and table, from DuckDB's profiler", () => {
+    const engine = result.scenarios.filter((s) => s.id !== 'baseline');
+    expect(engine.map((s) => s.id)).toEqual(['backfill', 'noop', 'steady', 'catchup', 'noop', 'steady']);
+    for (const s of engine) {
+      expect(s.cost!.statements).toBeGreaterThan(20);
+      expect(s.cost!.models.map((m) => m.model)).toEqual(
+        expect.arrayContaining(['run_limits', 'events_this_run', 'deferred_events', 'daily_aggregates', 'daily_values', 'attributes_this_run', 'attributes', 'incremental_manifest', TESTS]),
+      );
+      const byModel = s.cost!.models.reduce((a, m) => a + m.rowsScanned, 0);
+      expect(byModel).toBe(s.rowsScanned);
+      expect(s.phases).not.toBeNull();
+    }
+    for (const s of engine.filter((x) => x.id !== 'noop')) {
+      expect(s.rowsScannedByTable!['atomic.events']).toBeGreaterThan(0);
+      expect(s.cost!.models.find((m) => m.model === 'daily_aggregates')!.rowsScanned).toBeGreaterThan(0);
+    }
+    for (const s of engine.filter((x) => x.id === 'steady')) expect(s.cost!.dedupeLookback!.rowsScanned).toBeGreaterThan(0);
+    const handWritten = result.scenarios.filter((s) => s.id === 'baseline');
+    expect(handWritten).toHaveLength(2);
+    for (const b of handWritten) expect(b.rowsScannedByTable!['atomic.events']).toBe(b.rowsScanned);
   });
 
   it('exercises every attribute of the view with a non-default value', () => {
     for (const a of benchView().attributes) expect([a.name, result.columnsWithValues[a.name] > 0]).toEqual([a.name, true]);
   });
 
-  it('writes report.md, report.json and a PNG chart', async () => {
+  it('reports every goal with a verdict and its reasons, the dedupe lookback, the per-model costs and a chart', async () => {
     const report = buildReport(result, environment());
     const files = await writeReport(join(workDir, 'results'), report);
     expect(readFileSync(files.chart).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const md = readFileSync(files.markdown, 'utf8');
-    expect(md).toContain('## Targets');
-    expect(md).toContain('steady state / full recompute');
-    const json = JSON.parse(readFileSync(files.json, 'utf8'));
-    expect(json.targets).toHaveLength(5);
-    expect(json.ratios.steadyOverBackfill).toBeGreaterThan(0);
-    const profiled = json.bench.scenarios.find((s: { id: string }) => s.id === 'steady').models as Array<{ model: string; rowsScanned: number }>;
-    expect(profiled.map((m) => m.model)).toEqual(expect.arrayContaining(['events_this_run', 'deferred_events', 'daily_aggregates', 'daily_values', 'attributes_this_run', 'attributes']));
-    expect(profiled.find((m) => m.model === 'daily_aggregates')!.rowsScanned).toBeGreaterThan(0);
-    expect(json.bench.scenarios.every((s: { peakRssBytes: number | null }) => s.peakRssBytes === null || s.peakRssBytes > 0)).toBe(true);
-    expect(existsSync(files.json)).toBe(true);
+    const sections = md.split('\n').filter((l) => l.startsWith('## ') || l.startsWith('### '));
+    expect(sections).toEqual([
+      '## Against the hand-written query',
+      '## Goals',
+      '### Why',
+      '## The cross-run dedupe lookback',
+      '## Scenarios',
+      '## Where the time goes',
+      '## Equality with the hand-written query',
+      '## Data',
+      '## Machine and versions',
+      '## Notes',
+    ]);
+    const json = JSON.parse(readFileSync(files.json, 'utf8')) as ReturnType<typeof buildReport>;
+    expect(json.goals.map((g) => g.id)).toEqual([
+      'steady_vs_hand_written',
+      'marginal_vs_hand_written',
+      'noop_seconds',
+      'rows_vs_hand_written',
+      'full_recompute_5',
+      'flat_time_7',
+      'flat_rows_7',
+      'peak_memory',
+    ]);
+    for (const g of json.goals) {
+      expect([g.id, typeof g.met]).toEqual([g.id, 'boolean']);
+      expect(g.reason).toMatch(/^(Met|Not met): .*\d/);
+      expect(md).toContain(`| ${g.name} | ${g.limit} |`);
+    }
+    expect(json.dedupeLookback.map((c) => c.historyDays)).toEqual([5, 7]);
+    for (const c of json.dedupeLookback) expect(c.perDay).toBeGreaterThan(0);
+    expect(md).toContain('| events_this_run |');
+    expect(md).toContain('| atomic.events |');
   });
 });

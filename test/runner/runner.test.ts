@@ -39,6 +39,20 @@ describe('dbt profiles written from options', () => {
     expect(env).toEqual({});
   });
 
+  it('loads dbt-duckdb plugins from module paths, their settings inert to Jinja, and refuses a module that is not a Python name', () => {
+    const { yaml } = renderProfile('signals_batch', 'dev', {
+      type: 'duckdb',
+      path: '/data/wh.duckdb',
+      plugins: [{ module: 'tools.profiler', config: { output: '/tmp/{{ 7 * 7 }}.jsonl' } }],
+      modulePaths: ['/opt/tools'],
+    });
+    expect(yaml).toContain(`plugins: [{"module":"tools.profiler","config":{"output":"/tmp/{{ '{' }}{ 7 * 7 }}.jsonl"}}]`);
+    expect(yaml).toContain('module_paths: ["/opt/tools"]');
+    expect(() => renderProfile('signals_batch', 'dev', { type: 'duckdb', path: '/x.duckdb', plugins: [{ module: 'os; import sys' }] })).toThrow(
+      /plugin module "os; import sys" is not a Python module name/,
+    );
+  });
+
   it('keeps Snowflake secrets out of the file and passes them through the environment', async () => {
     const secret = 'hunter2-very-secret';
     const files = await writeProfiles('signals_batch', 'prod', {
