@@ -1,0 +1,213 @@
+"""
+Test support: dbt invocations forked from one Python process that imported dbt once, optionally
+killed with SIGKILL at an exact point of the run.
+
+Starting dbt costs seconds of CPU per process (imports, first-use setup); the crash suite runs
+dbt about two hundred times, so a server pays that once and forks one child per invocation. The server
+imports dbt and runs one warm-up invocation (`dbt parse` of the project under test): a child then
+starts where the second invocation of dbt's programmatic runner in one process would, and runs the
+dbt command line as the `dbt` executable does. The server refuses to fork with a second thread
+alive (a child would inherit the locks it holds).
+
+  python forked_dbt.py serve SOCKET [-- WARM_UP_DBT_ARGS...]
+      Serve invocations, one at a time, until killed.
+  python forked_dbt.py call SOCKET [--kill-after SPEC] [--record FILE] -- DBT_ARGS...
+      One dbt invocation. The client hands its stdin/stdout/stderr, working directory and
+      environment to the server, and exits as the forked dbt did (killed by the same signal).
+      Without options the child runs the dbt command line itself (as the `dbt` executable);
+      with them it runs dbt's programmatic runner with an event callback:
+      --kill-after '{"node": UNIQUE_ID, "event": "NodeFinished"}'
+          SIGKILL the child when that node's event arrives (right after its commit);
+      --kill-after '{"node": UNIQUE_ID, "event": "SQLQueryStatus", "nth": N}'
+          SIGKILL it when that node's Nth SQL statement has finished (inside the model);
+      --record FILE
+          append one JSON line per node and SQL event (event, node, sql, status) to FILE, and
+          {"event": "killed", "node": ...} just before a kill.
+"""
+import atexit
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import traceback
+
+RECORDED_EVENTS = ('NodeStart', 'NodeFinished', 'SQLQuery', 'SQLQueryStatus')
+
+
+def send_message(sock, payload):
+    data = json.dumps(payload).encode()
+    sock.sendall(struct.pack('!I', len(data)) + data)
+
+
+def receive_exactly(sock, size):
+    data = b''
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise EOFError('connection closed')
+        data += chunk
+    return data
+
+
+def receive_message(sock):
+    (size,) = struct.unpack('!I', receive_exactly(sock, 4))
+    return json.loads(receive_exactly(sock, size))
+
+
+def event_callback(kill_after, record):
+    """The dbt event callback of a child: record events, SIGKILL the process at the chosen one."""
+    statements = {}
+
+    def callback(msg):
+        name = msg.info.name
+        if name not in RECORDED_EVENTS:
+            return
+        node = msg.data.node_info.unique_id if msg.data.HasField('node_info') else ''
+        if record is not None:
+            entry = {'event': name, 'node': node}
+            if name == 'SQLQuery':
+                # the statement without dbt's leading query comment
+                entry['sql'] = ' '.join(msg.data.sql.split('*/', 1)[-1].split())[:120]
+            if name == 'NodeFinished':
+                entry['status'] = msg.data.run_result.status
+            record.write(json.dumps(entry) + '\n')
+            record.flush()
+        if kill_after is None or node != kill_after['node'] or name != kill_after['event']:
+            return
+        if name == 'SQLQueryStatus':
+            statements[node] = statements.get(node, 0) + 1
+            if statements[node] != kill_after['nth']:
+                return
+        if record is not None:
+            record.write(json.dumps({'event': 'killed', 'node': node}) + '\n')
+            record.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    return callback
+
+
+def run_child(request):
+    """In the forked child: become the client's dbt process and run the invocation."""
+    os.chdir(request['cwd'])
+    os.environ.clear()
+    os.environ.update(request['env'])
+    args = request['args']
+    if request.get('kill_after') is None and request.get('record') is None:
+        sys.argv = ['dbt'] + args
+        from dbt.cli.main import cli
+
+        try:
+            cli()
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    else:
+        from dbt.cli.main import dbtRunner
+
+        record = open(request['record'], 'a') if request.get('record') else None
+        result = dbtRunner(callbacks=[event_callback(request.get('kill_after'), record)]).invoke(args)
+        code = 0 if result.success else (2 if result.exception is not None else 1)
+        if result.exception is not None:
+            print(f'dbt failed: {result.exception}', file=sys.stderr)
+    # exit as the dbt executable does: exit handlers (connections closed), streams flushed
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def native_threads():
+    return len(os.listdir('/proc/self/task'))
+
+
+def serve(path, warm_up_args):
+    import faulthandler
+
+    import duckdb
+    import dbt.task.run  # noqa: F401
+    from dbt.cli.main import dbtRunner
+
+    # `kill -USR1 <pid>` prints where a child (or the server) is stuck
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    # A child has only the thread that forked it, so no other thread may exist then (it could hold
+    # a lock the child needs). DuckDB's default connection keeps a worker thread: stop it (dbt opens
+    # its own database with its own threads). dbt's static parser keeps a native thread pool: the
+    # warm-up parses without it.
+    duckdb.execute('set threads = 1')
+    if warm_up_args:
+        result = dbtRunner().invoke(warm_up_args + ['--no-static-parser'])
+        if not result.success:
+            sys.exit(f'forked_dbt.py: the warm-up invocation failed: dbt {" ".join(warm_up_args)}: {result.exception}')
+    if native_threads() != 1:
+        sys.exit(f'forked_dbt.py: {native_threads()} threads alive after the warm-up; a forked child could deadlock')
+    if os.path.exists(path):
+        os.unlink(path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(16)
+    print('ready', flush=True)
+    while True:
+        connection, _ = server.accept()
+        try:
+            _, fds, _, _ = socket.recv_fds(connection, 1, 3)
+            request = receive_message(connection)
+        except (OSError, EOFError, ValueError):
+            connection.close()
+            continue
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                server.close()
+                connection.close()
+                for target, fd in enumerate(fds):
+                    os.dup2(fd, target)
+                    os.close(fd)
+                run_child(request)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        _, status = os.waitpid(pid, 0)
+        try:
+            send_message(connection, {'exit': os.waitstatus_to_exitcode(status)})
+        except OSError:
+            pass  # the client is gone (killed): nobody waits for this result
+        connection.close()
+
+
+def call(path, argv):
+    kill_after = None
+    record = None
+    while argv and argv[0] != '--':
+        option, value, argv = argv[0], argv[1], argv[2:]
+        if option == '--kill-after':
+            kill_after = json.loads(value)
+        elif option == '--record':
+            record = os.path.abspath(value)
+        else:
+            sys.exit(f'forked_dbt.py: unknown option {option}')
+    args = argv[1:]
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(path)
+    socket.send_fds(client, [b'x'], [0, 1, 2])
+    send_message(client, {'cwd': os.getcwd(), 'env': dict(os.environ), 'args': args, 'kill_after': kill_after, 'record': record})
+    code = receive_message(client)['exit']
+    if code < 0:
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    sys.exit(code)
+
+
+if __name__ == '__main__':
+    if len(sys.argv) >= 3 and sys.argv[1] == 'serve':
+        serve(sys.argv[2], sys.argv[4:] if sys.argv[3:4] == ['--'] else [])
+    elif len(sys.argv) >= 3 and sys.argv[1] == 'call':
+        call(sys.argv[2], sys.argv[3:])
+    else:
+        sys.exit(__doc__)
