@@ -7,14 +7,30 @@
 }}
 {#-
   Attribute values of the keys this run can have changed: keys whose daily aggregates were rebuilt,
-  and keys with events on dates that entered or left a window since the previous run.
+  keys with events on dates that entered or left a window since the previous run, and keys an
+  unfinished round wrote.
 -#}
+{%- set attribute_table = none if signals_batch_is_refresh() else signals_batch_existing_relation('<$ p $>_attributes') %}
 
 with
 
 run_limits as (
-    select window_end, previous_window_end
+    select window_end, previous_window_end, previous_run_started_at
     from {{ ref('<$ p $>_run_limits') }}
+),
+
+-- rows written after the last finished round: a round killed before incremental_manifest wrote
+-- them with its own window end, which this round may not share
+written_by_unfinished_round as (
+{%- if attribute_table %}
+    select written.<$ keyColumn $> as key_value
+    from {{ attribute_table }} as written
+    cross join run_limits
+    where written.<$ timestampColumn $> > run_limits.previous_run_started_at
+{%- else %}
+    select cast(null as <$ d.textType $>) as key_value
+    where false
+{%- endif %}
 ),
 
 affected_keys as (
@@ -25,6 +41,7 @@ affected_keys as (
         -- the first run (or a full refresh) computes every key
         run_limits.previous_window_end is null
         or daily.key_value in (select key_value from {{ ref('<$ p $>_key_dates_to_process') }})
+        or daily.key_value in (select key_value from written_by_unfinished_round)
 <%- for n in periods %>
         -- a <$ n $>-day window moved: its entering and leaving dates
         or (

@@ -8,8 +8,13 @@
     tags=['signals_batch', 'manifest'],
   )
 }}
-{#- Per event date: when its aggregates were last rebuilt, and how many late events wait for the next rebuild. -#}
+{#-
+  Per event date: when its aggregates were last rebuilt, and how many late events wait for the next
+  rebuild. A later round trusts recomputed_through to skip (key, date) pairs, so this moves only
+  after everything computed from them is durable: the daily aggregates and the attribute table.
+-#}
 -- depends_on: {{ ref('<$ p $>_daily_aggregates') }}
+-- depends_on: {{ ref('<$ p $>_attributes') }}
 
 select
     touched.event_date,

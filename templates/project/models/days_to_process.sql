@@ -11,6 +11,7 @@
   late events waits until snowplow__min_late_events_to_process of them are pending.
 -#}
 {%- set daily_manifest = none if signals_batch_is_refresh() else signals_batch_existing_relation('<$ p $>_daily_aggregation_manifest') %}
+-- depends_on: {{ ref('<$ p $>_run_limits') }}
 
 with
 
@@ -25,9 +26,16 @@ new_events_by_date as (
 
 last_recomputed as (
 {%- if daily_manifest %}
-    select event_date, recomputed_through
-    from {{ daily_manifest }}
-    where event_date in (select event_date from new_events_by_date)
+    select
+        manifest.event_date,
+        -- a row past the last finished round comes from a round killed before incremental_manifest:
+        -- this rerun redoes that round, so the date is rebuilt from all its events
+        case
+            when manifest.recomputed_through <= run_limits.lower_limit then manifest.recomputed_through
+        end as recomputed_through
+    from {{ daily_manifest }} as manifest
+    cross join {{ ref('<$ p $>_run_limits') }} as run_limits
+    where manifest.event_date in (select event_date from new_events_by_date)
 {%- else %}
     select cast(null as date) as event_date, cast(null as timestamp) as recomputed_through
     where false

@@ -14,6 +14,7 @@ previous_runs as (
 {%- if manifest %}
     select
         max(processed_through) as processed_through,
+        max(run_started_at) as previous_run_started_at,
         -- the latest run's window end, not the largest: the current day may move backwards
         -- (snowplow__mock_current_day), and windows must move back with it
         (
@@ -27,6 +28,7 @@ previous_runs as (
     -- first run, or a full refresh: nothing processed yet
     select
         cast(null as timestamp) as processed_through,
+        cast(null as timestamp) as previous_run_started_at,
         cast(null as date) as previous_window_end
 {%- endif %}
 ),
@@ -34,6 +36,7 @@ previous_runs as (
 lower_bound as (
     select
         coalesce(processed_through, <$ d.justBefore('signals_batch_start_date()' | jinjaExpr) $>) as lower_limit,
+        previous_run_started_at,
         previous_window_end
     from previous_runs
 ),
@@ -70,6 +73,7 @@ select
     {{ signals_batch_current_day() }} as current_day,
     {{ signals_batch_window_end() }} as window_end,
     lower_bound.previous_window_end,
+    lower_bound.previous_run_started_at,
     {{ signals_batch_run_timestamp() }} as run_started_at
 from lower_bound
 cross join upper_bound
