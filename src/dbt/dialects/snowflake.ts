@@ -33,22 +33,25 @@ function when(value: string, ...conditions: string[]): string {
   return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
 }
 
-function variantPath(index: number | null, path: Array<string | number>): string {
+/** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
+function variantPath(index: number | null, path: Array<string | number>, key: (k: string) => string): string {
   const head = index === null ? '' : `[${index}]`;
-  const parts = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? ':' : '.'}"${p.replace(/"/g, '""')}"`));
-  return head + parts.join('');
+  return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `[${key(p)}]`)).join('');
 }
 
 export const snowflake: Dialect = {
   target: 'snowflake',
   runnable: false,
   textType: 'varchar',
+  timestampType: 'timestamp_ntz',
 
   ident(name) {
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
   },
   stringLiteral(value) {
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    // Line breaks as escapes keep a literal on one line of the generated model.
+    const escapes: Record<string, string> = { '\\': '\\\\', "'": "''", '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+    return `'${value.replace(/[\\'\n\r\u2028\u2029]/g, (c) => escapes[c])}'`;
   },
   jinjaStringLiteral(name) {
     return `'{{ ${name} | string | replace("\\\\", "\\\\\\\\") | replace("'", "''") }}'`;
@@ -56,7 +59,7 @@ export const snowflake: Dialect = {
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path)}::varchar`;
+    return `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path, (k) => this.stringLiteral(k))}::varchar`;
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as float)`;
@@ -114,22 +117,29 @@ export const snowflake: Dialect = {
   countIf(condition) {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    // array_agg drops NULLs, so element 0 is the first non-null matching value.
-    const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
-    return `array_agg(${when(value, condition)}) within group (order by ${order})[0]`;
-  },
-  distinctSortedList(value, condition) {
-    return `nullif(array_sort(array_agg(distinct ${when(value, condition)})), [])`;
-  },
-  mergeLists(list, condition) {
-    return `nullif(array_sort(array_distinct(array_flatten(array_agg(${when(list, condition)})))), [])`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${when(argument, condition)})`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `array_agg(${when(value, condition)}) within group (order by ${order}${which === 'max' ? ' desc' : ''})[0]`;
+  valueAtMin(value, key, condition) {
+    return `min_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  valueAtMax(value, key, condition) {
+    return `max_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  orderKey(ts, id) {
+    return `${this.formatTimestamp(ts)} || '|' || ${id}`;
+  },
+  formatTimestamp(ts) {
+    return `to_char(${ts}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
+  },
+  dateLiteral(isoDate) {
+    return `to_date(${this.stringLiteral(isoDate)})`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(cast(${text} as float) as ${scalar})`;
+    const kept = when(element, condition, `${text} is not null`);
+    return `nullif(array_agg(distinct ${kept}) within group (order by ${kept}), array_construct())`;
   },
 
   isDistinctFrom(a, b) {
