@@ -1,8 +1,9 @@
 /**
- * dbt for tests that run it hundreds of times: a server (forked_dbt.py) that has started dbt once
- * forks one process per invocation. The runner reaches it through a stand-in virtual environment
- * whose `bin/dbt` forwards the command line to the server (SIGNALS_BATCH_VENV points the runner at
- * it); a stand-in can also record the run's events or SIGKILL dbt at an exact point.
+ * dbt for tests that start it hundreds of times: a server (forked_dbt.py) that has started dbt
+ * once forks one process for each of the runner's dbt workers. The runner reaches it through a
+ * stand-in virtual environment whose `bin/python` hands its command line to the server
+ * (SIGNALS_BATCH_VENV points the runner at it); a stand-in can also record the events of every
+ * dbt invocation or SIGKILL dbt at an exact point.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -66,7 +67,7 @@ export class ForkedDbt {
     return new ForkedDbt(server, python, socket, dir);
   }
 
-  /** A stand-in virtual environment whose dbt runs on the server, optionally recording events or killed at `killAfter`. */
+  /** A stand-in virtual environment whose Python runs on the server, optionally recording dbt's events or killed at `killAfter`. */
   async standIn(options: { record?: boolean; killAfter?: KillPoint } = {}): Promise<StandIn> {
     this.standIns += 1;
     const venv = path.join(this.dir, `venv-${this.standIns}`);
@@ -75,7 +76,7 @@ export class ForkedDbt {
     if (options.killAfter) args.push('--kill-after', JSON.stringify(options.killAfter));
     if (record) args.push('--record', record);
     await fs.mkdir(path.join(venv, 'bin'), { recursive: true });
-    await fs.writeFile(path.join(venv, 'bin', 'dbt'), `#!/bin/sh\nexec ${args.map(shellQuote).join(' ')} -- "$@"\n`, { mode: 0o755 });
+    await fs.writeFile(path.join(venv, 'bin', 'python'), `#!/bin/sh\nexec ${args.map(shellQuote).join(' ')} -- "$@"\n`, { mode: 0o755 });
     return {
       venv,
       events: async () => {

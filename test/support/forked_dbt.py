@@ -1,21 +1,21 @@
 """
-Test support: dbt invocations forked from one Python process that imported dbt once, optionally
-killed with SIGKILL at an exact point of the run.
+Test support: the runner's dbt processes forked from one Python process that started dbt once,
+optionally killed with SIGKILL at an exact point of a dbt run.
 
-Starting dbt costs seconds of CPU per process (imports, first-use setup); the crash suite runs
-dbt about two hundred times, so a server pays that once and forks one child per invocation. The server
-imports dbt and runs one warm-up invocation (`dbt parse` of the project under test): a child then
-starts where the second invocation of dbt's programmatic runner in one process would, and runs the
-dbt command line as the `dbt` executable does. The server refuses to fork with a second thread
-alive (a child would inherit the locks it holds).
+Starting dbt costs seconds of CPU per process (imports, first-use setup); the crash suite starts
+the runner's dbt worker about two hundred times, so a server pays that once and forks one child
+per process. The server imports dbt and runs one warm-up invocation (`dbt parse` of the project
+under test); a child then runs the Python script it is asked for (the runner's
+python/dbt_worker.py) as `python -u SCRIPT ARGS...` would, starting where a second invocation of
+dbt in one process would. The server refuses to fork with a second thread alive (a child would
+inherit the locks it holds).
 
   python forked_dbt.py serve SOCKET [-- WARM_UP_DBT_ARGS...]
-      Serve invocations, one at a time, until killed.
-  python forked_dbt.py call SOCKET [--kill-after SPEC] [--record FILE] -- DBT_ARGS...
-      One dbt invocation. The client hands its stdin/stdout/stderr, working directory and
-      environment to the server, and exits as the forked dbt did (killed by the same signal).
-      Without options the child runs the dbt command line itself (as the `dbt` executable);
-      with them it runs dbt's programmatic runner with an event callback:
+      Serve, one process at a time, until killed.
+  python forked_dbt.py call SOCKET [--kill-after SPEC] [--record FILE] -- [-u] SCRIPT ARGS...
+      Stands in for `python [-u] SCRIPT ARGS...`: hands its stdin/stdout/stderr, working
+      directory and environment to the server, and exits as the forked child did (killed by the
+      same signal). Every dbt invocation of the script gets an event callback:
       --kill-after '{"node": UNIQUE_ID, "event": "NodeFinished"}'
           SIGKILL the child when that node's event arrives (right after its commit);
       --kill-after '{"node": UNIQUE_ID, "event": "SQLQueryStatus", "nth": N}'
@@ -25,8 +25,10 @@ alive (a child would inherit the locks it holds).
           {"event": "killed", "node": ...} just before a kill.
 """
 import atexit
+import io
 import json
 import os
+import runpy
 import signal
 import socket
 import struct
@@ -57,7 +59,7 @@ def receive_message(sock):
 
 
 def event_callback(kill_after, record):
-    """The dbt event callback of a child: record events, SIGKILL the process at the chosen one."""
+    """A dbt event callback: record events, SIGKILL the process at the chosen one."""
     statements = {}
 
     def callback(msg):
@@ -88,30 +90,44 @@ def event_callback(kill_after, record):
     return callback
 
 
+def add_callback_to_every_invocation(callback):
+    """Every dbtRunner the script creates also calls `callback` with each event."""
+    import dbt.cli.main
+
+    original = dbt.cli.main.dbtRunner
+
+    class RunnerWithCallback(original):
+        def __init__(self, manifest=None, callbacks=None):
+            super().__init__(manifest=manifest, callbacks=[*(callbacks or []), callback])
+
+    dbt.cli.main.dbtRunner = RunnerWithCallback
+
+
 def run_child(request):
-    """In the forked child: become the client's dbt process and run the invocation."""
+    """In the forked child: become the client's process and run its Python command line."""
     os.chdir(request['cwd'])
     os.environ.clear()
     os.environ.update(request['env'])
-    args = request['args']
-    if request.get('kill_after') is None and request.get('record') is None:
-        sys.argv = ['dbt'] + args
-        from dbt.cli.main import cli
-
-        try:
-            cli()
-            code = 0
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    else:
-        from dbt.cli.main import dbtRunner
-
+    argv = request['python_args']
+    unbuffered = argv[:1] == ['-u']
+    if unbuffered:
+        argv = argv[1:]
+    if not argv or argv[0].startswith('-'):
+        raise SystemExit(f'forked_dbt.py: only `python [-u] SCRIPT ARGS...` is supported, not {request["python_args"]}')
+    # fresh streams over the client's descriptors (with -u: unbuffered)
+    sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, 'r', closefd=False)))
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, 'w', closefd=False) if unbuffered else io.BufferedWriter(io.FileIO(1, 'w', closefd=False)), write_through=unbuffered)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, 'w', closefd=False), write_through=True)
+    if request.get('kill_after') is not None or request.get('record') is not None:
         record = open(request['record'], 'a') if request.get('record') else None
-        result = dbtRunner(callbacks=[event_callback(request.get('kill_after'), record)]).invoke(args)
-        code = 0 if result.success else (2 if result.exception is not None else 1)
-        if result.exception is not None:
-            print(f'dbt failed: {result.exception}', file=sys.stderr)
-    # exit as the dbt executable does: exit handlers (connections closed), streams flushed
+        add_callback_to_every_invocation(event_callback(request.get('kill_after'), record))
+    sys.argv = argv
+    try:
+        runpy.run_path(argv[0], run_name='__main__')
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    # exit as Python does: exit handlers (dbt closes its connections), streams flushed
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -192,11 +208,11 @@ def call(path, argv):
             record = os.path.abspath(value)
         else:
             sys.exit(f'forked_dbt.py: unknown option {option}')
-    args = argv[1:]
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.connect(path)
     socket.send_fds(client, [b'x'], [0, 1, 2])
-    send_message(client, {'cwd': os.getcwd(), 'env': dict(os.environ), 'args': args, 'kill_after': kill_after, 'record': record})
+    request = {'cwd': os.getcwd(), 'env': dict(os.environ), 'python_args': argv[1:], 'kill_after': kill_after, 'record': record}
+    send_message(client, request)
     code = receive_message(client)['exit']
     if code < 0:
         signal.signal(-code, signal.SIG_DFL)
