@@ -9,8 +9,8 @@
  * of a later round, with one thread and with the default four (models then run side by side),
  * and inside each incremental model with all its statements done but not yet committed; the run
  * after a crash may also come on another day. Last, the runner itself is killed mid-round.
- * dbt runs from forked processes (test/support/forkedDbt.ts) to keep the suite to minutes;
- * the runner-killed case runs the real dbt executable.
+ * To keep the suite to minutes, dbt runs in processes forked from one that started it once
+ * (test/support/forkedDbt.ts), two scenarios at a time; the runner-killed case runs the real dbt.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -20,8 +20,8 @@ import { generateProject, writeProject } from '../../src/dbt';
 import { DbtRunError, runUntilCaughtUp, writeProfiles, type RunSummary } from '../../src/runner';
 import { generateEvents, sampleView, SAMPLE_APP_ID, writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { ForkedDbt, withVenv, type KillPoint, type RecordedEvent, type StandIn } from '../support/forkedDbt';
-import { collectLog, readTable, tableDifferences, tempDir, type Row } from './helpers';
+import { beforeEachCommit, describePoint, finishedModels, ForkedDbt, incrementalModels, withVenv, type KillPoint, type RecordedEvent } from '../support/forkedDbt';
+import { collectLog, copyDatabase, readTable, tableDifferences, tempDir, type Row } from './helpers';
 
 const START_DATE = '2025-01-01';
 /**
@@ -43,15 +43,15 @@ type Batch = 0 | 1 | 2;
 const OTHER_DAYS = ['2025-01-16', '2025-01-13'] as const;
 const DEFAULT_THREADS = 4;
 
+/** Scenarios run two at a time, each lane with its own database and project folders. */
+const LANES = 2;
+
 const view = parseView(sampleView());
 const project = generateProject(view, { target: 'duckdb' });
 const attributeTable = `main_derived.${project.tables.attributes}`;
 const key = keyColumnName(view);
 const ignoredColumns = [project.tables.timestampColumn];
 const work = tempDir('crash');
-/** Every run uses this one database file (restored from snapshots), so dbt's partial parse stays valid. */
-const database = path.join(work, 'warehouse.duckdb');
-const connection = { type: 'duckdb' as const, path: database, schema: 'main' };
 const generated = generateEvents({ seed: 11, users: 60, days: 14, startDate: START_DATE });
 /**
  * A user whose one com.acme page view (2025-01-07) leaves the 7-day window when the third round
@@ -71,8 +71,6 @@ const windowProbe: EventRow = {
 };
 const rows = [...generated, windowProbe];
 const batchFiles = BATCHES.map((_, i) => path.join(work, `batch-${i}.csv`));
-/** The runner's progress lines of the latest run after a crash (in a problem's description). */
-const { lines, log } = collectLog();
 
 const varsOn = (currentDay: string) => ({
   snowplow__start_date: START_DATE,
@@ -80,10 +78,21 @@ const varsOn = (currentDay: string) => ({
   snowplow__backfill_limit_days: 30,
   snowplow__mock_current_day: currentDay,
 });
-/** The project, written once per current day: each copy keeps dbt's partial parse for its vars. */
-const projectDirs = new Map<string, string>();
+
+/**
+ * A lane: one database file (restored from snapshots for each scenario) and the project written
+ * once per current day, so dbt's partial parse stays valid for each day's vars.
+ */
+interface Lane {
+  dir: string;
+  database: string;
+  projectDirs: Map<string, string>;
+}
+const lanes: Lane[] = Array.from({ length: LANES }, (_, i) => {
+  const dir = path.join(work, `lane-${i}`);
+  return { dir, database: path.join(dir, 'warehouse.duckdb'), projectDirs: new Map() };
+});
 let dbt: ForkedDbt;
-let plainDbt: StandIn;
 
 /** The clean run: the attribute table after each batch (and on the other days), the database before each round, and each round's events. */
 const clean: Row[][] = [];
@@ -91,66 +100,27 @@ const cleanOnOtherDay = new Map<string, Row[]>();
 const before = BATCHES.map((_, i) => path.join(work, `before-round-${i + 1}.duckdb`));
 const recorded: RecordedEvent[][] = [];
 
-/** Copy a DuckDB file with its write-ahead log (a killed process leaves one). */
-async function copyDatabase(from: string, to: string): Promise<void> {
-  await fs.copyFile(from, to);
-  await fs.rm(`${to}.wal`, { force: true });
-  await fs.copyFile(`${from}.wal`, `${to}.wal`).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
-}
-
-function runOptions(currentDay: string, options: { threads?: number; maxRounds?: number }) {
+function runOptions(lane: Lane, currentDay: string, options: { threads?: number; maxRounds?: number; log?: (line: string) => void }) {
   return {
-    projectDir: projectDirs.get(currentDay)!,
-    connection,
+    projectDir: lane.projectDirs.get(currentDay)!,
+    connection: { type: 'duckdb' as const, path: lane.database, schema: 'main' },
     vars: varsOn(currentDay),
     threads: options.threads ?? DEFAULT_THREADS,
     maxRounds: options.maxRounds,
     setupPython: false,
-    log,
+    log: options.log ?? (() => undefined),
   };
 }
 
-/** A runner run (until caught up, or `maxRounds`) with dbt from `standIn`. */
-function run(standIn: StandIn, currentDay: string, options: { threads?: number; maxRounds?: number } = {}): Promise<RunSummary> {
-  return withVenv(standIn.venv, () => runUntilCaughtUp(runOptions(currentDay, options)));
+/** A runner run (until caught up, or `maxRounds`) in `lane`; dbt comes from SIGNALS_BATCH_VENV. */
+function run(lane: Lane, currentDay: string, options: { threads?: number; maxRounds?: number; log?: (line: string) => void } = {}): Promise<RunSummary> {
+  return runUntilCaughtUp(runOptions(lane, currentDay, options));
 }
 
-const attributeRows = () => readTable(database, attributeTable, key);
-
-/** Models in the order dbt finished them in a recorded round. */
-function finishedModels(events: RecordedEvent[]): string[] {
-  return events.filter((e) => e.event === 'NodeFinished' && e.node.startsWith('model.')).map((e) => e.node);
-}
-
-/** The models dbt materializes incrementally: the state a run keeps (the others are rebuilt every round). */
-async function incrementalModels(): Promise<Set<string>> {
-  const manifest = JSON.parse(await fs.readFile(path.join(projectDirs.get(BATCHES[0].currentDay)!, 'target', 'manifest.json'), 'utf8')) as {
-    nodes: Record<string, { config: { materialized: string } }>;
-  };
-  return new Set(Object.entries(manifest.nodes).filter(([, n]) => n.config.materialized === 'incremental').map(([id]) => id));
-}
+const attributeRows = (lane: Lane) => readTable(lane.database, attributeTable, key);
 
 const afterEachModel = (batch: Batch): KillPoint[] => finishedModels(recorded[batch]).map((node) => ({ node, event: 'NodeFinished' as const }));
-
-/** Inside each incremental model: after its last statement before COMMIT (its work done, not yet durable). */
-async function beforeEachCommit(batch: Batch): Promise<KillPoint[]> {
-  const incremental = await incrementalModels();
-  return finishedModels(recorded[batch])
-    .filter((node) => incremental.has(node))
-    .map((node) => {
-      const statements = recorded[batch].filter((e) => e.event === 'SQLQuery' && e.node === node).map((e) => e.sql ?? '');
-      const commit = statements.indexOf('COMMIT');
-      if (commit <= 0) throw new Error(`no statement before a COMMIT in ${node}: ${JSON.stringify(statements)}`);
-      return { node, event: 'SQLQueryStatus' as const, nth: commit };
-    });
-}
-
-function describePoint(point: KillPoint): string {
-  const model = point.node.split('.').pop();
-  return point.event === 'NodeFinished' ? `after ${model}` : `in ${model} after statement ${point.nth}`;
-}
+const statefulModels = () => incrementalModels(lanes[0].projectDirs.get(BATCHES[0].currentDay)!);
 
 /** Differences in a few lines: how many, and the first of them. */
 function summary(differences: string[]): string {
@@ -158,50 +128,78 @@ function summary(differences: string[]): string {
 }
 
 /** Start the round of `batch` from the clean state before it and kill dbt at `point`; what went wrong, if anything. */
-async function crash(batch: Batch, point: KillPoint, threads: number, label: string): Promise<string | null> {
-  await copyDatabase(before[batch], database);
-  const killer = await dbt.standIn({ killAfter: point });
-  const crashed = await run(killer, BATCHES[batch].currentDay, { threads, maxRounds: 1 }).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  const events = await killer.events();
-  if (events[events.length - 1]?.event !== 'killed') return `${label}: dbt was not killed (the kill point was not reached)`;
-  if (!(crashed instanceof DbtRunError)) return `${label}: the killed round did not fail as a dbt failure: ${String(crashed)}`;
-  return null;
+async function crash(lane: Lane, batch: Batch, point: KillPoint, threads: number, label: string): Promise<string | null> {
+  await copyDatabase(before[batch], lane.database);
+  const killer = await dbt.instrument(lane.dir, { killAfter: point });
+  try {
+    const crashed = await run(lane, BATCHES[batch].currentDay, { threads, maxRounds: 1 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const events = await killer.events();
+    if (events[events.length - 1]?.event !== 'killed') return `${label}: dbt was not killed (the kill point was not reached)`;
+    if (!(crashed instanceof DbtRunError)) return `${label}: the killed round did not fail as a dbt failure: ${String(crashed)}`;
+    return null;
+  } finally {
+    await killer.remove();
+  }
 }
 
 /** Run until caught up on `currentDay`; what differs from `expected`, if anything. */
-async function runAndCompare(currentDay: string, threads: number, expected: Row[], label: string): Promise<string[]> {
-  lines.length = 0;
-  const summaryOfRun = await run(plainDbt, currentDay, { threads });
+async function runAndCompare(lane: Lane, currentDay: string, threads: number, expected: Row[], label: string): Promise<string[]> {
+  const { lines, log } = collectLog();
+  const summaryOfRun = await run(lane, currentDay, { threads, log });
   if (!summaryOfRun.caughtUp) return [`${label}: the run did not catch up: ${lines.join(' | ')}`];
-  const differences = tableDifferences(expected, await attributeRows(), key, ignoredColumns);
+  const differences = tableDifferences(expected, await attributeRows(lane), key, ignoredColumns);
   return differences.length > 0 ? [`${label}: ${summary(differences)}`] : [];
 }
 
 /** Kill at `point` in the round of `batch`, run again on the same day, then load the next batch and run. */
-async function crashAndRecover(batch: 0 | 1, point: KillPoint, threads: number): Promise<string[]> {
-  const label = `${batch === 0 ? 'first' : 'later'} round, ${describePoint(point)} (threads ${threads})`;
-  const failed = await crash(batch, point, threads, label);
-  if (failed) return [failed];
-  const problems = await runAndCompare(BATCHES[batch].currentDay, threads, clean[batch], `${label}, then a run`);
-  const next = (batch + 1) as Batch;
-  await loadEventsCsv([batchFiles[next]], { database });
-  problems.push(...(await runAndCompare(BATCHES[next].currentDay, threads, clean[next], `${label}, then a run, then the next batch`)));
-  return problems;
+function crashAndRecover(batch: 0 | 1, point: KillPoint, threads: number): Scenario {
+  return async (lane) => {
+    const label = `${batch === 0 ? 'first' : 'later'} round, ${describePoint(point)} (threads ${threads})`;
+    const failed = await crash(lane, batch, point, threads, label);
+    if (failed) return [failed];
+    const problems = await runAndCompare(lane, BATCHES[batch].currentDay, threads, clean[batch], `${label}, then a run`);
+    const next = (batch + 1) as Batch;
+    await loadEventsCsv([batchFiles[next]], { database: lane.database });
+    problems.push(...(await runAndCompare(lane, BATCHES[next].currentDay, threads, clean[next], `${label}, then a run, then the next batch`)));
+    return problems;
+  };
 }
 
-async function expectNoProblems(scenarios: Array<() => Promise<string[]>>): Promise<void> {
+/** Kill at `point` in the third round, then run on another day. */
+function crashThenRunOn(day: string, point: KillPoint): Scenario {
+  return async (lane) => {
+    const label = `third round, ${describePoint(point)}, then a run on ${day}`;
+    const failed = await crash(lane, 2, point, 1, label);
+    return failed ? [failed] : runAndCompare(lane, day, 1, cleanOnOtherDay.get(day)!, label);
+  };
+}
+
+/** A scenario: what went wrong in it (nothing when every table equals the clean run's). */
+type Scenario = (lane: Lane) => Promise<string[]>;
+
+/** Run the scenarios in the lanes (with dbt from the server) and expect no problems. */
+async function expectNoProblems(scenarios: Scenario[]): Promise<void> {
   expect(scenarios.length).toBeGreaterThan(0);
+  const queue = [...scenarios];
   const problems: string[] = [];
-  for (const scenario of scenarios) problems.push(...(await scenario()));
-  expect(problems).toEqual([]);
+  await withVenv(dbt.venv, () =>
+    Promise.all(
+      lanes.map(async (lane) => {
+        for (let next = queue.shift(); next; next = queue.shift()) problems.push(...(await next(lane)));
+      }),
+    ),
+  );
+  expect(problems.sort()).toEqual([]);
 }
 
 beforeAll(async () => {
-  for (const day of new Set([...BATCHES.map((b) => b.currentDay), ...OTHER_DAYS])) {
-    projectDirs.set(day, await writeProject(path.join(work, `day-${day}`), project));
+  for (const lane of lanes) {
+    for (const day of new Set([...BATCHES.map((b) => b.currentDay), ...OTHER_DAYS])) {
+      lane.projectDirs.set(day, await writeProject(path.join(lane.dir, `day-${day}`), project));
+    }
   }
   let loadedFrom = '';
   for (const [i, batch] of BATCHES.entries()) {
@@ -210,30 +208,33 @@ beforeAll(async () => {
   }
 
   // the server's warm-up parses the project as the runner's first invocations will
-  const profiles = await writeProfiles('signals_batch', 'dev', connection, DEFAULT_THREADS);
+  const [lane] = lanes;
+  const profiles = await writeProfiles('signals_batch', 'dev', runOptions(lane, BATCHES[0].currentDay, {}).connection, DEFAULT_THREADS);
   try {
     const day = BATCHES[0].currentDay;
-    const parse = ['parse', '--project-dir', projectDirs.get(day)!, '--profiles-dir', profiles.dir, '--target', 'dev', '--vars', JSON.stringify(varsOn(day))];
+    const parse = ['parse', '--project-dir', lane.projectDirs.get(day)!, '--profiles-dir', profiles.dir, '--target', 'dev', '--vars', JSON.stringify(varsOn(day))];
     dbt = await ForkedDbt.start(work, parse);
   } finally {
     await profiles.cleanup();
   }
-  plainDbt = await dbt.standIn();
 
   // the clean run, one round per batch, recorded (one thread: dbt's run order)
-  for (const batch of [0, 1, 2] as const) {
-    await loadEventsCsv([batchFiles[batch]], { database });
-    await copyDatabase(database, before[batch]);
-    const recorder = await dbt.standIn({ record: true });
-    expect(await run(recorder, BATCHES[batch].currentDay, { threads: 1 })).toMatchObject({ rounds: 1, caughtUp: true });
-    recorded.push(await recorder.events());
-    clean.push(await attributeRows());
-  }
-  // the same data on other days: one more round that only moves the windows
-  for (const day of OTHER_DAYS) {
-    expect(await run(plainDbt, day)).toMatchObject({ caughtUp: true });
-    cleanOnOtherDay.set(day, await attributeRows());
-  }
+  await withVenv(dbt.venv, async () => {
+    for (const batch of [0, 1, 2] as const) {
+      await loadEventsCsv([batchFiles[batch]], { database: lane.database });
+      await copyDatabase(lane.database, before[batch]);
+      const recorder = await dbt.instrument(lane.dir);
+      expect(await run(lane, BATCHES[batch].currentDay, { threads: 1 })).toMatchObject({ rounds: 1, caughtUp: true });
+      recorded.push(await recorder.events());
+      await recorder.remove();
+      clean.push(await attributeRows(lane));
+    }
+    // the same data on other days: one more round that only moves the windows
+    for (const day of OTHER_DAYS) {
+      expect(await run(lane, day)).toMatchObject({ caughtUp: true });
+      cleanOnOtherDay.set(day, await attributeRows(lane));
+    }
+  });
 });
 
 afterAll(async () => {
@@ -255,26 +256,18 @@ describe('a run after dbt was killed gives the clean table', () => {
 
   for (const threads of [1, DEFAULT_THREADS]) {
     it(`kill after each model of the first round, ${threads} thread(s)`, () =>
-      expectNoProblems(afterEachModel(0).map((point) => () => crashAndRecover(0, point, threads))));
+      expectNoProblems(afterEachModel(0).map((point) => crashAndRecover(0, point, threads))));
     it(`kill after each model of a later round, ${threads} thread(s)`, () =>
-      expectNoProblems(afterEachModel(1).map((point) => () => crashAndRecover(1, point, threads))));
+      expectNoProblems(afterEachModel(1).map((point) => crashAndRecover(1, point, threads))));
   }
 
   it('kill inside each incremental model of a later round, its statements done but not committed', async () =>
-    expectNoProblems((await beforeEachCommit(1)).map((point) => () => crashAndRecover(1, point, 1))));
+    expectNoProblems(beforeEachCommit(recorded[1], await statefulModels()).map((point) => crashAndRecover(1, point, 1))));
 
   it('kill after each incremental model of a round that moved the windows, then run on a later day or on an earlier one', async () => {
-    const incremental = await incrementalModels();
-    const points = afterEachModel(2).filter((p) => incremental.has(p.node));
-    await expectNoProblems(
-      OTHER_DAYS.flatMap((day) =>
-        points.map((point) => async () => {
-          const label = `third round, ${describePoint(point)}, then a run on ${day}`;
-          const failed = await crash(2, point, 1, label);
-          return failed ? [failed] : runAndCompare(day, 1, cleanOnOtherDay.get(day)!, label);
-        }),
-      ),
-    );
+    const stateful = await statefulModels();
+    const points = afterEachModel(2).filter((p) => stateful.has(p.node));
+    await expectNoProblems(OTHER_DAYS.flatMap((day) => points.map((point) => crashThenRunOn(day, point))));
   });
 });
 
@@ -298,11 +291,12 @@ describe('a run after the runner was killed gives the clean table', () => {
   };
 
   it('kill the signals-batch run command (SIGKILL) halfway through a later round, with the real dbt', async () => {
-    await copyDatabase(before[1], database);
+    const [lane] = lanes;
+    await copyDatabase(before[1], lane.database);
     const day = BATCHES[1].currentDay;
     const bin = path.join(root, 'bin', 'signals-batch.js');
     // its own process group: the runner and the dbt it started, which outlives it
-    const runner = spawn(process.execPath, [bin, 'run', '--project', projectDirs.get(day)!, '--duckdb', database, '--vars', JSON.stringify(varsOn(day)), '--verbose'], {
+    const runner = spawn(process.execPath, [bin, 'run', '--project', lane.projectDirs.get(day)!, '--duckdb', lane.database, '--vars', JSON.stringify(varsOn(day)), '--verbose'], {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -329,8 +323,8 @@ describe('a run after the runner was killed gives the clean table', () => {
     while (groupAlive(runner.pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(groupAlive(runner.pid!)).toBe(false);
 
-    const rerun = await runUntilCaughtUp({ ...runOptions(day, {}), log });
+    const rerun = await run(lane, day);
     expect(rerun.caughtUp).toBe(true);
-    expect(tableDifferences(clean[1], await attributeRows(), key, ignoredColumns)).toEqual([]);
+    expect(tableDifferences(clean[1], await attributeRows(lane), key, ignoredColumns)).toEqual([]);
   });
 });

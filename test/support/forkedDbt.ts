@@ -2,8 +2,9 @@
  * dbt for tests that start it hundreds of times: a server (forked_dbt.py) that has started dbt
  * once forks one process for each of the runner's dbt workers. The runner reaches it through a
  * stand-in virtual environment whose `bin/python` hands its command line to the server
- * (SIGNALS_BATCH_VENV points the runner at it); a stand-in can also record the events of every
- * dbt invocation or SIGKILL dbt at an exact point.
+ * (SIGNALS_BATCH_VENV points the runner at it, see `withVenv`). A forked-dbt.json in the project's
+ * folder or above makes the server record the events of every dbt invocation, or SIGKILL dbt at an
+ * exact point: runs in different folders can go on side by side.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -23,11 +24,40 @@ export interface RecordedEvent {
   status?: string;
 }
 
-export interface StandIn {
-  /** The directory to use as SIGNALS_BATCH_VENV. */
-  venv: string;
-  /** The events recorded so far (empty without `record`). */
+/** What runs below a folder do until `remove()`, and the events they recorded. */
+export interface Instrumented {
   events(): Promise<RecordedEvent[]>;
+  remove(): Promise<void>;
+}
+
+/** Models in the order dbt finished them in a recorded run. */
+export function finishedModels(events: RecordedEvent[]): string[] {
+  return events.filter((e) => e.event === 'NodeFinished' && e.node.startsWith('model.')).map((e) => e.node);
+}
+
+/** The models of a parsed project that dbt materializes incrementally: the state a run keeps. */
+export async function incrementalModels(projectDir: string): Promise<Set<string>> {
+  const manifest = JSON.parse(await fs.readFile(path.join(projectDir, 'target', 'manifest.json'), 'utf8')) as {
+    nodes: Record<string, { config: { materialized: string } }>;
+  };
+  return new Set(Object.entries(manifest.nodes).filter(([, n]) => n.config.materialized === 'incremental').map(([id]) => id));
+}
+
+/** Inside each of `models` in a recorded run: after its last statement before COMMIT (its work done, not yet durable). */
+export function beforeEachCommit(events: RecordedEvent[], models: Set<string>): KillPoint[] {
+  return finishedModels(events)
+    .filter((node) => models.has(node))
+    .map((node) => {
+      const statements = events.filter((e) => e.event === 'SQLQuery' && e.node === node).map((e) => e.sql ?? '');
+      const commit = statements.indexOf('COMMIT');
+      if (commit <= 0) throw new Error(`no statement before a COMMIT in ${node}: ${JSON.stringify(statements)}`);
+      return { node, event: 'SQLQueryStatus' as const, nth: commit };
+    });
+}
+
+export function describePoint(point: KillPoint): string {
+  const model = point.node.split('.').pop();
+  return point.event === 'NodeFinished' ? `after ${model}` : `in ${model} after statement ${point.nth}`;
 }
 
 function shellQuote(text: string): string {
@@ -35,13 +65,10 @@ function shellQuote(text: string): string {
 }
 
 export class ForkedDbt {
-  private standIns = 0;
-
   private constructor(
     private readonly server: ChildProcess,
-    private readonly python: string,
-    private readonly socket: string,
-    private readonly dir: string,
+    /** The stand-in virtual environment: its `bin/python` runs on the server. */
+    readonly venv: string,
   ) {}
 
   /** Start a server in `dir`, warmed up by one in-process `dbt <warmUpArgs>` (e.g. a parse of the project). */
@@ -64,29 +91,26 @@ export class ForkedDbt {
       server.on('error', (e) => reject(new Error(`could not start ${SCRIPT} with ${python}: ${e.message}; run: npm run setup:python`)));
       server.on('exit', (code) => reject(new Error(`the forked-dbt server exited (${code}) before it was ready:\n${output.slice(-3000)}`)));
     });
-    return new ForkedDbt(server, python, socket, dir);
+    const venv = path.join(dir, 'stand-in-venv');
+    await fs.mkdir(path.join(venv, 'bin'), { recursive: true });
+    const command = [python, SCRIPT, 'call', socket].map(shellQuote).join(' ');
+    await fs.writeFile(path.join(venv, 'bin', 'python'), `#!/bin/sh\nexec ${command} -- "$@"\n`, { mode: 0o755 });
+    return new ForkedDbt(server, venv);
   }
 
-  /** A stand-in virtual environment whose Python runs on the server, optionally recording dbt's events or killed at `killAfter`. */
-  async standIn(options: { record?: boolean; killAfter?: KillPoint } = {}): Promise<StandIn> {
-    this.standIns += 1;
-    const venv = path.join(this.dir, `venv-${this.standIns}`);
-    const record = options.record || options.killAfter ? path.join(venv, 'events.jsonl') : null;
-    const args = [this.python, SCRIPT, 'call', this.socket];
-    if (options.killAfter) args.push('--kill-after', JSON.stringify(options.killAfter));
-    if (record) args.push('--record', record);
-    await fs.mkdir(path.join(venv, 'bin'), { recursive: true });
-    await fs.writeFile(path.join(venv, 'bin', 'python'), `#!/bin/sh\nexec ${args.map(shellQuote).join(' ')} -- "$@"\n`, { mode: 0o755 });
+  /** Record the dbt events of runs in `dir` (their projects' folder or one above), and kill dbt at `killAfter`. */
+  async instrument(dir: string, options: { killAfter?: KillPoint } = {}): Promise<Instrumented> {
+    const file = path.join(dir, 'forked-dbt.json');
+    const record = path.join(dir, 'events.jsonl');
+    await fs.rm(record, { force: true });
+    await fs.writeFile(file, JSON.stringify({ record, kill_after: options.killAfter ?? null }));
     return {
-      venv,
-      events: async () => {
-        if (!record) return [];
-        const text = await fs.readFile(record, 'utf8').catch(() => '');
-        return text
+      events: async () =>
+        (await fs.readFile(record, 'utf8').catch(() => ''))
           .split('\n')
           .filter(Boolean)
-          .map((line) => JSON.parse(line) as RecordedEvent);
-      },
+          .map((line) => JSON.parse(line) as RecordedEvent),
+      remove: () => fs.rm(file, { force: true }),
     };
   }
 

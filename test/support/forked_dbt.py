@@ -11,16 +11,17 @@ dbt in one process would. The server refuses to fork with a second thread alive 
 inherit the locks it holds).
 
   python forked_dbt.py serve SOCKET [-- WARM_UP_DBT_ARGS...]
-      Serve, one process at a time, until killed.
-  python forked_dbt.py call SOCKET [--kill-after SPEC] [--record FILE] -- [-u] SCRIPT ARGS...
+      Serve until killed, any number of processes at a time.
+  python forked_dbt.py call SOCKET -- [-u] SCRIPT ARGS...
       Stands in for `python [-u] SCRIPT ARGS...`: hands its stdin/stdout/stderr, working
       directory and environment to the server, and exits as the forked child did (killed by the
-      same signal). Every dbt invocation of the script gets an event callback:
-      --kill-after '{"node": UNIQUE_ID, "event": "NodeFinished"}'
+      same signal). When its working directory or one above holds a forked-dbt.json, every dbt
+      invocation of the script gets an event callback doing what that file asks:
+      {"kill_after": {"node": UNIQUE_ID, "event": "NodeFinished"}}
           SIGKILL the child when that node's event arrives (right after its commit);
-      --kill-after '{"node": UNIQUE_ID, "event": "SQLQueryStatus", "nth": N}'
+      {"kill_after": {"node": UNIQUE_ID, "event": "SQLQueryStatus", "nth": N}}
           SIGKILL it when that node's Nth SQL statement has finished (inside the model);
-      --record FILE
+      {"record": FILE}
           append one JSON line per node and SQL event (event, node, sql, status) to FILE, and
           {"event": "killed", "node": ...} just before a kill.
 """
@@ -29,6 +30,7 @@ import io
 import json
 import os
 import runpy
+import select
 import signal
 import socket
 import struct
@@ -164,54 +166,72 @@ def serve(path, warm_up_args):
     server.bind(path)
     server.listen(16)
     print('ready', flush=True)
+    clients = {}  # child pid -> the connection waiting for its exit
     while True:
-        connection, _ = server.accept()
-        try:
-            _, fds, _, _ = socket.recv_fds(connection, 1, 3)
-            request = receive_message(connection)
-        except (OSError, EOFError, ValueError):
-            connection.close()
-            continue
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
+        if select.select([server], [], [], 0.1)[0]:
+            start_child(server, clients)
+        while clients:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            connection = clients.pop(pid)
             try:
-                server.close()
-                connection.close()
-                for target, fd in enumerate(fds):
-                    os.dup2(fd, target)
-                    os.close(fd)
-                run_child(request)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(70)
-        for fd in fds:
-            os.close(fd)
-        _, status = os.waitpid(pid, 0)
-        try:
-            send_message(connection, {'exit': os.waitstatus_to_exitcode(status)})
-        except OSError:
-            pass  # the client is gone (killed): nobody waits for this result
+                send_message(connection, {'exit': os.waitstatus_to_exitcode(status)})
+            except OSError:
+                pass  # the client is gone (killed): nobody waits for this result
+            connection.close()
+
+
+def start_child(server, clients):
+    connection, _ = server.accept()
+    try:
+        _, fds, _, _ = socket.recv_fds(connection, 1, 3)
+        request = receive_message(connection)
+    except (OSError, EOFError, ValueError):
         connection.close()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            server.close()
+            for other in [connection, *clients.values()]:
+                other.close()
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+                os.close(fd)
+            run_child(request)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(70)
+    for fd in fds:
+        os.close(fd)
+    clients[pid] = connection
+
+
+def options_for(directory):
+    """The forked-dbt.json in `directory` or the nearest one above it ({} when there is none)."""
+    while True:
+        candidate = os.path.join(directory, 'forked-dbt.json')
+        if os.path.exists(candidate):
+            with open(candidate) as f:
+                return json.load(f)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return {}
+        directory = parent
 
 
 def call(path, argv):
-    kill_after = None
-    record = None
-    while argv and argv[0] != '--':
-        option, value, argv = argv[0], argv[1], argv[2:]
-        if option == '--kill-after':
-            kill_after = json.loads(value)
-        elif option == '--record':
-            record = os.path.abspath(value)
-        else:
-            sys.exit(f'forked_dbt.py: unknown option {option}')
+    if argv[:1] != ['--']:
+        sys.exit('forked_dbt.py: usage: call SOCKET -- [-u] SCRIPT ARGS...')
+    options = options_for(os.getcwd())
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.connect(path)
     socket.send_fds(client, [b'x'], [0, 1, 2])
-    request = {'cwd': os.getcwd(), 'env': dict(os.environ), 'python_args': argv[1:], 'kill_after': kill_after, 'record': record}
+    request = {'cwd': os.getcwd(), 'env': dict(os.environ), 'python_args': argv[1:], 'kill_after': options.get('kill_after'), 'record': options.get('record')}
     send_message(client, request)
     code = receive_message(client)['exit']
     if code < 0:
