@@ -54,6 +54,8 @@ export interface RoundStatus {
   datesRecomputed?: number;
   datesSkipped?: number;
   keysRecomputed?: number;
+  /** False when the last committed run's windows end before today's (a resumed run keeps its own day). */
+  windowsCurrent?: boolean;
 }
 
 export interface RunSummary {
@@ -134,16 +136,18 @@ export function parseStatus(stdout: string): RoundStatus | null {
     datesRecomputed: num('dates_recomputed'),
     datesSkipped: num('dates_skipped'),
     keysRecomputed: num('keys_recomputed'),
+    windowsCurrent: typeof raw.windows_current === 'boolean' ? raw.windows_current : undefined,
   };
 }
 
 /**
- * Caught up when nothing is loaded yet, or processing reached the newest load. Both are written
- * by the project as `YYYY-MM-DD HH:MM:SS.ffffff`, which compares as text.
+ * Caught up when nothing is loaded yet, or processing reached the newest load with the windows
+ * ending today. Timestamps are written by the project as `YYYY-MM-DD HH:MM:SS.ffffff`, which
+ * compares as text.
  */
 export function isCaughtUp(s: RoundStatus): boolean {
   if (s.newestLoadTstamp === null) return true;
-  if (s.processedThrough === null) return false;
+  if (s.processedThrough === null || s.windowsCurrent === false) return false;
   return s.processedThrough >= s.newestLoadTstamp;
 }
 

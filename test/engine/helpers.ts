@@ -26,6 +26,15 @@ export async function query(database: string, sql: string): Promise<Row[]> {
   }
 }
 
+/** Copy a DuckDB file with its write-ahead log (a killed process leaves one). */
+export async function copyDatabase(from: string, to: string): Promise<void> {
+  await fs.promises.copyFile(from, to);
+  await fs.promises.rm(`${to}.wal`, { force: true });
+  await fs.promises.copyFile(`${from}.wal`, `${to}.wal`).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
 /** Every row of a table, ordered by `orderBy`. */
 export function readTable(database: string, table: string, orderBy: string): Promise<Row[]> {
   return query(database, `select * from ${table} order by ${orderBy}`);

@@ -28,6 +28,14 @@ describe('reading the status line a generated project logs', () => {
     expect(isCaughtUp({ processedThrough: null, newestLoadTstamp: '2025-01-07 23:05:04' })).toBe(false);
     expect(isCaughtUp({ processedThrough: null, newestLoadTstamp: null })).toBe(true);
   });
+
+  it('is not caught up while the windows end before today (a resumed run kept the day it started on)', () => {
+    const line = '05:50:22  signals-batch status: {"processed_through": "2025-01-07 23:05:04.000000", "newest_load_tstamp": "2025-01-07 23:05:04.000000", "windows_current": false}';
+    const status = parseStatus(line)!;
+    expect(status.windowsCurrent).toBe(false);
+    expect(isCaughtUp(status)).toBe(false);
+    expect(isCaughtUp({ ...status, windowsCurrent: true })).toBe(true);
+  });
 });
 
 describe('dbt profiles written from options', () => {

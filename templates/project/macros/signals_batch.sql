@@ -117,13 +117,15 @@
     {% set limits = signals_batch_existing_relation('<$ project $>_run_limits') %}
     {% set status = {'processed_through': none, 'newest_load_tstamp': none} %}
     {% if manifest %}
+      {#- windows_current: a resumed run keeps the day it started on, so the next round moves the windows to today -#}
       {% set result = run_query(
         "select <$ dialect.formatTimestamp('processed_through') $>, new_events, dates_recomputed, dates_skipped, keys_recomputed, "
-        ~ "<$ dialect.formatTimestamp('run_id') $> from " ~ manifest ~ " order by run_id desc limit 1") %}
+        ~ "<$ dialect.formatTimestamp('run_id') $>, case when window_end = " ~ signals_batch_window_end() ~ " then 1 else 0 end from "
+        ~ manifest ~ " order by run_id desc limit 1") %}
       {% if result.rows | length > 0 %}
         {% set row = result.rows[0] %}
         {% do status.update({'processed_through': row[0], 'new_events': row[1], 'dates_recomputed': row[2],
-                             'dates_skipped': row[3], 'keys_recomputed': row[4], 'run_id': row[5]}) %}
+                             'dates_skipped': row[3], 'keys_recomputed': row[4], 'run_id': row[5], 'windows_current': row[6] == 1}) %}
       {% endif %}
     {% endif %}
     {% if limits %}
