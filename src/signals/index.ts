@@ -1,5 +1,5 @@
 /** Signals API client: see `client.ts`; all real-API paths (published and inferred) are in `paths.ts`. */
-export { SignalsClient, fetchHealth, toGroupInput, stripNulls } from './client';
+export { SignalsClient, SignalsApi, fetchHealth, toGroupInput, stripNulls } from './client';
 export type {
   SignalsClientOptions,
   AttributeGroupBody,
@@ -20,9 +20,17 @@ export {
   SignalsTimeoutError,
   SignalsAuthError,
   SignalsInputError,
+  SignalsMaterializeError,
 } from './errors';
 export { SIGNALS_PATHS, ROUTE_MISSING_STATUSES } from './paths';
 export { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from './transport';
 export type { RetryPolicy } from './transport';
-export { SIGNALS_ENV, settingsFromEnv, clientOptionsFromSettings } from './config';
-export type { SignalsConnectionSettings } from './config';
+export {
+  SIGNALS_ENV,
+  SIGNALS_CONFIG_KEYS,
+  SIGNALS_SECRET_SETTINGS,
+  settingsFromEnv,
+  clientOptionsFromSettings,
+  resolveConnection,
+} from './config';
+export type { SignalsConnectionSettings, SignalsSetting, ResolvedConnection } from './config';

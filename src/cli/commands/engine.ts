@@ -107,28 +107,45 @@ export function registerEngineCommands(program: Command): void {
     .option('--threads <n>', 'dbt threads', '4')
     .option('--max-rounds <n>', 'upper bound on dbt runs', '200')
     .option('-v, --verbose', "echo dbt's output")
+    .option('--json', 'print the result as one JSON line on stdout (progress stays on stderr); on failure {"error": ...}')
     .action(async (opts: RunCommandOptions) => {
-      const vars = parseJsonOption(opts.vars, '--vars');
-      if (opts.allowRefresh) vars.snowplow__allow_refresh = true;
-      const summary = await runUntilCaughtUp({
-        projectDir: opts.project,
-        connection: runConnection(opts),
-        vars,
-        fullRefresh: opts.fullRefresh,
-        profile: opts.profile,
-        targetName: opts.targetName,
-        threads: Number(opts.threads),
-        maxRounds: Number(opts.maxRounds),
-        verbose: opts.verbose,
-      }).catch((e: Error) => {
-        throw new CliError(e.message);
-      });
-      const table = `${opts.schema}_derived.${path.basename(path.resolve(opts.project))}_attributes`;
-      process.stdout.write(
-        `${summary.caughtUp ? 'caught up' : 'NOT caught up'} after ${summary.rounds} round(s) in ${summary.seconds.toFixed(1)}s; attribute table: ${table}\n`,
-      );
-      if (!summary.caughtUp) process.exitCode = 1;
+      try {
+        await runCommand(opts);
+      } catch (e) {
+        if (opts.json) process.stdout.write(`${JSON.stringify({ error: (e as Error).message })}\n`);
+        throw e;
+      }
     });
+}
+
+/** `run`: dbt until caught up; the result as a line of text, or as JSON with `--json`. */
+async function runCommand(opts: RunCommandOptions): Promise<void> {
+  const vars = parseJsonOption(opts.vars, '--vars');
+  if (opts.allowRefresh) vars.snowplow__allow_refresh = true;
+  const summary = await runUntilCaughtUp({
+    projectDir: opts.project,
+    connection: runConnection(opts),
+    vars,
+    fullRefresh: opts.fullRefresh,
+    profile: opts.profile,
+    targetName: opts.targetName,
+    threads: Number(opts.threads),
+    maxRounds: Number(opts.maxRounds),
+    verbose: opts.verbose,
+  }).catch((e: Error) => {
+    throw new CliError(e.message);
+  });
+  const project = path.basename(path.resolve(opts.project));
+  if (opts.json) {
+    const { caughtUp, rounds, seconds, status, totals } = summary;
+    const result = { project, caughtUp, rounds, seconds, processedThrough: status.processedThrough, newestLoadTstamp: status.newestLoadTstamp, totals };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    process.stdout.write(
+      `${summary.caughtUp ? 'caught up' : 'NOT caught up'} after ${summary.rounds} round(s) in ${summary.seconds.toFixed(1)}s; attribute table: ${opts.schema}_derived.${project}_attributes\n`,
+    );
+  }
+  if (!summary.caughtUp) process.exitCode = 1;
 }
 
 interface RunCommandOptions {
@@ -148,6 +165,7 @@ interface RunCommandOptions {
   threads: string;
   maxRounds: string;
   verbose?: boolean;
+  json?: boolean;
 }
 
 /** `--duckdb` or the `--snowflake-*` options; Snowflake secrets only ever come from the environment. */
