@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from '@pulumi/pulumi/automation';
 import { packageRoot } from '../../src/paths';
+import { redact } from '../../src/redact';
 
 /** The CLI version paired with the pinned `@pulumi/pulumi` (and `@pulumi/command` 1.2.1's plugin). */
 export const COMMAND_PLUGIN_VERSION = '1.2.1';
@@ -117,6 +118,24 @@ export async function localStack(options: LocalStackOptions): Promise<Stack> {
       },
     },
   );
-  if (options.config) await stack.setAllConfig(options.config);
+  if (options.config) await setConfigQuietly(stack, options.config, [options.passphrase]);
   return stack;
+}
+
+/**
+ * `setAllConfig`, whose errors never show a secret value: the Automation API puts the whole command
+ * line (`--secret key=value`) into its error message, e.g. when the passphrase is wrong.
+ */
+async function setConfigQuietly(
+  stack: Stack,
+  config: Record<string, { value: string; secret?: boolean }>,
+  otherSecrets: string[],
+): Promise<void> {
+  try {
+    await stack.setAllConfig(config);
+  } catch (error) {
+    const secrets = [...Object.values(config).filter((entry) => entry.secret).map((entry) => entry.value), ...otherSecrets];
+    const message = redact((error as Error).message, secrets);
+    throw new Error(`setting the stack config of ${stack.name} failed: ${message}`);
+  }
 }

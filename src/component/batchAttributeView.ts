@@ -190,8 +190,9 @@ export class BatchAttributeView extends pulumi.ComponentResource {
         : new BatchSourceRegistration(
             `${name}-batch-source`,
             {
-              attributeGroupName: this.attributeGroup.name,
-              attributeGroupVersion: this.attributeGroup.version,
+              // Known values (not the group's outputs), so a preview of a group update shows no replacement here.
+              attributeGroupName: r.view.name,
+              attributeGroupVersion: r.view.version,
               name: args.batchSourceName ?? `${r.project.name}_attributes`,
               database: warehouse.attributeTable.database,
               schema: warehouse.attributeTable.schema,
