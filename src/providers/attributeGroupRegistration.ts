@@ -12,7 +12,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { SIGNALS_NAME_PATTERN } from '../definition/batchSource';
 import { type AttributeGroupResponse, toGroupInput } from '../signals/groups';
-import { type ConfiguredSettings, configuredSettings, signalsApi } from './signalsConnection';
+import { SignalsResourceProvider } from './signalsConnection';
 import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
 
 /** The attribute group in the Signals API's JSON input form (snake_case, as `toApiView` returns it). */
@@ -96,15 +96,9 @@ function groupFailures(news: AttributeGroupRegistrationInputs): pulumi.dynamic.C
 
 /** The plain provider (tested directly); `AttributeGroupRegistration` below wraps it for Pulumi. */
 export class AttributeGroupRegistrationProvider
+  extends SignalsResourceProvider
   implements pulumi.dynamic.ResourceProvider<AttributeGroupRegistrationInputs, AttributeGroupRegistrationOutputs>
 {
-  /** Set by `configure` in the provider process; never present when the provider is serialized. */
-  private configured?: ConfiguredSettings;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.configured = configuredSettings(req);
-  }
-
   async check(
     _olds: AttributeGroupRegistrationInputs,
     news: AttributeGroupRegistrationInputs,
@@ -156,7 +150,7 @@ export class AttributeGroupRegistrationProvider
     const [idName, idVersion] = id.split('/');
     const name = props?.name ?? idName;
     const version = props?.version ?? Number(idVersion);
-    const live = await signalsApi(this.configured).getAttributeGroup(name, version);
+    const live = await this.api().getAttributeGroup(name, version);
     if (!live) return { id: '' };
     const liveDefinition = definitionOf(toGroupInput(live) as AttributeGroupJson);
     // Keep the recorded definition while every field it sets still holds; otherwise report the live one.
@@ -167,7 +161,7 @@ export class AttributeGroupRegistrationProvider
   }
 
   async delete(_id: string, props: AttributeGroupRegistrationOutputs): Promise<void> {
-    const api = signalsApi(this.configured);
+    const api = this.api();
     const live = await api.getAttributeGroup(props.name, props.version);
     if (!live) return;
     if (live.is_published) await api.unpublish(props.name, props.version);
@@ -179,7 +173,7 @@ export class AttributeGroupRegistrationProvider
     const definition = definitionOf(inputs.group);
     const publish = inputs.publish ?? false;
     // Publishing is only ever added here; the live flag (set by materialization) is kept otherwise.
-    const { group } = await signalsApi(this.configured).upsertAttributeGroup(definition, publish ? { publish } : {});
+    const { group } = await this.api().upsertAttributeGroup(definition, publish ? { publish } : {});
     return outputsOf(definition.name, definition.version as number, inputs.group, publish, group);
   }
 }

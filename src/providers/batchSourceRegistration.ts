@@ -15,7 +15,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BATCH_SOURCE_DATABASE_PATTERN, SIGNALS_NAME_PATTERN } from '../definition/batchSource';
 import type { SignalsApi } from '../signals/api';
 import { SignalsMaterializeError } from '../signals/errors';
-import { type ConfiguredSettings, configuredSettings, signalsApi } from './signalsConnection';
+import { SignalsResourceProvider } from './signalsConnection';
 import { containsUnknown } from './values';
 
 export interface BatchSourceRegistrationInputs {
@@ -92,15 +92,9 @@ function inputFailures(news: BatchSourceRegistrationInputs): pulumi.dynamic.Chec
 
 /** The plain provider (tested directly); `BatchSourceRegistration` below wraps it for Pulumi. */
 export class BatchSourceRegistrationProvider
+  extends SignalsResourceProvider
   implements pulumi.dynamic.ResourceProvider<BatchSourceRegistrationInputs, BatchSourceRegistrationOutputs>
 {
-  /** Set by `configure` in the provider process; never present when the provider is serialized. */
-  private configured?: ConfiguredSettings;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.configured = configuredSettings(req);
-  }
-
   async check(
     _olds: BatchSourceRegistrationInputs,
     news: BatchSourceRegistrationInputs,
@@ -129,7 +123,7 @@ export class BatchSourceRegistrationProvider
   }
 
   async create(inputs: BatchSourceRegistrationInputs): Promise<pulumi.dynamic.CreateResult<BatchSourceRegistrationOutputs>> {
-    const api = signalsApi(this.configured);
+    const api = this.api();
     const { attributeGroupName: name, attributeGroupVersion: version } = inputs;
     const group = await api.getAttributeGroup(name, version);
     if (!group) {
@@ -157,7 +151,7 @@ export class BatchSourceRegistrationProvider
     _olds: BatchSourceRegistrationOutputs,
     news: BatchSourceRegistrationInputs,
   ): Promise<pulumi.dynamic.UpdateResult<BatchSourceRegistrationOutputs>> {
-    const api = signalsApi(this.configured);
+    const api = this.api();
     try {
       await api.materialize(news.attributeGroupName, news.attributeGroupVersion, batchSourceBody(news));
     } catch (error) {
@@ -179,7 +173,7 @@ export class BatchSourceRegistrationProvider
     const [idName, idVersion] = id.split('/');
     const name = props?.attributeGroupName ?? idName;
     const version = props?.attributeGroupVersion ?? Number(idVersion);
-    const group = await signalsApi(this.configured).getAttributeGroup(name, version);
+    const group = await this.api().getAttributeGroup(name, version);
     const source = group?.batch_source;
     if (!group || !source) return { id: '' };
     const live: BatchSourceRegistrationInputs = {
@@ -197,7 +191,7 @@ export class BatchSourceRegistrationProvider
   }
 
   async delete(_id: string, props: BatchSourceRegistrationOutputs): Promise<void> {
-    await signalsApi(this.configured).unmaterialize(props.attributeGroupName, props.attributeGroupVersion);
+    await this.api().unmaterialize(props.attributeGroupName, props.attributeGroupVersion);
   }
 }
 

@@ -118,18 +118,20 @@ function definitionChange(olds: Partial<DbtProjectFilesInputs>, news: DbtProject
     // keeps the outputs of the last update, so a rebuild that was interrupted is retried as one.
     return { rebuild: false };
   }
+  // The project's directory is named `<view>_<version>`.
+  const project = news.dir.split(/[\\/]/).filter(Boolean).pop();
   if (news.rebuildOnDefinitionChange === true) {
     return {
       rebuild: true,
       notice:
-        `the view definition behind ${news.dir} changed under the same version: its tables will be rebuilt ` +
+        `the definition of ${project} (project ${news.dir}) changed under the same version: its tables will be rebuilt ` +
         'from the whole event history (a dbt full refresh) before the view is updated in Signals',
     };
   }
   return {
     rebuild: false,
     failure:
-      `the view definition behind ${news.dir} changed under the same version, so its tables (built from the old ` +
+      `the definition of ${project} (project ${news.dir}) changed under the same version, so its tables (built from the old ` +
       'definition) would have to be rebuilt from the whole event history. Either give the view a new version ' +
       '(a new attribute group, dbt project and table next to the current ones), or set ' +
       '`rebuildOnDefinitionChange: true` on the BatchAttributeView: `pulumi up` then rebuilds the tables ' +

@@ -28,3 +28,20 @@ export function signalsApi(configured: ConfiguredSettings | undefined): SignalsA
   }
   return new SignalsApi(clientOptionsFromSettings(connection.settings));
 }
+
+/**
+ * What the Signals providers share: the stack config `configure` receives (kept in the provider
+ * process only; never there when the provider is serialized) and a client built from it at call time.
+ */
+export abstract class SignalsResourceProvider {
+  private configured?: ConfiguredSettings;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.configured = configuredSettings(req);
+  }
+
+  /** A client for this call (stack config first, then the environment). */
+  protected api(): SignalsApi {
+    return signalsApi(this.configured);
+  }
+}

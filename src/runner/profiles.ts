@@ -41,7 +41,8 @@ export interface ProfileFiles {
   cleanup(): Promise<void>;
 }
 
-const SECRET_ENV = {
+/** The environment variables the dbt profile reads the Snowflake credentials from. */
+export const SECRET_ENV = {
   password: 'SIGNALS_BATCH_DBT_PASSWORD',
   privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
   privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',

@@ -12,6 +12,7 @@ import type { BatchSourceConfig } from '../definition/batchSource';
 import { BdpTokenSource, SandboxTokenSource, type SignalsAuth, type TokenSource, assertCompleteAuth } from './auth';
 import { SignalsAuthError, SignalsError, SignalsInputError, SignalsMaterializeError, apiMessageFromBody, redact } from './errors';
 import { type AttributeGroupBody, type AttributeGroupResponse, describeBatchSource, toGroupInput, withLiveState } from './groups';
+import { type HealthResponse, checkedApiUrl, requestHealth } from './health';
 import { ROUTE_MISSING_STATUSES, SIGNALS_PATHS } from './paths';
 import {
   DEFAULT_RETRY_POLICY,
@@ -37,11 +38,6 @@ export interface SignalsClientOptions {
   tokenRefreshMarginMs?: number;
   /** Verbose log sink: one line per HTTP attempt (method, path, status, time); never headers or bodies. */
   logger?: (line: string) => void;
-}
-
-export interface HealthResponse {
-  status: string;
-  dependencies?: Record<string, string>;
 }
 
 export interface PublishResponse {
@@ -333,46 +329,6 @@ export class SignalsApi {
     if (result.status >= 200 && result.status < 300) return result.data;
     throw httpError(result, callName, this.tokens.secrets());
   }
-}
-
-/**
- * `GET {apiUrl}/health-all` without credentials (the endpoint needs none), e.g. for `test-connection
- * --no-check-auth`.
- */
-export async function fetchHealth(
-  options: Pick<SignalsClientOptions, 'apiUrl' | 'timeoutMs' | 'retry' | 'logger'>,
-): Promise<HealthResponse> {
-  return requestHealth(createAxios(), checkedApiUrl(options.apiUrl), {
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-    logger: options.logger,
-    secrets: () => [],
-  });
-}
-
-/** The API URL without a trailing slash; refuses anything that is not an http(s) URL. */
-function checkedApiUrl(apiUrl: string | undefined): string {
-  if (!/^https?:\/\/[^\s]+$/.test(apiUrl ?? '')) {
-    throw new SignalsInputError(
-      `The Signals API URL must be an http(s) URL (--api-url or SNOWPLOW_API_URL); got ${JSON.stringify(apiUrl ?? '')}.`,
-    );
-  }
-  return (apiUrl as string).replace(/\/+$/, '');
-}
-
-async function requestHealth(http: AxiosInstance, apiBase: string, transport: TransportOptions): Promise<HealthResponse> {
-  const callName = `GET ${SIGNALS_PATHS.health}`;
-  const result = await sendWithRetries(http, { method: 'GET', url: `${apiBase}${SIGNALS_PATHS.health}`, callName }, transport);
-  if (result.status < 200 || result.status >= 300) throw httpError(result, callName, transport.secrets());
-  const body = result.data as Partial<HealthResponse> | undefined;
-  if (!body || typeof body.status !== 'string') {
-    throw new SignalsError(`Signals API call ${callName} answered without a status field.`, {
-      call: callName,
-      status: result.status,
-      attempts: result.attempts,
-    });
-  }
-  return { status: body.status, dependencies: body.dependencies };
 }
 
 function groupIdentity(body: AttributeGroupBody): { name: string; version: number } {

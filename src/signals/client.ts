@@ -7,19 +7,6 @@ import { type BatchSourceConfig, validateBatchSourceConfig } from '../definition
 import { SignalsApi } from './api';
 import { SignalsInputError } from './errors';
 
-export { SignalsApi, fetchHealth } from './api';
-export type {
-  SignalsClientOptions,
-  HealthResponse,
-  PublishResponse,
-  UnpublishResult,
-  RemoveBatchSourceResult,
-  OnlineAttributesRequest,
-  PropertySyntax,
-} from './api';
-export { toGroupInput, stripNulls } from './groups';
-export type { AttributeGroupBody, AttributeGroupResponse } from './groups';
-
 export class SignalsClient extends SignalsApi {
   /**
    * `PUT .../batch_source` with `{name, database, wh_schema, table, timestamp_field, description?, owner?}`.

@@ -1,16 +1,21 @@
-/** Signals API client: see `client.ts`; all real-API paths (published and inferred) are in `paths.ts`. */
-export { SignalsClient, SignalsApi, fetchHealth, toGroupInput, stripNulls } from './client';
+/**
+ * Signals API client: `SignalsApi` (api.ts) does the calls, `SignalsClient` (client.ts) also checks
+ * request bodies first; all real-API paths (published and inferred) are in `paths.ts`.
+ */
+export { SignalsClient } from './client';
+export { SignalsApi } from './api';
+export { fetchHealth } from './health';
+export type { HealthResponse } from './health';
 export type {
   SignalsClientOptions,
-  AttributeGroupBody,
-  AttributeGroupResponse,
-  HealthResponse,
   PublishResponse,
   UnpublishResult,
   RemoveBatchSourceResult,
   OnlineAttributesRequest,
   PropertySyntax,
-} from './client';
+} from './api';
+export { toGroupInput, stripNulls } from './groups';
+export type { AttributeGroupBody, AttributeGroupResponse } from './groups';
 export { DEFAULT_CONSOLE_URL, decodeJwtClaims } from './auth';
 export type { SignalsAuth } from './auth';
 export {

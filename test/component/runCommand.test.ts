@@ -67,14 +67,19 @@ describe('portablePath', () => {
   const cwd = path.join(path.sep, 'work', 'checkout');
 
   it('records a path inside the working directory relative to it, however it was given', () => {
-    expect(portablePath(path.join(cwd, 'dbt', 'v_1'), cwd)).toBe('dbt/v_1');
-    expect(portablePath('./dbt//v_1', cwd)).toBe('dbt/v_1');
-    expect(portablePath(cwd, cwd)).toBe('.');
+    expect(portablePath(path.join(cwd, 'dbt', 'v_1'), cwd, [cwd])).toBe('dbt/v_1');
+    expect(portablePath('./dbt//v_1', cwd, [cwd])).toBe('dbt/v_1');
+    expect(portablePath(cwd, cwd, [cwd])).toBe('.');
+  });
+
+  it('records a path inside the Pulumi project relative to the working directory (a program whose main is deeper)', () => {
+    const program = path.join(cwd, 'dist', 'examples', 'quickstart');
+    expect(portablePath(path.join(cwd, '.quickstart', 'dbt'), program, [program, cwd])).toBe('../../../.quickstart/dbt');
   });
 
   it('keeps an absolute path elsewhere as given, and a relative one relative', () => {
-    expect(portablePath('/data/warehouse.duckdb', cwd)).toBe('/data/warehouse.duckdb');
-    expect(portablePath('../shared/warehouse.duckdb', cwd)).toBe('../shared/warehouse.duckdb');
+    expect(portablePath('/data/warehouse.duckdb', cwd, [cwd])).toBe('/data/warehouse.duckdb');
+    expect(portablePath('../shared/warehouse.duckdb', cwd, [cwd])).toBe('../shared/warehouse.duckdb');
   });
 
   it('finds the signals-batch script relative to the working directory', () => {

@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as snowflake from '@pulumi/snowflake';
 import { z } from 'zod';
+import { SECRET_ENV } from '../../runner/profiles';
 import { identifier, input, nonEmpty } from '../validation';
 import type { WarehouseUnit } from './unit';
 
@@ -84,13 +85,6 @@ const argsSchema = z
     error: 'privateKeyPassphrase needs privateKey',
     path: ['privateKeyPassphrase'],
   });
-
-/** The environment variables `signals-batch run` reads the Snowflake credentials from. */
-const SECRET_ENV = {
-  password: 'SIGNALS_BATCH_DBT_PASSWORD',
-  privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
-  privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
-} as const;
 
 export const snowflakeWarehouse: WarehouseUnit<SnowflakeWarehouseArgs> = {
   target: 'snowflake',
