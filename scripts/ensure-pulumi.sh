@@ -5,7 +5,8 @@
 # version paired with the pinned @pulumi/pulumi and pulumi-resource-command 1.2.1 are
 # built from Go modules into a cache outside the repository.
 #
-# Prints the directory holding the binaries as its last line of stdout (progress goes to stderr).
+# Prints this checkout's directory holding the binaries as its last line of stdout (progress goes to
+# stderr): <cache>/pulumi-<version>/checkouts/<hash of the checkout path>/bin.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,8 +85,30 @@ if [ ! -x "$BIN/pulumi-resource-command" ]; then
   fi
 fi
 
-# The dynamic-provider plugin ships inside the npm package; put it beside the CLI.
-dyn="$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-if [ -f "$dyn" ]; then ln -sf "$dyn" "$BIN/pulumi-resource-pulumi-nodejs"; fi
+# What this checkout runs: a folder of its own holding the CLI (hard-linked, so the CLI finds its bundled
+# plugins here and not in the shared folder), the command plugin, and the dynamic-provider plugin that
+# ships inside this checkout's @pulumi/pulumi. The shared, version-keyed folder above only holds
+# binaries that are the same for every checkout, so two checkouts never re-point each other's links.
+checkout_id="$(printf '%s' "$here" | sha256sum | cut -c1-16)"
+OUT="$CACHE/pulumi-$PV/checkouts/$checkout_id/bin"
+mkdir -p "$OUT"
+printf '%s\n' "$here" > "$OUT/../checkout-path"
 
-echo "$BIN"
+# Replace $OUT/$2 with a link to $1 atomically (a temporary name renamed over the old one).
+place() {
+  local target="$1" name="$2" kind="$3" tmp="$OUT/.$2.$$"
+  rm -f "$tmp"
+  if [ "$kind" = hard ] && ln "$target" "$tmp" 2>/dev/null; then :; else ln -s "$target" "$tmp"; fi
+  mv -f "$tmp" "$OUT/$name"
+}
+cli="$(readlink -f "$BIN/pulumi")"
+if [ ! "$OUT/pulumi" -ef "$cli" ]; then place "$cli" pulumi hard; fi
+if [ -x "$BIN/pulumi-resource-command" ] && [ "$(readlink "$OUT/pulumi-resource-command")" != "$BIN/pulumi-resource-command" ]; then
+  place "$BIN/pulumi-resource-command" pulumi-resource-command soft
+fi
+dyn="$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+if [ -f "$dyn" ] && [ "$(readlink "$OUT/pulumi-resource-pulumi-nodejs")" != "$dyn" ]; then
+  place "$dyn" pulumi-resource-pulumi-nodejs soft
+fi
+
+echo "$OUT"

@@ -12,12 +12,15 @@ import type { Dialect, Target } from './dialects/dialect';
 import { dialectFor } from './dialects';
 import { projectHash, writeProjectFiles } from './files';
 import { attributeMatch, attributeValue, dailyAggregates, eventMatch, finalAggregate } from './sql';
-import { resolveVars, type ProjectVars } from './vars';
+import { resolveVars, varsForDbt, type ProjectVars } from './vars';
 
 export { TARGETS, type Target, type Dialect } from './dialects/dialect';
 export { dialectFor } from './dialects';
-export { resolveVars, DEFAULT_VARS, varsSchema, type ProjectVars } from './vars';
+export { resolveVars, varsForDbt, DEFAULT_VARS, varsSchema, type ProjectVars } from './vars';
 export { projectHash, writeProjectFiles, GENERATED_FOLDERS } from './files';
+
+/** dbt profile names are YAML keys in profiles.yml: plain names only. */
+const PROFILE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Bump when generated SQL changes meaning, so existing tables are rebuilt. */
 export const GENERATOR_VERSION = '1';
@@ -102,6 +105,10 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   const d = dialectFor(options.target);
   const plan = planView(view);
   const vars: ProjectVars = resolveVars(options.vars);
+  const profile = options.profile ?? 'signals_batch';
+  if (!PROFILE_NAME.test(profile)) {
+    throw new Error(`dbt profile name ${JSON.stringify(profile)} is not valid: use letters, digits and underscores (e.g. signals_batch)`);
+  }
   const timestampColumn = options.timestampColumn ?? 'updated_at';
   if (plan.attributes.some((a) => a.name.toLowerCase() === timestampColumn.toLowerCase())) {
     throw new Error(`attribute "${timestampColumn}" clashes with the sync timestamp column; rename it or pick another timestampColumn`);
@@ -133,8 +140,8 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     d,
     p,
     plan,
-    vars,
-    profile: options.profile ?? 'signals_batch',
+    vars: varsForDbt(vars),
+    profile,
     definitionHash,
     keyColumn: d.ident(plan.keyColumn),
     timestampColumn: d.ident(timestampColumn),

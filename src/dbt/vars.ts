@@ -3,6 +3,7 @@
  * the SQL. Options may override defaults; unknown names and wrong types are rejected.
  */
 import { z } from 'zod';
+import { jinjaInert } from './dialects/dialect';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const days = (min: number) => z.number().int().min(min);
@@ -56,4 +57,13 @@ export function resolveVars(overrides: Record<string, unknown> = {}): ProjectVar
     throw new Error(`invalid dbt variables: ${lines.join('; ')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Variables as handed to dbt (dbt_project.yml and `--vars`). dbt renders a top-level string value
+ * as Jinja when `var()` reads it, so each string is made inert to keep it data; list items are not
+ * rendered by dbt and pass as they are.
+ */
+export function varsForDbt<T extends Record<string, unknown>>(vars: T): T {
+  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, typeof value === 'string' ? jinjaInert(value) : value])) as T;
 }

@@ -6,8 +6,8 @@
  *   schema `wh_schema` (what the reference CLI's `batch_source_config.json` holds);
  * - the `BatchSource` model embedded in an attribute group (`batch_source`), which names it `schema`.
  *
- * The Signals client, the emulator and the CLI all validate with these schemas, so the emulator rejects
- * exactly what the client would refuse to send.
+ * The Signals client and the CLI validate with these schemas before sending. (The emulator checks what
+ * it receives against the API's own model instead: `src/emulator/apiModel.ts`.)
  */
 import { z } from 'zod';
 

@@ -1,7 +1,9 @@
 /**
  * `GET registry/attribute_groups/?property_syntax=<warehouse>`: the API answers with typed properties
- * rendered as warehouse column paths (reference 1.4). The renderings below follow the published fixtures
- * for atomic and entity properties; the event-property form is inferred (no fixture shows one).
+ * rendered as warehouse column paths. The renderings below follow the SDK's published fixtures for atomic
+ * and entity properties; the event-property form is inferred (no fixture shows one). Calculated
+ * properties and properties with a `date_part` have no published string form: they stay typed objects
+ * (the response model allows an object there).
  */
 
 export type WarehouseSyntax = 'snowflake' | 'bigquery' | 'databricks';
@@ -32,6 +34,7 @@ function snakePath(path: string): string {
 export function renderProperty(property: unknown, syntax: WarehouseSyntax): unknown {
   if (!property || typeof property !== 'object') return property;
   const typed = property as Record<string, unknown>;
+  if (typed.date_part !== undefined && typed.date_part !== null) return property;
   const path = String(typed.path ?? '');
   switch (typed.type) {
     case 'atomic':

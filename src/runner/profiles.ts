@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { jinjaInert } from '../dbt/dialects/dialect';
 
 export interface DuckdbConnection {
   type: 'duckdb';
@@ -48,9 +49,14 @@ export const SECRET_ENV = {
   privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
 } as const;
 
-function yamlValue(v: string | number | boolean): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+/** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
+function yamlValue(v: ProfileValue): string {
+  if (typeof v === 'object') return JSON.stringify(`{{ env_var('${v.env}') }}`);
+  return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
 }
+
+/** A setting, or a secret that dbt reads from the named environment variable. */
+type ProfileValue = string | number | boolean | { env: string };
 
 /** The profile YAML for a connection, plus the environment holding its secrets. */
 export function renderProfile(
@@ -60,7 +66,7 @@ export function renderProfile(
   threads = 4,
 ): { yaml: string; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  const fields: Record<string, string | number | boolean> = {};
+  const fields: Record<string, ProfileValue> = {};
   if (connection.type === 'duckdb') {
     Object.assign(fields, { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads });
   } else {
@@ -79,7 +85,7 @@ export function renderProfile(
       const value = connection[key];
       if (value) {
         env[SECRET_ENV[key]] = value;
-        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = `{{ env_var('${SECRET_ENV[key]}') }}`;
+        fields[key === 'privateKey' ? 'private_key' : key === 'privateKeyPassphrase' ? 'private_key_passphrase' : 'password'] = { env: SECRET_ENV[key] };
       }
     }
   }

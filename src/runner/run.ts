@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { varsSchema } from '../dbt/vars';
+import { varsForDbt, varsSchema } from '../dbt/vars';
 import { dbtExecutable, ensurePythonEnv } from './python';
 import { writeProfiles, type WarehouseConnection } from './profiles';
 
@@ -161,7 +161,7 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
     for (let round = 1; round <= maxRounds; round++) {
       const roundStart = Date.now();
       const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
-      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(options.vars));
+      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
       if (options.fullRefresh && round === 1) args.push('--full-refresh');
       const { code, output } = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
       if (code !== 0) throw await describeFailure(projectDir, output);

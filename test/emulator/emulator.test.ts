@@ -31,13 +31,14 @@ describe('emulator validation (422 like the real API)', () => {
     ]);
   });
 
-  it('rejects a group without an owner', async () => {
+  it('accepts a group without an owner, as the API model does, and rejects one over 255 characters', async () => {
     const group = sampleGroup();
     delete group.owner;
-    const response = await api('POST', 'registry/attribute_groups/', group);
+    expect((await api('POST', 'registry/attribute_groups/', group)).status).toBe(201);
+    const response = await api('POST', 'registry/attribute_groups/', sampleGroup({ version: 2, owner: `${'o'.repeat(250)}@example.com` }));
     expect(response.status).toBe(422);
     expect(response.body.detail).toEqual([
-      { loc: ['body', 'owner'], msg: expect.stringContaining('owner'), type: 'missing' },
+      { loc: ['body', 'owner'], msg: 'String should have at most 255 characters', type: 'string_too_long' },
     ]);
   });
 
@@ -60,11 +61,11 @@ describe('emulator validation (422 like the real API)', () => {
     );
     expect(response.status).toBe(422);
     expect(response.body.detail).toEqual([
-      { loc: ['body', 'table'], msg: 'table must not be empty', type: 'string_too_short' },
+      { loc: ['body', 'table'], msg: 'String should have at least 1 character', type: 'string_too_short' },
     ]);
   });
 
-  it('rejects a batch source database with characters outside ^[A-Za-z0-9_-]+$ and a missing wh_schema', async () => {
+  it('rejects a batch source database with characters outside ^[A-Za-z0-9_-]+$ and a missing schema', async () => {
     await api('POST', 'registry/attribute_groups/', sampleGroup());
     const source: Record<string, unknown> = sampleBatchSource({ database: 'my.db' });
     delete source.wh_schema;
@@ -72,7 +73,7 @@ describe('emulator validation (422 like the real API)', () => {
     expect(response.status).toBe(422);
     expect(response.body.detail.map((entry: { loc: unknown[] }) => entry.loc)).toEqual([
       ['body', 'database'],
-      ['body', 'wh_schema'],
+      ['body', 'schema'],
     ]);
   });
 
@@ -225,7 +226,10 @@ describe('emulator faults', () => {
   });
 
   it('can be driven over HTTP by tests running the emulator in another process', async () => {
-    const added = await http(emulator.url, 'POST', '/_emulator/faults', { body: { path: 'engines/publish', status: 503 } });
+    const added = await http(emulator.url, 'POST', '/_emulator/faults', {
+      controlToken: emulator.controlToken,
+      body: { path: 'engines/publish', status: 503 },
+    });
     expect(added.status).toBe(201);
     expect((await api('POST', 'engines/publish', { attribute_groups: [] })).status).toBe(503);
     expect((await api('POST', 'engines/publish', { attribute_groups: [] })).status).toBe(200);
@@ -240,6 +244,7 @@ describe('emulator state file', () => {
     token = emulator.credentials.sandboxToken;
     await api('POST', 'registry/attribute_groups/', sampleGroup());
     await api('PUT', 'registry/attribute_groups/user_engagement/versions/1/batch_source', sampleBatchSource());
+    await emulator.state.flush();
     expect(readdirSync(join(workDir, 'nested'))).toEqual(['state.json']);
     const saved = JSON.parse(readFileSync(statePath, 'utf8'));
     expect(saved.attributeGroups[0]).toMatchObject({ name: 'user_engagement', batchSource: { schema: 'analytics_derived' } });
@@ -323,7 +328,10 @@ describe('emulator get-online-attributes', () => {
       attributes: ['user_engagement_v1:page_views_7d'],
     });
     expect(wrongKey.status).toBe(400);
-    const full = await api('POST', 'get-online-attributes', { ...request(['page_views_7d']), full_attribute_names: true });
+    const bare = await api('POST', 'get-online-attributes', request(['page_views_7d']));
+    expect(bare.status).toBe(422);
+    expect(bare.body.detail[0]).toMatchObject({ loc: ['body', 'attributes', 0], type: 'string_pattern_mismatch' });
+    const full = await api('POST', 'get-online-attributes', { ...request(['user_engagement_v1:page_views_7d']), full_attribute_names: true });
     expect(Object.keys(full.body)).toEqual(['domain_userid', 'user_engagement_v1:page_views_7d']);
   });
 

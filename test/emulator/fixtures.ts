@@ -1,4 +1,5 @@
-/** Shared test data: a small, valid batch attribute group in the API's JSON input form. */
+/** Shared test data (a small, valid batch attribute group in the API's JSON input form) and HTTP helpers. */
+import { request } from 'node:http';
 
 const pageView = { vendor: 'com.snowplowanalytics.snowplow', name: 'page_view', version: '1-0-0' };
 
@@ -55,15 +56,26 @@ export function sampleBatchSource(overrides: Record<string, unknown> = {}) {
   };
 }
 
+export interface HttpOptions {
+  /** API bearer token. */
+  token?: string;
+  /** Control-plane token (`/_emulator/*`). */
+  controlToken?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
 /** Raw HTTP helper for emulator tests (no client logic in the way). */
 export async function http(
   baseUrl: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: HttpOptions = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.controlToken) headers['x-emulator-control-token'] = options.controlToken;
   let payload: string | undefined = options.rawBody;
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -72,4 +84,34 @@ export async function http(
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/**
+ * Sends `rawPath` exactly as given (fetch would resolve `..` and re-encode escapes first), so tests
+ * can show what the server does with such paths.
+ */
+export function rawHttp(
+  baseUrl: string,
+  method: string,
+  rawPath: string,
+  options: HttpOptions = {},
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.controlToken) headers['x-emulator-control-token'] = options.controlToken;
+  const payload = options.body !== undefined ? JSON.stringify(options.body) : options.rawBody;
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const outgoing = request({ hostname, port, method, path: rawPath, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
 }

@@ -554,6 +554,7 @@ async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
     '  export SNOWPLOW_AUTH_MODE=sandbox',
     `  export SNOWPLOW_SANDBOX_TOKEN=${shown(credentials.sandboxToken, opts.sandboxToken, '--sandbox-token')}`,
     '',
+    `Control plane (/_emulator/faults, /_emulator/state): header X-Emulator-Control-Token: ${emulator.controlToken}`,
     `State: ${opts.state ? path.resolve(opts.state) : 'in memory'}`,
     `DuckDB files: ${Object.keys(duckdbFiles).length ? Object.entries(duckdbFiles).map(([db, file]) => `${db} -> ${file}`).join(', ') : 'none'}`,
     'Press Ctrl+C to stop.',

@@ -72,6 +72,16 @@ export interface Dialect {
   keepFirstPerPartition(partitionBy: string, orderBy: string): string;
 }
 
+/**
+ * Text that dbt's Jinja renders back to exactly itself. Every generated file is a Jinja template
+ * to dbt, so user text (a criterion value, a JSON key, a schema name) must not open a Jinja tag:
+ * each `{` that would start `{{`, `{%` or `{#` is written as the expression `{{ '{' }}`.
+ * Not idempotent: apply it once, where text from outside becomes SQL or YAML.
+ */
+export function jinjaInert(text: string): string {
+  return text.replace(/\{(?=[{%#])/g, "{{ '{' }}");
+}
+
 /** A string, number or boolean as a SQL literal (strings escaped by the dialect). */
 export function scalarLiteral(d: Pick<Dialect, 'stringLiteral'>, value: unknown): string {
   if (typeof value === 'string') return d.stringLiteral(value);

@@ -45,7 +45,10 @@ export const duckdb: Dialect = {
     return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
   },
   stringLiteral(value) {
-    return `'${value.replace(/'/g, "''")}'`;
+    // Line breaks become chr() so a literal stays on one line of the generated model, where
+    // re-indenting and whitespace trimming cannot alter it.
+    const parts = value.split(/([\n\r\u2028\u2029])/).map((part, i) => (i % 2 === 1 ? `chr(${part.charCodeAt(0)})` : `'${part.replace(/'/g, "''")}'`));
+    return parts.length === 1 ? parts[0] : `(${parts.filter((p) => p !== "''").join(' || ')})`;
   },
 
   jinjaStringLiteral(name) {

@@ -33,10 +33,10 @@ function when(value: string, ...conditions: string[]): string {
   return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
 }
 
-function variantPath(index: number | null, path: Array<string | number>): string {
+/** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
+function variantPath(index: number | null, path: Array<string | number>, key: (k: string) => string): string {
   const head = index === null ? '' : `[${index}]`;
-  const parts = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? ':' : '.'}"${p.replace(/"/g, '""')}"`));
-  return head + parts.join('');
+  return head + path.map((p) => (typeof p === 'number' ? `[${p}]` : `[${key(p)}]`)).join('');
 }
 
 export const snowflake: Dialect = {
@@ -48,7 +48,9 @@ export const snowflake: Dialect = {
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
   },
   stringLiteral(value) {
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    // Line breaks as escapes keep a literal on one line of the generated model.
+    const escapes: Record<string, string> = { '\\': '\\\\', "'": "''", '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+    return `'${value.replace(/[\\'\n\r\u2028\u2029]/g, (c) => escapes[c])}'`;
   },
   jinjaStringLiteral(name) {
     return `'{{ ${name} | string | replace("\\\\", "\\\\\\\\") | replace("'", "''") }}'`;
@@ -56,7 +58,7 @@ export const snowflake: Dialect = {
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path)}::varchar`;
+    return `${alias}.${this.ident(source.column)}${variantPath(source.index, source.path, (k) => this.stringLiteral(k))}::varchar`;
   },
   asNumber(expr, kind: ValueKind) {
     if (kind === 'number') return `cast(${expr} as float)`;
