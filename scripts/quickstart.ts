@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpMap, Stack } from '@pulumi/pulumi/automation';
 import quickstartProgram from '../examples/quickstart/index';
-import { ensurePulumiCli, findCommandPlugin, localStack, type PulumiCli } from '../examples/quickstart/pulumiCli';
+import { emulatorStackConfig, ensurePulumiCli, findCommandPlugin, localStack, type PulumiCli } from '../examples/quickstart/pulumiCli';
 import { startEmulator, type EmulatorCredentials, type EmulatorHandle } from '../src/emulator';
 import { packageRoot } from '../src/paths';
 import { ensurePythonEnv } from '../src/runner';
@@ -174,12 +174,7 @@ async function openStack(cli: PulumiCli, emulator: EmulatorHandle, passphrase: s
     stateDir: home,
     passphrase,
     config: {
-      'signals-batch:apiUrl': { value: emulator.url },
-      'signals-batch:consoleUrl': { value: emulator.consoleUrl },
-      'signals-batch:authMode': { value: 'bdp' },
-      'signals-batch:apiKeyId': { value: emulator.credentials.apiKeyId },
-      'signals-batch:orgId': { value: emulator.credentials.orgId },
-      'signals-batch:apiKey': { value: emulator.credentials.apiKey, secret: true },
+      ...emulatorStackConfig(emulator),
       [`${PROJECT}:warehouse`]: { value: files.warehouse },
       [`${PROJECT}:projectDir`]: { value: files.dbt },
       [`${PROJECT}:dbtRunner`]: { value: runner },

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from '@pulumi/pulumi/automation';
+import type { EmulatorHandle } from '../../src/emulator';
 import { packageRoot } from '../../src/paths';
 import { redact } from '../../src/redact';
 
@@ -74,6 +75,18 @@ export function findCommandPlugin(binDir: string, pulumiHomes: string[] = []): s
     if (fs.existsSync(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** The `signals-batch:*` stack config of a connection to the local emulator (BDP auth; the key as a secret). */
+export function emulatorStackConfig(emulator: EmulatorHandle): Record<string, { value: string; secret?: boolean }> {
+  return {
+    'signals-batch:apiUrl': { value: emulator.url },
+    'signals-batch:consoleUrl': { value: emulator.consoleUrl },
+    'signals-batch:authMode': { value: 'bdp' },
+    'signals-batch:apiKeyId': { value: emulator.credentials.apiKeyId },
+    'signals-batch:orgId': { value: emulator.credentials.orgId },
+    'signals-batch:apiKey': { value: emulator.credentials.apiKey, secret: true },
+  };
 }
 
 export interface LocalStackOptions {

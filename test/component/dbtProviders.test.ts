@@ -162,7 +162,7 @@ describe('DbtProjectFilesProvider', () => {
     await expect(fs.access(path.join(dir, 'removed'))).rejects.toThrow();
   });
 
-  it('serializes without capturing local modules', async () => {
+  it('serializes without requiring any file by a relative path (this package is captured by value)', async () => {
     const text = await pulumi.runtime.serializeFunction(() => new DbtProjectFilesProvider(), { allowSecrets: false });
     expect(text.text).not.toMatch(/require\("\.\.?\//);
   });
@@ -215,7 +215,7 @@ describe('DbtRunProvider', () => {
     expect(checked.failures?.map((f) => f.property).sort()).toEqual(['command', 'cwd', 'environment']);
   });
 
-  it('serializes without capturing local modules', async () => {
+  it('serializes without requiring any file by a relative path (this package is captured by value)', async () => {
     const text = await pulumi.runtime.serializeFunction(() => new DbtRunProvider(), { allowSecrets: false });
     expect(text.text).not.toMatch(/require\("\.\.?\//);
   });

@@ -21,6 +21,17 @@ export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
 
 export const registrations: Registration[] = [];
 
+/** What the mocked dbt runs print (`signals-batch run --json`). */
+export const RUN_RESULT = {
+  project: 'x',
+  caughtUp: true,
+  rounds: 2,
+  seconds: 3.5,
+  processedThrough: '2025-02-01 00:00:00',
+  newestLoadTstamp: '2025-02-01 00:00:00',
+  totals: { newEvents: 150, datesRecomputed: 32, datesSkipped: 1, keysRecomputed: 18 },
+};
+
 function outputsFor(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   if (type === 'snowflake:index/schema:Schema') {
     return { ...inputs, fullyQualifiedName: `"${inputs.database}"."${inputs.name}"` };
@@ -33,17 +44,7 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
   }
   if (type.endsWith(':BatchSourceRegistration')) return { ...inputs, published: true };
   if (type === 'command:local:Command' || type.endsWith(':DbtRun')) {
-    // What `signals-batch run --json` prints.
-    const result = {
-      project: 'x',
-      caughtUp: true,
-      rounds: 2,
-      seconds: 3.5,
-      processedThrough: '2025-02-01 00:00:00',
-      newestLoadTstamp: '2025-02-01 00:00:00',
-      totals: { newEvents: 150, datesRecomputed: 32, datesSkipped: 1, keysRecomputed: 18 },
-    };
-    return { ...inputs, stdout: `${JSON.stringify(result)}\n`, stderr: 'round 1: ...\nround 2: ...\n' };
+    return { ...inputs, stdout: `${JSON.stringify(RUN_RESULT)}\n`, stderr: 'round 1: ...\nround 2: ...\n' };
   }
   return { ...inputs };
 }

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EngineEvent, Stack } from '@pulumi/pulumi/automation';
-import { ensurePulumiCli, findCommandPlugin, localStack } from '../../examples/quickstart/pulumiCli';
+import { emulatorStackConfig, ensurePulumiCli, findCommandPlugin, localStack } from '../../examples/quickstart/pulumiCli';
 import { BatchAttributeView } from '../../src/component';
 import { domainUserid, pagePing, pageView, type Attribute } from '../../src/definition';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
@@ -65,13 +65,7 @@ beforeAll(async () => {
     program,
     stateDir: dir,
     passphrase: 'defchange',
-    config: {
-      'signals-batch:apiUrl': { value: emulator.url },
-      'signals-batch:consoleUrl': { value: emulator.consoleUrl },
-      'signals-batch:apiKeyId': { value: emulator.credentials.apiKeyId },
-      'signals-batch:orgId': { value: emulator.credentials.orgId },
-      'signals-batch:apiKey': { value: API_KEY, secret: true },
-    },
+    config: emulatorStackConfig(emulator),
   });
   expect((await stack.up()).summary.result).toBe('succeeded');
 }, 45 * 60_000);
