@@ -101,7 +101,7 @@ export interface DataSize {
   benchAppEvents: number;
   users: number;
   dbBytes: number;
-  filteredEvents: number | null;
+  dailyValueRows: number | null;
   dailyAggregateRows: number | null;
   attributeRows: number | null;
 }
@@ -321,7 +321,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       benchAppEvents: (await scalar(conn, `select count(*) from atomic.events where app_id = '${BENCH_APP_ID}'`)) ?? 0,
       users: (await scalar(conn, `select count(distinct domain_userid) from atomic.events where domain_userid <> ''`)) ?? 0,
       dbBytes: 0,
-      filteredEvents: await scalar(conn, `select count(*) from ${DERIVED_SCHEMA}.${project.name}_filtered_events`),
+      dailyValueRows: await scalar(conn, `select count(*) from ${DERIVED_SCHEMA}.${project.name}_daily_values`),
       dailyAggregateRows: await scalar(conn, `select count(*) from ${DERIVED_SCHEMA}.${project.name}_daily_aggregates`),
       attributeRows: await scalar(conn, `select count(*) from ${attributeTable}`),
     }));

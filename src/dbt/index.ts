@@ -8,10 +8,11 @@ import nunjucks from 'nunjucks';
 import { type View } from '../definition';
 import { planView, type Plan, type SourceColumn } from '../plan';
 import { packageRoot } from '../paths';
-import type { Dialect, Target } from './dialects/dialect';
+import { jinjaInert, type Dialect, type Target } from './dialects/dialect';
+import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';
 import { projectHash, writeProjectFiles } from './files';
-import { attributeMatch, attributeValue, dailyAggregates, eventMatch, finalAggregate } from './sql';
+import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, valueText, withDefault } from './sql';
 import { resolveVars, varsForDbt, type ProjectVars } from './vars';
 
 export { TARGETS, type Target, type Dialect } from './dialects/dialect';
@@ -62,21 +63,24 @@ export interface ProjectTables {
   dailyAggregationManifest: string;
 }
 
-const MODELS: Array<{ template: string; folder: 'scratch' | 'derived' | 'manifest' }> = [
+/** The generated models, by folder (each folder's config is set once in dbt_project.yml). */
+const MODELS: Array<{ template: string; folder: 'scratch' | 'derived' | 'manifest'; when?: (plan: Plan) => boolean }> = [
   { template: 'run_limits', folder: 'scratch' },
   { template: 'events_this_run', folder: 'scratch' },
-  { template: 'days_to_process', folder: 'scratch' },
-  { template: 'key_dates_to_process', folder: 'scratch' },
   { template: 'attributes_this_run', folder: 'scratch' },
-  { template: 'filtered_events', folder: 'derived' },
+  { template: 'deferred_events', folder: 'derived' },
   { template: 'daily_aggregates', folder: 'derived' },
+  { template: 'daily_values', folder: 'derived', when: (plan) => plan.hasValueSets },
   { template: 'attributes', folder: 'derived' },
   { template: 'daily_aggregation_manifest', folder: 'manifest' },
   { template: 'incremental_manifest', folder: 'manifest' },
 ];
 
+/** The date of each key's rollup row in the partials tables: before any real event date. */
+const ROLLUP_DATE = '0001-01-01';
+
 function environment(): nunjucks.Environment {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(packageRoot(), 'templates', 'project')), {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(packageRoot(), 'templates')), {
     autoescape: false,
     throwOnUndefined: true,
     trimBlocks: false,
@@ -86,6 +90,8 @@ function environment(): nunjucks.Environment {
   });
   env.addFilter('jinjaExpr', (expr: string) => `{{ ${expr} }}`);
   env.addFilter('yaml', (value: unknown) => (value === null ? "''" : JSON.stringify(value)));
+  // free text in YAML that dbt renders: a JSON string, inert to Jinja
+  env.addFilter('yamlText', (text: string) => JSON.stringify(jinjaInert(text)));
   return env;
 }
 
@@ -94,6 +100,12 @@ function sourceSql(d: Dialect, s: SourceColumn): string {
   if (s.origin === 'atomic') return value;
   // A self-describing column exists only once a loader has seen that schema.
   return `{% if '${s.column}' in columns %}${value}{% else %}cast(null as ${d.textType}){% endif %}`;
+}
+
+/** `sql` with its NUL placeholder replaced by a Jinja call, as a Jinja string expression. */
+function jinjaAround(sql: string, call: string): string {
+  const [before, after] = sql.split('\u0000');
+  return `${JSON.stringify(before)} ~ ${call} ~ ${JSON.stringify(after)}`;
 }
 
 function sha256(text: string): string {
@@ -113,32 +125,54 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   if (plan.attributes.some((a) => a.name.toLowerCase() === timestampColumn.toLowerCase())) {
     throw new Error(`attribute "${timestampColumn}" clashes with the sync timestamp column; rename it or pick another timestampColumn`);
   }
-  const p = plan.project;
+  const project = plan.project;
   const definitionHash = sha256(JSON.stringify({ generator: GENERATOR_VERSION, target: options.target, plan, timestampColumn })).slice(0, 16);
+  const dialect = d;
+  const sentinel = d.dateLiteral(ROLLUP_DATE);
+  const maxPeriod = plan.periods.length === 0 ? 0 : plan.periods[plan.periods.length - 1];
+  const withSlack = d.addDays('new_attempt.window_end', `-${maxPeriod} - {{ var('snowplow__late_event_lookback_days') }}`);
 
   const attributes = plan.attributes.map((a) => {
     const matchColumn = d.ident(`${a.name}__matches`);
     const valueColumn = d.ident(`${a.name}__value`);
     const value = attributeValue(d, plan, a, 'events');
-    const window =
-      a.periodDays === null
-        ? 'true'
-        : `event_date >= ${d.addDays('window_end', String(-a.periodDays))} and event_date < window_end`;
+    const window = (date: string, end: string) =>
+      a.periodDays === null ? 'true' : `${date} >= ${d.addDays(end, String(-a.periodDays))} and ${date} < ${end}`;
+    const column = d.ident(a.name);
     return {
       name: a.name,
-      column: d.ident(a.name),
+      code: a.code,
+      column,
+      valueSet: a.valueSet,
       match: attributeMatch(d, plan, a, 'events'),
       matchColumn,
       value,
       valueColumn,
-      daily: dailyAggregates(d, a, matchColumn, value === null ? null : valueColumn),
-      final: finalAggregate(d, a, window),
+      eventPartials: eventPartials(d, a, `events.${matchColumn}`, value === null ? null : `events.${valueColumn}`, 'events.event_key'),
+      combined: combinedPartials(d, a),
+      final: a.valueSet ? null : finalAggregate(d, a, window('event_date', 'window_end')),
+      valueText: a.valueSet ? valueText(d, a, `events.${valueColumn}`) : null,
+      window: window('stored.event_date', 'run_limits.window_end'),
+      finalValueSet: a.valueSet ? finalValueSet(d, a, `attribute = ${d.stringLiteral(a.code)}`) : null,
+      outputSql: a.valueSet ? withDefault(d, a, `value_set_attributes.${column}`) : `scalar_attributes.${column}`,
+      description: describeAttribute(a),
+      quoted: column !== a.name,
     };
   });
+  const eventColumns = [
+    'event_id',
+    'key_value',
+    'event_date',
+    'derived_tstamp',
+    'load_tstamp',
+    'event_key',
+    'load_delay_days',
+    ...attributes.flatMap((a) => (a.value === null ? [a.matchColumn] : [a.matchColumn, a.valueColumn])),
+  ];
 
   const context = {
-    d,
-    p,
+    dialect,
+    project,
     plan,
     vars: varsForDbt(vars),
     profile,
@@ -149,28 +183,52 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     sources: plan.sources.map((s) => ({ alias: d.ident(s.alias), sql: sourceSql(d, s) })),
     eventMatch: eventMatch(d, plan.events, 'events'),
     attributes,
+    scalarAttributes: attributes.filter((a) => !a.valueSet),
+    valueSetAttributes: attributes.filter((a) => a.valueSet),
+    valueSetNames: attributes.filter((a) => a.valueSet).map((a) => a.name).join(', '),
+    hasValueSets: plan.hasValueSets,
+    partialColumns: plan.attributes.flatMap((a) => a.dailyColumns.map((c) => d.ident(c.name))),
+    eventColumns,
     periods: plan.periods,
+    rollupDate: ROLLUP_DATE,
+    keyQuoted: d.ident(plan.keyColumn) !== plan.keyColumn,
+    timestampName: timestampColumn,
+    timestampQuoted: d.ident(timestampColumn) !== timestampColumn,
+    attributesDescription: `The table Signals syncs for ${plan.viewName} version ${plan.viewVersion}: one row per ${plan.keyColumn}, one column per attribute.`,
+    sentinel,
+    // a Jinja expression: the SQL of the first day the longest window needs
+    earliestWindowStart: jinjaAround(d.addDays('\u0000', `-${maxPeriod}`), 'signals_batch_window_end()'),
+    // Days before it were outside every window at the last run's end and at this one's, so folding
+    // them never hides a day that enters or leaves a window now.
+    rollupCandidate:
+      `case when new_attempt.previous_window_end is null then ${withSlack} ` +
+      `else least(${withSlack}, ${d.addDays('least(new_attempt.previous_window_end, new_attempt.window_end)', `-${maxPeriod}`)}) end`,
   };
 
   const env = environment();
   const render = (template: string) => env.render(template, context).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
   const files: Record<string, string> = {
-    'dbt_project.yml': render('dbt_project.yml'),
-    'models/sources.yml': render('models/sources.yml'),
-    'macros/signals_batch.sql': render('macros/signals_batch.sql'),
+    'dbt_project.yml': render('project/dbt_project.yml'),
+    'models/sources.yml': render('project/models/sources.yml'),
+    'macros/signals_batch.sql': render('project/macros/signals_batch.sql'),
+    'models/scratch/_scratch.yml': render('project/models/_scratch.yml'),
+    'models/derived/_derived.yml': render('project/models/_derived.yml'),
+    'models/manifest/_manifest.yml': render('project/models/_manifest.yml'),
   };
-  for (const m of MODELS) files[`models/${m.folder}/${p}_${m.template}.sql`] = render(`models/${m.template}.sql`);
+  for (const m of MODELS) {
+    if (!m.when || m.when(plan)) files[`models/${m.folder}/${project}_${m.template}.sql`] = render(`project/models/${m.template}.sql`);
+  }
   files['signals_batch.json'] =
     JSON.stringify(
       {
         generator: 'signals-batch',
         generatorVersion: GENERATOR_VERSION,
-        project: p,
+        project,
         target: options.target,
         definitionHash,
         keyColumn: plan.keyColumn,
         timestampColumn,
-        attributeTable: `${p}_attributes`,
+        attributeTable: `${project}_attributes`,
         view,
       },
       null,
@@ -180,7 +238,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
   const hash = projectHash(sorted);
   return {
-    name: p,
+    name: project,
     files: sorted,
     hash,
     definitionHash,
@@ -191,9 +249,9 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       derivedSchemaSuffix: 'derived',
       scratchSchemaSuffix: 'scratch',
       manifestSchemaSuffix: 'snowplow_manifest',
-      attributes: `${p}_attributes`,
-      incrementalManifest: `${p}_incremental_manifest`,
-      dailyAggregationManifest: `${p}_daily_aggregation_manifest`,
+      attributes: `${project}_attributes`,
+      incrementalManifest: `${project}_incremental_manifest`,
+      dailyAggregationManifest: `${project}_daily_aggregation_manifest`,
     },
   };
 }

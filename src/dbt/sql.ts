@@ -3,7 +3,7 @@
  * per-day and final aggregate expressions. Values are always rendered as escaped literals.
  */
 import type { CriterionValue, EventSpec } from '../definition';
-import type { Plan, PlannedAttribute, PlannedCriterion, SourceColumn, ValueKind, ValueType } from '../plan';
+import type { DailyPart, Plan, PlannedAttribute, PlannedCriterion, SourceColumn, ValueKind, ValueType } from '../plan';
 import { scalarLiteral, type Dialect } from './dialects/dialect';
 
 /** A value in the type partial aggregates keep it in. */
@@ -80,59 +80,109 @@ export interface DailyColumnSql {
   sql: string;
 }
 
-/** Per-day partial aggregates of one attribute over the events of a (key, day). */
-export function dailyAggregates(d: Dialect, a: PlannedAttribute, matchCol: string, valueCol: string | null): DailyColumnSql[] {
-  const order = ['derived_tstamp', 'event_id'];
+/**
+ * The partials of one event as a row of its own (a count of 1 or 0, its value where it counts),
+ * so that events and stored partial rows combine with the same aggregates.
+ */
+export function eventPartials(d: Dialect, a: PlannedAttribute, matchCol: string, valueCol: string | null, keyCol: string): DailyColumnSql[] {
+  const counted = (value: string) => `case when ${matchCol} then ${value} end`;
+  const present = (value: string) => `case when ${matchCol} and ${valueCol} is not null then ${value} end`;
   return a.dailyColumns.map(({ name, part }) => {
     const col = d.ident(name);
     switch (part) {
       case 'count':
-        return { name: col, sql: d.countIf(matchCol) };
-      case 'sum':
-        return { name: col, sql: d.filtered('sum', valueCol!, matchCol) };
+        return { name: col, sql: `case when ${matchCol} then 1 else 0 end` };
       case 'n':
-        return { name: col, sql: d.countIf(`${matchCol} and ${valueCol} is not null`) };
+        return { name: col, sql: `case when ${matchCol} and ${valueCol} is not null then 1 else 0 end` };
+      case 'sum':
       case 'min':
       case 'max':
-        return { name: col, sql: d.filtered(part, valueCol!, matchCol) };
+        return { name: col, sql: counted(valueCol!) };
       case 'first':
-        return { name: col, sql: d.firstValue(valueCol!, order, matchCol, false) };
       case 'last':
-        return { name: col, sql: d.firstValue(valueCol!, order, matchCol, true) };
-      case 'values':
-        return { name: col, sql: d.distinctSortedList(valueCol!, matchCol) };
+        return { name: col, sql: present(valueCol!) };
+      case 'first_key':
+      case 'last_key':
+        return { name: col, sql: present(keyCol) };
     }
   });
 }
 
-/** The final attribute value from a key's daily rows; `inWindow` limits rows to the period. */
+/** One partial combined over rows (events or stored partials) where `condition` holds. */
+function combinePart(d: Dialect, a: PlannedAttribute, part: DailyPart, condition: string): string {
+  const c = (p: DailyPart) => d.ident(`${a.name}__${p}`);
+  switch (part) {
+    case 'count':
+    case 'n':
+      return d.castToAttributeType(d.filtered('sum', c(part), condition), 'int64');
+    case 'sum':
+      return d.filtered('sum', c(part), condition);
+    case 'min':
+    case 'max':
+      return d.filtered(part, c(part), condition);
+    case 'first':
+      return d.valueAtMin(c('first'), c('first_key'), condition);
+    case 'last':
+      return d.valueAtMax(c('last'), c('last_key'), condition);
+    case 'first_key':
+      return d.filtered('min', c('first_key'), condition);
+    case 'last_key':
+      return d.filtered('max', c('last_key'), condition);
+  }
+}
+
+/** The partial columns of an attribute, combined over rows where `condition` holds. */
+export function combinedPartials(d: Dialect, a: PlannedAttribute, condition = 'true'): DailyColumnSql[] {
+  return a.dailyColumns.map(({ name, part }) => ({ name: d.ident(name), sql: combinePart(d, a, part, condition) }));
+}
+
+/** The event's value as text, the form the per-value partials keep (cast back at the end). */
+export function valueText(d: Dialect, a: PlannedAttribute, valueCol: string): string {
+  return d.asString(valueCol, a.valueType === 'number' ? 'number' : a.valueType === 'boolean' ? 'boolean' : 'string');
+}
+
+/**
+ * The final attribute value of a key from its partial rows; `inWindow` limits rows to the period.
+ * Per-value attributes read their (value, count) rows, aggregated per value, filtered by attribute.
+ */
 export function finalAggregate(d: Dialect, a: PlannedAttribute, inWindow: string): string {
-  const c = (part: string) => d.ident(`${a.name}__${part}`);
   let value: string;
+  const part = (p: DailyPart) => combinePart(d, a, p, inWindow);
   switch (a.aggregation) {
     case 'counter':
-      value = `coalesce(${d.filtered('sum', c('count'), inWindow)}, 0)`;
+      value = `coalesce(${part('count')}, 0)`;
       break;
     case 'sum':
-      value = `coalesce(${d.filtered('sum', c('sum'), inWindow)}, 0)`;
+      value = `coalesce(${part('sum')}, 0)`;
       break;
     case 'mean':
-      value = `${d.filtered('sum', c('sum'), inWindow)} / nullif(${d.filtered('sum', c('n'), inWindow)}, 0)`;
+      value = `${part('sum')} / nullif(${part('n')}, 0)`;
       break;
     case 'min':
     case 'max':
-      value = d.filtered(a.aggregation, c(a.aggregation), inWindow);
+      value = part(a.aggregation);
       break;
     case 'first':
-      value = d.valueAtExtreme(c('first'), 'event_date', inWindow, 'min');
-      break;
     case 'last':
-      value = d.valueAtExtreme(c('last'), 'event_date', inWindow, 'max');
+      value = part(a.aggregation);
       break;
     case 'unique_list':
-      value = d.mergeLists(c('values'), inWindow);
-      break;
+      throw new Error(`attribute "${a.name}": per-value aggregations come from finalValueSet`);
   }
-  const typed = d.castToAttributeType(value, a.type);
+  return withDefault(d, a, d.castToAttributeType(value, a.type));
+}
+
+/** A per-value attribute's final value (its default not applied) from value rows (`value`, `n`, `last_key`) of one key. */
+export function finalValueSet(d: Dialect, a: PlannedAttribute, condition: string): string {
+  switch (a.aggregation) {
+    case 'unique_list':
+      return d.sortedDistinctList('value', a.type, condition);
+    default:
+      throw new Error(`attribute "${a.name}": ${a.aggregation} keeps scalar partials`);
+  }
+}
+
+/** `typed`, or the attribute's default value where it is NULL. */
+export function withDefault(d: Dialect, a: PlannedAttribute, typed: string): string {
   return a.defaultValue === null ? typed : `coalesce(${typed}, ${d.typedLiteral(a.defaultValue, a.type)})`;
 }

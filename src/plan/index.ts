@@ -49,7 +49,11 @@ export type ValueType = 'string' | 'number' | 'boolean';
 
 export interface PlannedAttribute {
   name: string;
+  /** The view's own description of the attribute, if any. */
+  description: string | null;
   index: number;
+  /** Short stable code (`a01`, `a02`…) naming the attribute in the per-value partials table. */
+  code: string;
   type: AttributeType;
   aggregation: Aggregation;
   /** Window length in days; null = lifetime. */
@@ -61,11 +65,18 @@ export interface PlannedAttribute {
   source: string | null;
   valueType: ValueType;
   defaultValue: CriterionValue | null;
-  /** The daily partial-aggregate columns, named `<attribute>__<part>`. */
+  /** The scalar partial-aggregate columns, named `<attribute>__<part>`. */
   dailyColumns: Array<{ name: string; part: DailyPart }>;
+  /** Whether the attribute keeps per-value partials (value, count, latest event) instead of scalars. */
+  valueSet: boolean;
 }
 
-export type DailyPart = 'count' | 'sum' | 'n' | 'min' | 'max' | 'first' | 'last' | 'values';
+/**
+ * Scalar partial aggregates of a (key, day): each combines with another of its kind (sums add,
+ * minimums compare), so a day's partials absorb new events and days fold into a key's rollup.
+ * `first_key`/`last_key` order events by (derived_tstamp, event_id) as one sortable text.
+ */
+export type DailyPart = 'count' | 'sum' | 'n' | 'min' | 'max' | 'first' | 'first_key' | 'last' | 'last_key';
 
 export interface Plan {
   /** dbt project name and model prefix: `<name>_<version>`. */
@@ -83,6 +94,8 @@ export interface Plan {
   attributes: PlannedAttribute[];
   /** Distinct window lengths, ascending. */
   periods: number[];
+  /** Whether any attribute keeps per-value partials (the view then has a daily values table). */
+  hasValueSets: boolean;
 }
 
 const DAILY_PARTS: Record<Aggregation, DailyPart[]> = {
@@ -91,10 +104,13 @@ const DAILY_PARTS: Record<Aggregation, DailyPart[]> = {
   mean: ['sum', 'n'],
   min: ['min'],
   max: ['max'],
-  first: ['first'],
-  last: ['last'],
-  unique_list: ['values'],
+  first: ['first', 'first_key'],
+  last: ['last', 'last_key'],
+  unique_list: [],
 };
+
+/** Aggregations whose partials are per-value rows (value, count, latest event). */
+const VALUE_SET_AGGREGATIONS: ReadonlySet<Aggregation> = new Set(['unique_list']);
 
 /** `nl.basjes` + `yauaaContext` -> `nl_basjes_yauaa_context` (the loaders' column naming). */
 export function schemaColumnStem(vendor: string, name: string, majorVersion: number): string {
@@ -172,7 +188,9 @@ export function planView(view: View): Plan {
     const source = a.aggregation === 'counter' || !a.property ? null : sourceFor(a.property);
     return {
       name: a.name,
+      description: a.description ?? null,
       index,
+      code: `a${String(index + 1).padStart(2, '0')}`,
       type: a.type,
       aggregation: a.aggregation,
       periodDays: a.period === undefined ? null : periodDays(a.period),
@@ -183,6 +201,7 @@ export function planView(view: View): Plan {
       valueType: valueTypeOf(a.type),
       defaultValue: a.defaultValue ?? null,
       dailyColumns: DAILY_PARTS[a.aggregation].map((part) => ({ name: `${a.name}__${part}`, part })),
+      valueSet: VALUE_SET_AGGREGATIONS.has(a.aggregation),
     };
   });
 
@@ -205,6 +224,7 @@ export function planView(view: View): Plan {
     events: union,
     attributes,
     periods: [...new Set(attributes.map((a) => a.periodDays).filter((d): d is number => d !== null))].sort((x, y) => x - y),
+    hasValueSets: attributes.some((a) => a.valueSet),
   };
 }
 

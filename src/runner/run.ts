@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { varsForDbt, varsSchema } from '../dbt/vars';
-import { dbtExecutable, ensurePythonEnv } from './python';
+import { ensurePythonEnv } from './python';
+import { DbtWorker } from './worker';
 import { writeProfiles, type WarehouseConnection } from './profiles';
 
 export interface RunOptions {
@@ -79,11 +80,14 @@ export function parseStatus(stdout: string): RoundStatus | null {
   };
 }
 
-/** Caught up when nothing is loaded yet, or processing reached the newest load. */
+/**
+ * Caught up when nothing is loaded yet, or processing reached the newest load. Both are written
+ * by the project as `YYYY-MM-DD HH:MM:SS.ffffff`, which compares as text.
+ */
 export function isCaughtUp(s: RoundStatus): boolean {
   if (s.newestLoadTstamp === null) return true;
   if (s.processedThrough === null) return false;
-  return Date.parse(`${s.processedThrough.replace(' ', 'T')}Z`) >= Date.parse(`${s.newestLoadTstamp.replace(' ', 'T')}Z`);
+  return s.processedThrough >= s.newestLoadTstamp;
 }
 
 interface RunResults {
@@ -116,24 +120,31 @@ async function describeFailure(projectDir: string, output: string): Promise<DbtR
   );
 }
 
-function runDbt(args: string[], cwd: string, env: Record<string, string>, echo: ((line: string) => void) | null): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(dbtExecutable(), args, {
-      cwd,
-      env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', DBT_USE_COLORS: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const take = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      if (echo) text.split('\n').filter(Boolean).forEach(echo);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    child.on('error', (e) => reject(new Error(`could not start dbt (${dbtExecutable()}): ${e.message}; run: npm run setup:python`)));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
-  });
+/**
+ * The generated tests of the synced table (a unique, non-null key; a non-null sync timestamp): a
+ * broken table is reported before Signals syncs it.
+ */
+async function testAttributeTable(worker: DbtWorker, baseArgs: string[], projectDir: string, log: (line: string) => void): Promise<void> {
+  const { attributeTable } = JSON.parse(await fs.readFile(path.join(projectDir, 'signals_batch.json'), 'utf8')) as { attributeTable: string };
+  const { success, error, output } = await worker.invoke(['test', ...baseArgs, '--select', attributeTable]);
+  if (success) {
+    log(`tests of ${attributeTable} passed`);
+    return;
+  }
+  let failed: string[] = [];
+  try {
+    const results = JSON.parse(await fs.readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+    failed = results.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.unique_id.split('.').slice(2).join('.')}: ${r.message ?? r.status}`);
+  } catch {
+    // no results: dbt failed before testing
+  }
+  const detail = failed.length > 0 ? failed.join('; ') : (error ?? output.split('\n').slice(-10).join(' ')).trim();
+  throw new DbtRunError(
+    `the attribute table ${attributeTable} failed its tests: ${detail.slice(0, 1500)}\n` +
+      'The table is not fit to sync; find the cause (a changed key column, rows written outside this project) and re-run, or rebuild with --full-refresh --allow-refresh.',
+    attributeTable,
+    failed,
+  );
 }
 
 /** Run dbt round after round until caught up (or the round bound is hit). */
@@ -156,15 +167,19 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
   const profiles = await writeProfiles(options.profile ?? 'signals_batch', targetName, options.connection, options.threads);
   const started = Date.now();
   const totals = { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 };
+  const worker = DbtWorker.start(projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
+  const baseArgs = ['--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
+  if (options.vars && Object.keys(options.vars).length > 0) baseArgs.push('--vars', JSON.stringify(varsForDbt(options.vars)));
   try {
     let status: RoundStatus = { processedThrough: null, newestLoadTstamp: null };
-    for (let round = 1; round <= maxRounds; round++) {
+    let rounds = 0;
+    let caughtUp = false;
+    while (!caughtUp && rounds < maxRounds) {
+      rounds += 1;
       const roundStart = Date.now();
-      const args = ['run', '--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
-      if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
-      if (options.fullRefresh && round === 1) args.push('--full-refresh');
-      const { code, output } = await runDbt(args, projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
-      if (code !== 0) throw await describeFailure(projectDir, output);
+      const args = ['run', ...baseArgs, ...(options.fullRefresh && rounds === 1 ? ['--full-refresh'] : [])];
+      const { success, error, output } = await worker.invoke(args);
+      if (!success) throw await describeFailure(projectDir, error ? `${output}\n${error}` : output);
       // The project's own notices (e.g. a full refresh that keeps state) reach the user.
       for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
       status = parseStatus(output) ?? status;
@@ -172,17 +187,18 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
       totals.datesRecomputed += status.datesRecomputed ?? 0;
       totals.datesSkipped += status.datesSkipped ?? 0;
       totals.keysRecomputed += status.keysRecomputed ?? 0;
-      const done = isCaughtUp(status);
+      caughtUp = isCaughtUp(status);
       log(
-        `round ${round}: loads processed through ${status.processedThrough ?? '(none yet)'} of ${status.newestLoadTstamp ?? '(no events)'}; ` +
+        `round ${rounds}: loads processed through ${status.processedThrough ?? '(none yet)'} of ${status.newestLoadTstamp ?? '(no events)'}; ` +
           `${status.newEvents ?? 0} new events, ${status.datesRecomputed ?? 0} dates recomputed, ${status.datesSkipped ?? 0} skipped, ` +
-          `${status.keysRecomputed ?? 0} keys recomputed (${((Date.now() - roundStart) / 1000).toFixed(1)}s)${done ? ' - caught up' : ''}`,
+          `${status.keysRecomputed ?? 0} keys recomputed (${((Date.now() - roundStart) / 1000).toFixed(1)}s)${caughtUp ? ' - caught up' : ''}`,
       );
-      if (done) return { rounds: round, caughtUp: true, status, seconds: (Date.now() - started) / 1000, totals };
     }
-    log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
-    return { rounds: maxRounds, caughtUp: false, status, seconds: (Date.now() - started) / 1000, totals };
+    if (!caughtUp) log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
+    await testAttributeTable(worker, baseArgs, projectDir, log);
+    return { rounds, caughtUp, status, seconds: (Date.now() - started) / 1000, totals };
   } finally {
+    await worker.stop();
     await profiles.cleanup();
   }
 }

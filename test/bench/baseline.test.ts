@@ -175,7 +175,7 @@ describe('bench pipeline at tiny scale', () => {
     expect(json.targets).toHaveLength(5);
     expect(json.ratios.steadyOverBackfill).toBeGreaterThan(0);
     const profiled = json.bench.scenarios.find((s: { id: string }) => s.id === 'steady').models as Array<{ model: string; rowsScanned: number }>;
-    expect(profiled.map((m) => m.model)).toEqual(expect.arrayContaining(['events_this_run', 'filtered_events', 'daily_aggregates', 'attributes_this_run', 'attributes']));
+    expect(profiled.map((m) => m.model)).toEqual(expect.arrayContaining(['events_this_run', 'deferred_events', 'daily_aggregates', 'daily_values', 'attributes_this_run', 'attributes']));
     expect(profiled.find((m) => m.model === 'daily_aggregates')!.rowsScanned).toBeGreaterThan(0);
     expect(json.bench.scenarios.every((s: { peakRssBytes: number | null }) => s.peakRssBytes === null || s.peakRssBytes > 0)).toBe(true);
     expect(existsSync(files.json)).toBe(true);

@@ -92,3 +92,18 @@ describe('windows move with the current day, in both directions, without new dat
     expect(actual).toEqual(expected(day, includeToday));
   });
 });
+
+describe('windows cannot reach back into the rolled-up days', () => {
+  test('a current day moved back past the rollup slack stops the run with the fix, changing nothing', async () => {
+    const before = await query(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`);
+    await expect(
+      runUntilCaughtUp({
+        projectDir,
+        connection: { type: 'duckdb', path: database, schema: 'main' },
+        vars: { snowplow__mock_current_day: '2025-01-03' },
+        log,
+      }),
+    ).rejects.toThrow(/moved back further than snowplow__late_event_lookback_days allows[\s\S]*--full-refresh --allow-refresh/);
+    expect(await query(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`)).toEqual(before);
+  });
+});

@@ -146,7 +146,7 @@ describe('attributes', () => {
     expect(plan.periods).toEqual([2, 7, 30]);
   });
 
-  test('daily partial aggregates per aggregation', () => {
+  test('daily partial aggregates per aggregation: scalars that combine, or per-value rows', () => {
     const plan = planView(parseView(sampleView()));
     const parts = Object.fromEntries(plan.attributes.map((x) => [x.aggregation, x.dailyColumns.map((c) => c.part)]));
     expect(parts).toEqual({
@@ -155,10 +155,14 @@ describe('attributes', () => {
       mean: ['sum', 'n'],
       min: ['min'],
       max: ['max'],
-      first: ['first'],
-      last: ['last'],
-      unique_list: ['values'],
+      // the value and its (derived_tstamp, event_id) key, so a later day or event can win
+      first: ['first', 'first_key'],
+      last: ['last', 'last_key'],
+      unique_list: [],
     });
+    const valueSets = Object.fromEntries(plan.attributes.map((x) => [x.aggregation, x.valueSet]));
+    expect(valueSets).toMatchObject({ unique_list: true, counter: false, first: false });
+    expect(plan.hasValueSets).toBe(true);
     const mean = plan.attributes.find((x) => x.aggregation === 'mean')!;
     expect(mean.dailyColumns.map((c) => c.name)).toEqual([`${mean.name}__sum`, `${mean.name}__n`]);
   });

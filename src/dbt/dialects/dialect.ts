@@ -21,6 +21,8 @@ export interface Dialect {
   jinjaStringLiteral(name: string): string;
   /** The SQL type of projected JSON text, for NULL placeholders. */
   readonly textType: string;
+  /** The type of timestamps without time zone, in UTC (the type of load_tstamp). */
+  readonly timestampType: string;
 
   /** The projected value of a source column, read from the events relation aliased `alias`. */
   sourceValue(source: SourceColumn, alias: string): string;
@@ -53,16 +55,26 @@ export interface Dialect {
 
   /** Count of rows where `condition` holds. */
   countIf(condition: string): string;
-  /** The value of the first row by `orderBy` where `condition` holds and the value is not null. */
-  firstValue(valueExpr: string, orderBy: string[], condition: string, descending: boolean): string;
-  /** Distinct non-null values where `condition` holds, sorted; NULL when none. */
-  distinctSortedList(valueExpr: string, condition: string): string;
-  /** The sorted distinct union of list values where `condition` holds; NULL when none. */
-  mergeLists(listExpr: string, condition: string): string;
   /** An aggregate filtered by a condition: `sum(x) filter (where c)`. */
   filtered(aggregate: string, argument: string, condition: string): string;
-  /** The value of the row with the smallest / largest `orderExpr` where `condition` holds. */
-  valueAtExtreme(valueExpr: string, orderExpr: string, condition: string, which: 'min' | 'max'): string;
+  /** The value on the row with the smallest `orderKey`, over rows where `condition` holds and the value is not null. */
+  valueAtMin(valueExpr: string, orderKey: string, condition: string): string;
+  /** The value on the row with the largest `orderKey` (as valueAtMin). */
+  valueAtMax(valueExpr: string, orderKey: string, condition: string): string;
+  /**
+   * A text that sorts like (derived_tstamp, event_id): the timestamp at fixed width, then the id,
+   * so first/last partials compare with plain min/max and carry their tie-break.
+   */
+  orderKey(timestampExpr: string, idExpr: string): string;
+  /** A timestamp as `YYYY-MM-DD HH:MM:SS.ffffff`, whatever the session's output format. */
+  formatTimestamp(timestampExpr: string): string;
+  /** A date literal from `YYYY-MM-DD`. */
+  dateLiteral(isoDate: string): string;
+  /**
+   * The distinct values (text, cast to the list type's element type) where `condition` holds,
+   * sorted ascending; NULL when none.
+   */
+  sortedDistinctList(textExpr: string, listType: AttributeType, condition: string): string;
 
   /** Null-safe inequality of two values of any type (lists included). */
   isDistinctFrom(a: string, b: string): string;

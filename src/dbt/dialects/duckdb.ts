@@ -55,6 +55,7 @@ export const duckdb: Dialect = {
     return `'{{ ${name} | string | replace("'", "''") }}'`;
   },
   textType: 'varchar',
+  timestampType: 'timestamp',
 
   sourceValue(source: SourceColumn, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
@@ -117,21 +118,29 @@ export const duckdb: Dialect = {
   countIf(condition) {
     return `count(*)${filterClause(condition)}`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    // arg_min/arg_max over a (tstamp, event_id) row: ties broken by event_id, NULL values excluded.
-    return `arg_${descending ? 'max' : 'min'}(${value}, (${orderBy.join(', ')}))${filterClause(condition, `${value} is not null`)}`;
-  },
-  distinctSortedList(value, condition) {
-    return `list_sort(list_distinct(list(${value})${filterClause(condition, `${value} is not null`)}))`;
-  },
-  mergeLists(list, condition) {
-    return `nullif(list_sort(list_distinct(flatten(list(${list})${filterClause(condition, `${list} is not null`)}))), [])`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${argument})${filterClause(condition)}`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `arg_${which}(${value}, ${order})${filterClause(condition, `${value} is not null`)}`;
+  valueAtMin(value, key, condition) {
+    return `arg_min(${value}, ${key})${filterClause(condition, `${value} is not null`)}`;
+  },
+  valueAtMax(value, key, condition) {
+    return `arg_max(${value}, ${key})${filterClause(condition, `${value} is not null`)}`;
+  },
+  orderKey(ts, id) {
+    return `${this.formatTimestamp(ts)} || '|' || ${id}`;
+  },
+  formatTimestamp(ts) {
+    return `strftime(${ts}, '%Y-%m-%d %H:%M:%S.%f')`;
+  },
+  dateLiteral(isoDate) {
+    return `date ${this.stringLiteral(isoDate)}`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    // try_cast: the filter does not stop other attributes' values from being cast too
+    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `try_cast(${text} as boolean)` : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    return `list_sort(list_distinct(list(${element})${filterClause(condition, `${text} is not null`)}))`;
   },
 
   isDistinctFrom(a, b) {

@@ -43,6 +43,7 @@ export const snowflake: Dialect = {
   target: 'snowflake',
   runnable: false,
   textType: 'varchar',
+  timestampType: 'timestamp_ntz',
 
   ident(name) {
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `"${name.replace(/"/g, '""')}"`;
@@ -116,22 +117,29 @@ export const snowflake: Dialect = {
   countIf(condition) {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
-  firstValue(value, orderBy, condition, descending) {
-    // array_agg drops NULLs, so element 0 is the first non-null matching value.
-    const order = orderBy.map((o) => `${o}${descending ? ' desc' : ''}`).join(', ');
-    return `array_agg(${when(value, condition)}) within group (order by ${order})[0]`;
-  },
-  distinctSortedList(value, condition) {
-    return `nullif(array_sort(array_agg(distinct ${when(value, condition)})), [])`;
-  },
-  mergeLists(list, condition) {
-    return `nullif(array_sort(array_distinct(array_flatten(array_agg(${when(list, condition)})))), [])`;
-  },
   filtered(aggregate, argument, condition) {
     return `${aggregate}(${when(argument, condition)})`;
   },
-  valueAtExtreme(value, order, condition, which) {
-    return `array_agg(${when(value, condition)}) within group (order by ${order}${which === 'max' ? ' desc' : ''})[0]`;
+  valueAtMin(value, key, condition) {
+    return `min_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  valueAtMax(value, key, condition) {
+    return `max_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+  },
+  orderKey(ts, id) {
+    return `${this.formatTimestamp(ts)} || '|' || ${id}`;
+  },
+  formatTimestamp(ts) {
+    return `to_char(${ts}, 'YYYY-MM-DD HH24:MI:SS.FF6')`;
+  },
+  dateLiteral(isoDate) {
+    return `to_date(${this.stringLiteral(isoDate)})`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const scalar = SCALAR_TYPES[elementType(listType)];
+    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(cast(${text} as float) as ${scalar})`;
+    const kept = when(element, condition, `${text} is not null`);
+    return `nullif(array_agg(distinct ${kept}) within group (order by ${kept}), array_construct())`;
   },
 
   isDistinctFrom(a, b) {

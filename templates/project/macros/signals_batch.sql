@@ -33,7 +33,7 @@
 {% endmacro %}
 
 {% macro signals_batch_string_literal(value) -%}
-  <$ d.jinjaStringLiteral('value') $>
+  <$ dialect.jinjaStringLiteral('value') $>
 {%- endmacro %}
 
 {#- `and <alias>.app_id in (...)` when snowplow__app_id lists apps. -#}
@@ -48,28 +48,28 @@
 {#- Today (UTC) unless snowplow__mock_current_day pins it. -#}
 {% macro signals_batch_current_day() -%}
   {%- if var('snowplow__mock_current_day', none) -%}
-    <$ d.dateFromText("signals_batch_string_literal(var('snowplow__mock_current_day'))" | jinjaExpr) $>
+    <$ dialect.dateFromText("signals_batch_string_literal(var('snowplow__mock_current_day'))" | jinjaExpr) $>
   {%- else -%}
-    <$ d.currentDateUtc() $>
+    <$ dialect.currentDateUtc() $>
   {%- endif -%}
 {%- endmacro %}
 
 {#- The first date outside every window (U): windows are [U - N days, U). -#}
 {% macro signals_batch_window_end() -%}
   {%- if var('snowplow__include_current_day_in_windows', false) -%}
-    <$ d.addDays('signals_batch_current_day()' | jinjaExpr, '1') $>
+    <$ dialect.addDays('signals_batch_current_day()' | jinjaExpr, '1') $>
   {%- else -%}
     {{ signals_batch_current_day() }}
   {%- endif -%}
 {%- endmacro %}
 
 {% macro signals_batch_start_date() -%}
-  <$ d.dateFromText("signals_batch_string_literal(var('snowplow__start_date'))" | jinjaExpr) $>
+  <$ dialect.dateFromText("signals_batch_string_literal(var('snowplow__start_date'))" | jinjaExpr) $>
 {%- endmacro %}
 
 {#- This dbt invocation's start, the same in every model of the run. -#}
 {% macro signals_batch_run_timestamp() -%}
-  <$ d.timestampFromText("signals_batch_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f'))" | jinjaExpr) $>
+  <$ dialect.timestampFromText("signals_batch_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f'))" | jinjaExpr) $>
 {%- endmacro %}
 
 {#- Stop before anything changes when the tables were built from another definition. -#}
@@ -78,41 +78,55 @@
     {{ log("signals-batch: --full-refresh keeps the accumulated tables and manifests (snowplow__allow_refresh is false and target '" ~ target.name ~ "' is not the dev target); set snowplow__allow_refresh to rebuild them.", info=True) }}
   {% endif %}
   {% if execute and not signals_batch_is_refresh() %}
-    {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
+    {% set manifest = signals_batch_existing_relation('<$ project $>_incremental_manifest') %}
     {% if manifest %}
-      {% set result = run_query('select definition_hash from ' ~ manifest ~ ' order by run_started_at desc limit 1') %}
+      {% set result = run_query('select definition_hash from ' ~ manifest ~ ' order by run_id desc limit 1') %}
       {% set built_from = result.columns[0].values()[0] if result and result.rows | length > 0 else none %}
       {% if built_from and built_from != var('signals_batch__definition_hash') %}
         {{ exceptions.raise_compiler_error(
-          "The view definition of <$ p $> changed since its tables were built (" ~ built_from ~ " -> "
+          "The view definition of <$ project $> changed since its tables were built (" ~ built_from ~ " -> "
           ~ var('signals_batch__definition_hash') ~ "). Rebuild them: dbt run --full-refresh --vars "
           ~ "'{snowplow__allow_refresh: true}' (or signals-batch run --full-refresh --allow-refresh)."
+        ) }}
+      {% endif %}
+      {#- Days before the rollup boundary are folded into one row per key: windows cannot reach back past it. -#}
+      {% set folded = run_query(
+        "select count(*) from " ~ manifest ~ " where rollup_before > " ~ <$ earliestWindowStart $>) %}
+      {% if folded.columns[0].values()[0] > 0 %}
+        {{ exceptions.raise_compiler_error(
+          "The current day of <$ project $> moved back further than snowplow__late_event_lookback_days allows: its "
+          ~ "windows would need days already folded into each key's rollup row. Use a later snowplow__mock_current_day, "
+          ~ "or rebuild: signals-batch run --full-refresh --allow-refresh."
         ) }}
       {% endif %}
     {% endif %}
   {% endif %}
 {% endmacro %}
 
-{#- One log line the runner reads: how far processing got and how far the loaded events go. -#}
+{#- One log line the runner reads: how far the last committed run got, and how far loads go. -#}
 {% macro signals_batch_report_status() %}
   {% if execute %}
-    {% set manifest = signals_batch_existing_relation('<$ p $>_incremental_manifest') %}
-    {% set status = {'processed_through': none} %}
+    {% set manifest = signals_batch_existing_relation('<$ project $>_incremental_manifest') %}
+    {% set limits = signals_batch_existing_relation('<$ project $>_run_limits') %}
+    {% set status = {'processed_through': none, 'newest_load_tstamp': none} %}
     {% if manifest %}
       {% set result = run_query(
-        'select cast(processed_through as varchar), new_events, dates_recomputed, dates_skipped, keys_recomputed from '
-        ~ manifest ~ ' order by run_started_at desc limit 1') %}
+        "select <$ dialect.formatTimestamp('processed_through') $>, new_events, dates_recomputed, dates_skipped, keys_recomputed, "
+        ~ "<$ dialect.formatTimestamp('run_id') $> from " ~ manifest ~ " order by run_id desc limit 1") %}
       {% if result.rows | length > 0 %}
         {% set row = result.rows[0] %}
         {% do status.update({'processed_through': row[0], 'new_events': row[1], 'dates_recomputed': row[2],
-                             'dates_skipped': row[3], 'keys_recomputed': row[4]}) %}
+                             'dates_skipped': row[3], 'keys_recomputed': row[4], 'run_id': row[5]}) %}
       {% endif %}
     {% endif %}
-    {% set newest_sql %}
-      select cast(max(events.load_tstamp) as varchar) from {{ source('atomic', 'events') }} as events
-      where events.load_tstamp >= {{ signals_batch_start_date() }} {{ signals_batch_app_filter('events') }}
-    {% endset %}
-    {% do status.update({'newest_load_tstamp': run_query(newest_sql).columns[0].values()[0]}) %}
+    {% if limits %}
+      {#- the newest load this run saw; a later run sees any newer one -#}
+      {% set result = run_query(
+        "select <$ dialect.formatTimestamp('newest_load_tstamp') $>, <$ dialect.formatTimestamp('run_id') $> from " ~ limits) %}
+      {% if result.rows | length > 0 %}
+        {% do status.update({'newest_load_tstamp': result.rows[0][0], 'attempt_run_id': result.rows[0][1]}) %}
+      {% endif %}
+    {% endif %}
     {{ log('signals-batch status: ' ~ tojson(status), info=True) }}
   {% endif %}
 {% endmacro %}

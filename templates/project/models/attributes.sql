@@ -3,9 +3,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='<$ keyColumn $>',
-    schema='derived',
     full_refresh=signals_batch_full_refresh_config(),
-    tags=['signals_batch', 'derived', 'synced'],
   )
 }}
 {#-
@@ -19,13 +17,13 @@ select
     recomputed.<$ a.column $>
 <%- endfor %>,
     {{ signals_batch_run_timestamp() }} as <$ timestampColumn $>
-from {{ ref('<$ p $>_attributes_this_run') }} as recomputed
+from {{ ref('<$ project $>_attributes_this_run') }} as recomputed
 {%- if is_incremental() %}
 left join {{ this }} as current_rows
     on current_rows.<$ keyColumn $> = recomputed.key_value
 where
     current_rows.<$ keyColumn $> is null
 <%- for a in attributes %>
-    or <$ d.isDistinctFrom('recomputed.' + a.column, 'current_rows.' + a.column) $>
+    or <$ dialect.isDistinctFrom('recomputed.' + a.column, 'current_rows.' + a.column) $>
 <%- endfor %>
 {%- endif %}

@@ -1,58 +1,113 @@
-{{
-  config(
-    materialized='table',
-    schema='scratch',
-    tags=['signals_batch', 'this_run'],
-  )
-}}
+<%- import "shared/ctes.sql" as ctes with context -%>
+{{ config(materialized='table') }}
 {#-
-  Attribute values of the keys this run can have changed: keys whose daily aggregates were rebuilt,
-  and keys with events on dates that entered or left a window since the previous run.
+  Attribute values of the keys this run can have changed: keys with events folded in, and keys
+  with events on days that entered or left a window since the last run. A key's values come from
+  its rollup row and its daily rows since the rollup boundary: a bounded read whatever the history.
 -#}
+{%- set waiting_relation = ref('<$ project $>_deferred_events') %}
 
 with
 
 run_limits as (
-    select window_end, previous_window_end
-    from {{ ref('<$ p $>_run_limits') }}
+    select run_id, window_end, previous_window_end, rollup_before
+    from {{ ref('<$ project $>_run_limits') }}
+),
+
+dates_this_run as (
+<$ ctes.datesThisRun() $>
+),
+
+incoming_events as (
+<$ ctes.incomingEvents(['key_value']) $>
 ),
 
 affected_keys as (
-    select distinct daily.key_value
-    from {{ ref('<$ p $>_daily_aggregates') }} as daily
+    select distinct key_value from incoming_events
+<%- if periods.length > 0 %>
+    union
+    -- keys with events on days that entered or left a window
+    select daily.key_value
+    from {{ ref('<$ project $>_daily_aggregates') }} as daily
     cross join run_limits
-    where
-        -- the first run (or a full refresh) computes every key
-        run_limits.previous_window_end is null
-        or daily.key_value in (select key_value from {{ ref('<$ p $>_key_dates_to_process') }})
+    where run_limits.previous_window_end <> run_limits.window_end
+        and (
 <%- for n in periods %>
-        -- a <$ n $>-day window moved: its entering and leaving dates
-        or (
-            run_limits.previous_window_end <> run_limits.window_end
-            and (
-                (daily.event_date >= <$ d.addDays('least(run_limits.previous_window_end, run_limits.window_end)', '-' + n) $>
-                    and daily.event_date < <$ d.addDays('greatest(run_limits.previous_window_end, run_limits.window_end)', '-' + n) $>)
-                or (daily.event_date >= least(run_limits.previous_window_end, run_limits.window_end)
-                    and daily.event_date < greatest(run_limits.previous_window_end, run_limits.window_end))
-            )
-        )
+            -- <$ n $>-day windows
+            (daily.event_date >= <$ dialect.addDays('least(run_limits.previous_window_end, run_limits.window_end)', '-' + n) $>
+                and daily.event_date < <$ dialect.addDays('greatest(run_limits.previous_window_end, run_limits.window_end)', '-' + n) $>)
+            or
 <%- endfor %>
+            (daily.event_date >= least(run_limits.previous_window_end, run_limits.window_end)
+                and daily.event_date < greatest(run_limits.previous_window_end, run_limits.window_end))
+        )
+<%- endif %>
 ),
 
-daily_rows_of_affected_keys as (
+-- the rollup row and the daily rows since the boundary (older daily rows are folded already)
+partial_rows as (
     select
         daily.*,
         run_limits.window_end
-    from {{ ref('<$ p $>_daily_aggregates') }} as daily
+    from {{ ref('<$ project $>_daily_aggregates') }} as daily
     inner join affected_keys
         on daily.key_value = affected_keys.key_value
     cross join run_limits
+    where daily.event_date = <$ sentinel $>
+        or daily.event_date >= run_limits.rollup_before
+),
+
+scalar_attributes as (
+    select
+        key_value
+<%- for a in scalarAttributes %>,
+        <$ a.final | indent(8) $> as <$ a.column $>
+<%- endfor %>
+    from partial_rows
+    group by key_value, window_end
 )
 
-select
-    key_value
-<%- for a in attributes %>,
-    <$ a.final | indent(4) $> as <$ a.column $>
+<%- if valueSetAttributes.length > 0 %>,
+
+-- per attribute, each value's events within that attribute's window
+value_counts as (
+    select
+        stored.key_value,
+        stored.attribute,
+        stored.value,
+        sum(stored.n) as n,
+        max(stored.last_key) as last_key
+    from {{ ref('<$ project $>_daily_values') }} as stored
+    inner join affected_keys
+        on stored.key_value = affected_keys.key_value
+    cross join run_limits
+    where (stored.event_date = <$ sentinel $> or stored.event_date >= run_limits.rollup_before)
+        and (
+<%- for a in valueSetAttributes %>
+            (stored.attribute = '<$ a.code $>' and <$ a.window $>)<$ ' or' if not loop.last $>
 <%- endfor %>
-from daily_rows_of_affected_keys
-group by key_value, window_end
+        )
+    group by stored.key_value, stored.attribute, stored.value
+),
+
+value_set_attributes as (
+    select
+        key_value
+<%- for a in valueSetAttributes %>,
+        <$ a.finalValueSet $> as <$ a.column $>
+<%- endfor %>
+    from value_counts
+    group by key_value
+)
+<%- endif %>
+
+select
+    scalar_attributes.key_value
+<%- for a in attributes %>,
+    <$ a.outputSql $> as <$ a.column $>
+<%- endfor %>
+from scalar_attributes
+<%- if valueSetAttributes.length > 0 %>
+left join value_set_attributes
+    on scalar_attributes.key_value = value_set_attributes.key_value
+<%- endif %>

@@ -1,50 +1,129 @@
+<%- import "shared/ctes.sql" as ctes with context -%>
 {{
   config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['key_value', 'event_date'],
-    schema='derived',
     full_refresh=signals_batch_full_refresh_config(),
-    tags=['signals_batch', 'derived'],
+    post_hook=[
+      "delete from {{ this }} where event_date <> <$ sentinel $> and event_date < (select rollup_before from {{ ref('<$ project $>_run_limits') }})",
+    ],
   )
 }}
-{#- Partial aggregates per key and event date; a pair to rebuild is recomputed from all its events in filtered_events. -#}
+{#-
+  Partial aggregates per key and event date, and one rollup row per key (event_date <$ sentinel $>)
+  for the days before the rollup boundary, outside every window. A run folds its new events into
+  the rows they touch and the days that age out into the rollup: partials only grow, so nothing
+  is re-read from the events. Each row records the run that last wrote it (merged_in): a resumed
+  run leaves the rows it already wrote as they are.
+-#}
+{%- set waiting_relation = ref('<$ project $>_deferred_events') %}
 
 with
 
-events_of_those_key_dates as (
-    select stored.*
-    from {{ ref('<$ p $>_filtered_events') }} as stored
-    inner join {{ ref('<$ p $>_key_dates_to_process') }} as to_rebuild
-        on stored.event_date = to_rebuild.event_date
-        and stored.key_value = to_rebuild.key_value
+run_limits as (
+    select run_id, rollup_before, previous_rollup_before
+    from {{ ref('<$ project $>_run_limits') }}
 ),
 
--- per event: does it count for each attribute, and with which value
-attribute_inputs as (
+dates_this_run as (
+<$ ctes.datesThisRun() $>
+),
+
+incoming_events as (
+<$ ctes.incomingEvents(eventColumns) $>
+),
+
+-- each event as a partial row of its own, on its date or, before the boundary, on the rollup row
+incoming_partials as (
     select
         events.key_value,
-        events.event_date,
-        events.derived_tstamp,
-        events.event_id
-<%- for a in attributes %>,
-        -- <$ a.name $>
-        <$ a.match | indent(8) $>
-            as <$ a.matchColumn $>
-<%- if a.value %>,
-        <$ a.value $> as <$ a.valueColumn $>
-<%- endif %>
+        case when events.event_date < run_limits.rollup_before then <$ sentinel $> else events.event_date end as event_date
+<%- for a in attributes %>
+<%- for c in a.eventPartials %>,
+        <$ c.sql $> as <$ c.name $>
 <%- endfor %>
-    from events_of_those_key_dates as events
+<%- endfor %>
+    from incoming_events as events
+    cross join run_limits
+)
+
+{%- if is_incremental() %},
+
+-- days that left every window since the last run fold into their key's rollup row
+aged_days as (
+    select
+        stored.key_value,
+        <$ sentinel $> as event_date
+<%- for c in partialColumns %>,
+        stored.<$ c $>
+<%- endfor %>
+    from {{ this }} as stored
+    cross join run_limits
+    where stored.event_date <> <$ sentinel $>
+        and stored.event_date < run_limits.rollup_before
+        and (run_limits.previous_rollup_before is null or stored.event_date >= run_limits.previous_rollup_before)
+),
+
+touched as (
+    select key_value, event_date from incoming_partials
+    union
+    select key_value, event_date from aged_days
+),
+
+stored_rows as (
+    select
+        stored.key_value,
+        stored.event_date
+<%- for c in partialColumns %>,
+        stored.<$ c $>
+<%- endfor %>,
+        stored.merged_in
+    from {{ this }} as stored
+    inner join touched
+        on stored.key_value = touched.key_value
+        and stored.event_date = touched.event_date
+),
+
+-- rows an interrupted attempt of this run already wrote
+written_by_this_run as (
+    select stored_rows.key_value, stored_rows.event_date
+    from stored_rows
+    inner join run_limits
+        on stored_rows.merged_in = run_limits.run_id
+)
+{%- endif %},
+
+contributions as (
+    select key_value, event_date<% for c in partialColumns %>, <$ c $><% endfor %>
+    from incoming_partials
+{%- if is_incremental() %}
+    union all
+    select key_value, event_date<% for c in partialColumns %>, <$ c $><% endfor %>
+    from aged_days
+    union all
+    select key_value, event_date<% for c in partialColumns %>, <$ c $><% endfor %>
+    from stored_rows
+{%- endif %}
 )
 
 select
-    key_value,
-    event_date
+    contributions.key_value,
+    contributions.event_date
 <%- for a in attributes %>
-<%- for c in a.daily %>,
+<%- for c in a.combined %>,
     <$ c.sql $> as <$ c.name $>
 <%- endfor %>
-<%- endfor %>
-from attribute_inputs
-group by key_value, event_date
+<%- endfor %>,
+    run_limits.run_id as merged_in
+from contributions
+cross join run_limits
+{%- if is_incremental() %}
+where not exists (
+    select 1
+    from written_by_this_run as written
+    where written.key_value = contributions.key_value
+        and written.event_date = contributions.event_date
+)
+{%- endif %}
+group by contributions.key_value, contributions.event_date, run_limits.run_id

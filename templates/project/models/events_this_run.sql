@@ -1,18 +1,16 @@
-{{
-  config(
-    materialized='table',
-    schema='scratch',
-    tags=['signals_batch', 'this_run'],
-  )
-}}
-{#- This run's new events that some attribute counts: deduplicated, in scope, projected. -#}
+{{ config(materialized='table') }}
+{#-
+  This run's new events that the view counts: deduplicated (the first loaded copy of an event_id
+  wins, across runs too), in scope, and reduced to what the partials need: for each attribute,
+  whether the event counts and its value.
+-#}
 {%- set columns = signals_batch_source_columns() %}
 
 with
 
 run_limits as (
     select lower_limit, upper_limit
-    from {{ ref('<$ p $>_run_limits') }}
+    from {{ ref('<$ project $>_run_limits') }}
 ),
 
 -- every event loaded in the window, of any type: the first copy of an event_id wins whatever it is
@@ -39,7 +37,7 @@ loaded_this_run as (
 first_copies as (
     select *
     from loaded_this_run
-    <$ d.keepFirstPerPartition('event_id', 'load_tstamp, dvce_created_tstamp') $>
+    <$ dialect.keepFirstPerPartition('event_id', 'load_tstamp, dvce_created_tstamp') $>
 ),
 
 relevant as (
@@ -55,29 +53,37 @@ relevant as (
         and events.derived_tstamp >= {{ signals_batch_start_date() }}
 ),
 
--- ids an earlier run already loaded (within the dedupe lookback): those copies came first
+-- ids an earlier run already loaded (within snowplow__upsert_lookback_days): those copies came first
 loaded_before as (
     select distinct earlier.event_id
     from {{ source('atomic', 'events') }} as earlier
     inner join run_limits
         on earlier.load_tstamp <= run_limits.lower_limit
-        and earlier.load_tstamp > <$ d.addDaysToTimestamp('run_limits.lower_limit', "-var('snowplow__upsert_lookback_days')" | jinjaExpr) $>
+        and earlier.load_tstamp > <$ dialect.addDaysToTimestamp('run_limits.lower_limit', "-var('snowplow__upsert_lookback_days')" | jinjaExpr) $>
     where earlier.event_id in (select event_id from relevant) {{ signals_batch_app_filter('earlier') }}
+),
+
+new_events as (
+    select relevant.*
+    from relevant
+    where relevant.event_id not in (select event_id from loaded_before)
 )
 
 select
-    relevant.event_id,
-    relevant.key_value,
-    <$ d.dateOf('relevant.derived_tstamp') $> as event_date,
-    relevant.derived_tstamp,
-    relevant.load_tstamp,
-    relevant.event_vendor,
-    relevant.event_name,
-    relevant.event_version
-<%- for s in sources %>,
-    relevant.<$ s.alias $>
+    events.event_id,
+    events.key_value,
+    <$ dialect.dateOf('events.derived_tstamp') $> as event_date,
+    events.derived_tstamp,
+    events.load_tstamp,
+    -- orders events by (derived_tstamp, event_id) for first and last
+    <$ dialect.orderKey('events.derived_tstamp', 'events.event_id') $> as event_key,
+    <$ dialect.daysBetween(dialect.dateOf('events.derived_tstamp'), dialect.dateOf('events.load_tstamp')) $> as load_delay_days
+<%- for a in attributes %>,
+    -- <$ a.name $>
+    <$ a.match | indent(4) $>
+        as <$ a.matchColumn $>
+<%- if a.value %>,
+    <$ a.value $> as <$ a.valueColumn $>
+<%- endif %>
 <%- endfor %>
-from relevant
-where relevant.event_id not in (select event_id from loaded_before)
--- stored by date, so filtered_events is clustered by event_date and the date filters of later runs skip old blocks
-order by event_date
+from new_events as events

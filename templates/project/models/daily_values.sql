@@ -1,0 +1,131 @@
+<%- import "shared/ctes.sql" as ctes with context -%>
+{{
+  config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['key_value', 'event_date'],
+    full_refresh=signals_batch_full_refresh_config(),
+    post_hook=[
+      "delete from {{ this }} where event_date <> <$ sentinel $> and event_date < (select rollup_before from {{ ref('<$ project $>_run_limits') }})",
+    ],
+  )
+}}
+{#-
+  Per-value partials of the attributes that need them (<$ valueSetNames $>): for each key, event
+  date (or the rollup row, <$ sentinel $>) and attribute, each distinct value with its number of
+  events and its latest event. Maintained like daily_aggregates: a run rewrites the (key, date)
+  pairs it touches, with their stored values merged in.
+-#}
+{%- set waiting_relation = ref('<$ project $>_deferred_events') %}
+
+with
+
+run_limits as (
+    select run_id, rollup_before, previous_rollup_before
+    from {{ ref('<$ project $>_run_limits') }}
+),
+
+dates_this_run as (
+<$ ctes.datesThisRun() $>
+),
+
+incoming_events as (
+<$ ctes.incomingEvents(eventColumns) $>
+),
+
+incoming_values as (
+<%- for a in valueSetAttributes %>
+    -- <$ a.name $>
+    select
+        events.key_value,
+        case when events.event_date < run_limits.rollup_before then <$ sentinel $> else events.event_date end as event_date,
+        '<$ a.code $>' as attribute,
+        <$ a.valueText $> as value,
+        1 as n,
+        events.event_key as last_key
+    from incoming_events as events
+    cross join run_limits
+    where events.<$ a.matchColumn $> and events.<$ a.valueColumn $> is not null
+<%- if not loop.last %>
+    union all
+<%- endif %>
+<%- endfor %>
+)
+
+{%- if is_incremental() %},
+
+-- days that left every window since the last run fold into their key's rollup row
+aged_days as (
+    select
+        stored.key_value,
+        <$ sentinel $> as event_date,
+        stored.attribute,
+        stored.value,
+        stored.n,
+        stored.last_key
+    from {{ this }} as stored
+    cross join run_limits
+    where stored.event_date <> <$ sentinel $>
+        and stored.event_date < run_limits.rollup_before
+        and (run_limits.previous_rollup_before is null or stored.event_date >= run_limits.previous_rollup_before)
+),
+
+touched as (
+    select key_value, event_date from incoming_values
+    union
+    select key_value, event_date from aged_days
+),
+
+stored_rows as (
+    select
+        stored.key_value,
+        stored.event_date,
+        stored.attribute,
+        stored.value,
+        stored.n,
+        stored.last_key,
+        stored.merged_in
+    from {{ this }} as stored
+    inner join touched
+        on stored.key_value = touched.key_value
+        and stored.event_date = touched.event_date
+),
+
+-- (key, date) pairs an interrupted attempt of this run already wrote
+written_by_this_run as (
+    select distinct stored_rows.key_value, stored_rows.event_date
+    from stored_rows
+    inner join run_limits
+        on stored_rows.merged_in = run_limits.run_id
+)
+{%- endif %},
+
+contributions as (
+    select key_value, event_date, attribute, value, n, last_key from incoming_values
+{%- if is_incremental() %}
+    union all
+    select key_value, event_date, attribute, value, n, last_key from aged_days
+    union all
+    select key_value, event_date, attribute, value, n, last_key from stored_rows
+{%- endif %}
+)
+
+select
+    contributions.key_value,
+    contributions.event_date,
+    contributions.attribute,
+    contributions.value,
+    sum(contributions.n) as n,
+    max(contributions.last_key) as last_key,
+    run_limits.run_id as merged_in
+from contributions
+cross join run_limits
+{%- if is_incremental() %}
+where not exists (
+    select 1
+    from written_by_this_run as written
+    where written.key_value = contributions.key_value
+        and written.event_date = contributions.event_date
+)
+{%- endif %}
+group by contributions.key_value, contributions.event_date, contributions.attribute, contributions.value, run_limits.run_id

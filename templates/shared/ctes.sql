@@ -1,0 +1,63 @@
+<#- CTE bodies several models share, written once here (generator macros, not dbt macros:
+    each generated model stays readable on its own). -#>
+
+<#- The event dates this run touched and whether each is processed now. A date with an event
+    loaded within snowplow__late_event_lookback_days of it is always processed; a date with only
+    late events waits until snowplow__min_late_events_to_process of them are waiting. The dbt
+    variable `waiting_relation` holds the deferred events (none before the first run); this run's
+    own deferrals are left out, so a resumed run decides as the interrupted one did. #>
+<% macro datesThisRun() -%>
+<$ '    ' $>select
+        new_events.event_date,
+        new_events.new_events,
+        coalesce(waiting.waiting_events, 0) as waiting_events,
+        (
+            {{ 'true' if signals_batch_is_refresh() else 'false' }}
+            or new_events.on_time_events > 0
+            or coalesce(waiting.waiting_events, 0) + new_events.new_events >= {{ var('snowplow__min_late_events_to_process') }}
+        ) as is_processed
+    from (
+        select
+            event_date,
+            count(*) as new_events,
+            <$ dialect.countIf('load_delay_days <= ' + ("var('snowplow__late_event_lookback_days')" | jinjaExpr)) $> as on_time_events
+        from {{ ref('<$ project $>_events_this_run') }}
+        group by event_date
+    ) as new_events
+    left join (
+{%- if waiting_relation %}
+        select stored.event_date, count(*) as waiting_events
+        from {{ waiting_relation }} as stored
+        inner join {{ ref('<$ project $>_run_limits') }} as run_limits
+            on stored.deferred_in < run_limits.run_id
+        where stored.released_in is null or stored.released_in = run_limits.run_id
+        group by stored.event_date
+{%- else %}
+        select cast(null as date) as event_date, 0 as waiting_events
+        from {{ ref('<$ project $>_run_limits') }}
+        where false
+{%- endif %}
+    ) as waiting
+        on new_events.event_date = waiting.event_date
+<%- endmacro %>
+
+<#- The events a run folds into the partials: its new events of processed dates, and the late
+    events waiting for those dates. #>
+<% macro incomingEvents(columns) -%>
+<$ '    ' $>select
+<%- for c in columns %>
+        new_events.<$ c $><$ ',' if not loop.last $>
+<%- endfor %>
+    from {{ ref('<$ project $>_events_this_run') }} as new_events
+    where new_events.event_date in (select event_date from dates_this_run where is_processed)
+    union all
+    select
+<%- for c in columns %>
+        waiting.<$ c $><$ ',' if not loop.last $>
+<%- endfor %>
+    from {{ ref('<$ project $>_deferred_events') }} as waiting
+    inner join run_limits
+        on waiting.deferred_in < run_limits.run_id
+    where (waiting.released_in is null or waiting.released_in = run_limits.run_id)
+        and waiting.event_date in (select event_date from dates_this_run where is_processed)
+<%- endmacro %>
