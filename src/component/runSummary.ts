@@ -4,6 +4,7 @@
  * {"newEvents", "datesRecomputed", "datesSkipped", "keysRecomputed"}}`.
  */
 import { z } from 'zod';
+import type { RunResultJson } from '../runner';
 
 /** The component's `lastRun` output. */
 export interface DbtRunSummary {
@@ -30,7 +31,8 @@ export interface DbtRunSummary {
 }
 
 const count = z.number().int().nonnegative();
-const runResultSchema = z.object({
+/** The contract `RunResultJson` (the runner's), checked when read: a change to one breaks the build here. */
+const runResultSchema: z.ZodType<RunResultJson> = z.object({
   project: z.string(),
   caughtUp: z.boolean(),
   rounds: count,

@@ -7,7 +7,8 @@ import { apiSchemas, camelSchemas, fieldName, type Naming, type View } from './m
 import { checkViewRules, type Issue } from './rules';
 
 export * from './model';
-export { periodDays, valueFitsType, isListType, elementType, type Issue } from './rules';
+export { periodDays, valueFitsType, isListType, elementType, caseCollisions, MAX_PERIOD_DAYS, type Issue } from './rules';
+export { nearestName, unknownKeysMessage, strictObject } from './strict';
 export { ATOMIC_COLUMNS, ATOMIC_COLUMN_NAMES, warehouseColumnName, type AtomicKind } from './atomicColumns';
 export * from './builders';
 
@@ -77,6 +78,14 @@ function zodIssues(error: z.ZodError): Issue[] {
   }));
 }
 
+/** The API's `is_published` flags are accepted in API JSON but are not part of the definition. */
+function withoutPublication(view: View): View {
+  const copy = { ...view, attributeKey: { ...view.attributeKey } };
+  delete (copy as { isPublished?: boolean }).isPublished;
+  delete (copy.attributeKey as { isPublished?: boolean }).isPublished;
+  return copy;
+}
+
 export type ValidationResult = { ok: true; view: View } | { ok: false; issues: Issue[] };
 
 function validate(input: unknown, naming: Naming): ValidationResult {
@@ -84,7 +93,7 @@ function validate(input: unknown, naming: Naming): ValidationResult {
   const cleaned = naming === 'snake' ? withoutNulls(input) : input;
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error) };
-  const view = (naming === 'snake' ? renameKeys(parsed.data, snakeToCamel) : parsed.data) as View;
+  const view = (naming === 'snake' ? withoutPublication(renameKeys(parsed.data, snakeToCamel) as View) : parsed.data) as View;
   const issues = checkViewRules(view);
   if (issues.length > 0) {
     // Rule paths use camelCase names; report them in the caller's form.

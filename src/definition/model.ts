@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ATOMIC_COLUMNS } from './atomicColumns';
+import { strictObject } from './strict';
 
 export const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
 export const EVENT_VENDOR_PATTERN = /^[a-zA-Z0-9-_.]+$/;
@@ -121,8 +122,10 @@ const scalarOrList = z.union([scalar, z.array(scalar)]);
 
 function buildSchemas(naming: Naming) {
   const f = (camel: string) => fieldName(camel, naming);
+  // The API's own publication flag may ride along in API JSON; publication itself is `materialize`'s job.
+  const publication: z.ZodRawShape = naming === 'snake' ? { is_published: z.boolean().optional() } : {};
 
-  const atomicProperty = z.object({
+  const atomicProperty = strictObject({
     type: z.literal('atomic'),
     name: z.string().refine((n) => ATOMIC_COLUMNS.has(n), {
       error: (iss) => `unknown atomic column "${String(iss.input)}"`,
@@ -134,8 +137,8 @@ function buildSchemas(naming: Naming) {
     [f('majorVersion')]: z.number().int('major version must be a whole number').positive('major version must be 1 or more'),
     path: z.string().min(1, 'path must not be empty').regex(PROPERTY_PATH_PATTERN, 'path must not be "$" alone nor use [\'…\'] access'),
   };
-  const eventProperty = z.object({ type: z.literal('event'), ...selfDescribing });
-  const entityProperty = z.object({
+  const eventProperty = strictObject({ type: z.literal('event'), ...selfDescribing });
+  const entityProperty = strictObject({
     type: z.literal('entity'),
     ...selfDescribing,
     index: z.number().int().min(0, 'index must be 0 or more').default(0),
@@ -144,20 +147,20 @@ function buildSchemas(naming: Naming) {
     error: 'property needs a type of "atomic", "event" or "entity"',
   });
 
-  const criterion = z.object({
+  const criterion = strictObject({
     property,
     operator: z.enum(OPERATORS, { error: `operator must be one of ${OPERATORS.join(' ')}` }),
     value: scalarOrList,
   });
-  const criteria = z.object({ all: z.array(criterion).optional(), any: z.array(criterion).optional() });
+  const criteria = strictObject({ all: z.array(criterion).optional(), any: z.array(criterion).optional() });
 
-  const event = z.object({
+  const event = strictObject({
     vendor: z.string({ error: 'event needs a vendor' }).min(1).max(128).regex(EVENT_VENDOR_PATTERN, 'vendor must match ^[a-zA-Z0-9-_.]+$'),
     name: z.string({ error: 'event needs a name' }).min(1).max(128).regex(EVENT_NAME_PATTERN, 'event name must match ^[a-zA-Z0-9-_]+$'),
     version: z.string().regex(SCHEMA_VERSION_PATTERN, 'version must be SchemaVer like 1-0-0').optional(),
   });
 
-  const attribute = z.object({
+  const attribute = strictObject({
     name: name('attribute name'),
     description: z.string().optional(),
     type: z.enum(ATTRIBUTE_TYPES, { error: `type must be one of ${ATTRIBUTE_TYPES.join(', ')}` }),
@@ -169,26 +172,36 @@ function buildSchemas(naming: Naming) {
     [f('defaultValue')]: scalarOrList.optional(),
   });
 
-  const attributeKey = z.object({
+  const attributeKey = strictObject({
     name: name('attribute key name'),
     description: z.string().optional(),
     key: name('attribute key column').optional(),
     property: property.optional(),
     owner: z.string().optional(),
     ttl: z.string().optional(),
+    ...publication,
   });
 
-  const view = z.object({
-    name: name('view name'),
-    version: z.number().int('version must be a whole number').min(1, 'version must be 1 or more').default(1),
-    [f('attributeKey')]: attributeKey,
-    attributes: z.array(attribute).min(1, 'a view needs at least one attribute'),
-    owner: z.string().optional(),
-    description: z.string().optional(),
-    ttl: z.string().optional(),
-    online: z.boolean().optional(),
-    offline: z.boolean().optional(),
-  });
+  const view = strictObject(
+    {
+      name: name('view name'),
+      version: z.number().int('version must be a whole number').min(1, 'version must be 1 or more').default(1),
+      [f('attributeKey')]: attributeKey,
+      attributes: z.array(attribute).min(1, 'a view needs at least one attribute'),
+      owner: z.string().optional(),
+      description: z.string().optional(),
+      ttl: z.string().optional(),
+      online: z.boolean().optional(),
+      offline: z.boolean().optional(),
+      ...publication,
+    },
+    {
+      reasons: {
+        [f('batchSource')]: 'the batch source is registered by materialize, not part of the view definition; remove it',
+        fields: 'fields describe an external batch table, which has nothing to compute; a batch view declares attributes',
+      },
+    },
+  );
 
   return { property, criterion, criteria, event, attribute, attributeKey, view };
 }

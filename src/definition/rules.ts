@@ -1,5 +1,5 @@
 /**
- * Rules beyond the API's own shapes (design.md section 2): they make a view computable
+ * Rules beyond the API's own shapes: they make a view computable
  * without surprises. Each returns issues that name the attribute and the field.
  */
 import type { Attribute, AttributeType, Criterion, CriterionValue, Property, View } from './model';
@@ -12,6 +12,8 @@ export interface Issue {
 }
 
 const DAY_SECONDS = 86_400;
+/** Longest window: 100 years. Anything longer is a typo, and overflows some warehouses' date arithmetic. */
+export const MAX_PERIOD_DAYS = 36_500;
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(0+))?S)?)?$/;
 
 /**
@@ -30,7 +32,11 @@ export function periodDays(period: string): number {
   if (seconds % DAY_SECONDS !== 0) {
     throw new Error(`period "${period}" is not a whole number of days (windows are computed per day)`);
   }
-  return seconds / DAY_SECONDS;
+  const days = seconds / DAY_SECONDS;
+  if (days > MAX_PERIOD_DAYS) {
+    throw new Error(`period "${period}" is ${days} days; at most ${MAX_PERIOD_DAYS} days (100 years) is supported, leave period out for a lifetime attribute`);
+  }
+  return days;
 }
 
 const NUMERIC_TYPES: readonly AttributeType[] = ['int32', 'int64', 'double', 'float', 'unix_timestamp'];
@@ -43,18 +49,36 @@ export function elementType(type: AttributeType): AttributeType {
   return (isListType(type) ? type.slice(0, -'_list'.length) : type) as AttributeType;
 }
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+/** The largest finite 32-bit float. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** What a scalar of `type` may hold, as said in errors. */
+const SCALAR_RANGE: Partial<Record<AttributeType, string>> = {
+  int32: `a whole number from ${INT32_MIN} to ${INT32_MAX}`,
+  int64: 'a whole number within ±9007199254740991',
+  unix_timestamp: 'a whole number within ±9007199254740991',
+  float: `a number within ±${FLOAT32_MAX}`,
+  double: 'a finite number',
+  string: 'a string',
+  bytes: 'a string',
+  bool: 'true or false',
+};
+
 function fitsScalar(value: unknown, type: AttributeType): boolean {
   switch (type) {
     case 'string':
     case 'bytes':
       return typeof value === 'string';
     case 'int32':
-      return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31;
+      return Number.isInteger(value) && (value as number) >= INT32_MIN && (value as number) <= INT32_MAX;
     case 'int64':
     case 'unix_timestamp':
       return Number.isSafeInteger(value);
-    case 'double':
     case 'float':
+      return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= FLOAT32_MAX;
+    case 'double':
       return typeof value === 'number' && Number.isFinite(value);
     case 'bool':
       return typeof value === 'boolean';
@@ -126,7 +150,7 @@ function checkPropertyPath(p: Property | undefined, at: Array<string | number>, 
   }
 }
 
-/** The rules of design.md section 2 over an already well-shaped view. */
+/** The rules beyond the API's own shapes, over an already well-shaped view. */
 export function checkViewRules(view: View): Issue[] {
   const issues: Issue[] = [];
   const seen = new Map<string, number>();
@@ -150,7 +174,9 @@ export function checkViewRules(view: View): Issue[] {
     checkAggregation(a, at, issues);
     checkPropertyPath(a.property, [...at, 'property'], issues);
     if (a.defaultValue !== undefined && !valueFitsType(a.defaultValue, a.type)) {
-      issues.push({ path: [...at, 'defaultValue'], message: `default value ${JSON.stringify(a.defaultValue)} does not fit type "${a.type}"` });
+      const element = elementType(a.type);
+      const expected = isListType(a.type) ? `a list of ${SCALAR_RANGE[element]}` : SCALAR_RANGE[element];
+      issues.push({ path: [...at, 'defaultValue'], message: `default value ${JSON.stringify(a.defaultValue)} does not fit type "${a.type}" (${expected})` });
     }
     for (const group of ['all', 'any'] as const) {
       a.criteria?.[group]?.forEach((c, j) => checkCriterion(c, [...at, 'criteria', group, j], issues));
@@ -164,5 +190,32 @@ export function checkViewRules(view: View): Issue[] {
     });
   }
   checkPropertyPath(key.property, ['attributeKey', 'property'], issues);
+  checkNoNul(view, [], issues);
   return issues;
+}
+
+/** No text may hold a NUL character: no warehouse stores it, and it would fail only at run time. */
+function checkNoNul(value: unknown, at: Array<string | number>, issues: Issue[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) issues.push({ path: at, message: 'contains a NUL character (\\u0000), which warehouses cannot store; remove it' });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkNoNul(item, [...at, i], issues));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkNoNul(item, [...at, key], issues);
+  }
+}
+
+/**
+ * Pairs of distinct view names that are equal once lower-cased (`CaseView`, `caseview`): they
+ * would share one project directory and the same warehouse tables.
+ */
+export function caseCollisions(names: readonly string[]): Array<[string, string]> {
+  const first = new Map<string, string>();
+  const pairs: Array<[string, string]> = [];
+  for (const name of names) {
+    const seen = first.get(name.toLowerCase());
+    if (seen === undefined) first.set(name.toLowerCase(), name);
+    else if (seen !== name && !pairs.some(([a, b]) => a === seen && b === name)) pairs.push([seen, name]);
+  }
+  return pairs;
 }

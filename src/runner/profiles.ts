@@ -42,12 +42,55 @@ export interface ProfileFiles {
   cleanup(): Promise<void>;
 }
 
-/** The environment variables the dbt profile reads the Snowflake credentials from. */
+/** The environment variables that carry warehouse secrets to dbt (and that the CLI reads them from). */
 export const SECRET_ENV = {
   password: 'SIGNALS_BATCH_DBT_PASSWORD',
   privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
   privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
 } as const;
+
+/**
+ * dbt reads profiles.yml as a template and writes names into YAML and SQL, so every name given
+ * for a connection must be plain: each pattern below admits no quote, brace, space or line break.
+ */
+export const NAME_RULES = {
+  /** dbt profile and target names, and the target schema. */
+  identifier: { pattern: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, says: 'a letter or _, then letters, digits or _ (at most 128)' },
+  snowflakeAccount: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, says: 'letters, digits, ".", "-" or "_" (e.g. myorg-account1)' },
+  snowflakeUser: { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.@$+-]{0,254}$/, says: 'letters, digits and _ . @ $ + -' },
+  snowflakeObject: { pattern: /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/, says: 'a letter or _, then letters, digits, _ or $' },
+} as const;
+
+/** Problems with a name (`what` says which option or field), or undefined when it is fine. */
+export function nameProblem(what: string, value: string, rule: keyof typeof NAME_RULES): string | undefined {
+  const { pattern, says } = NAME_RULES[rule];
+  return pattern.test(value) ? undefined : `${what} ${JSON.stringify(value)} is not valid: use ${says}`;
+}
+
+/** Problems with a DuckDB file path as a profile value (braces are fine: profile strings are written inert). */
+export function duckdbPathProblem(file: string): string | undefined {
+  if (/[\0\r\n]/.test(file)) return `the DuckDB path ${JSON.stringify(file)} contains a line break or NUL character`;
+  return undefined;
+}
+
+/** Every problem with a connection's settings, before anything is written or run. */
+export function connectionProblems(connection: WarehouseConnection): string[] {
+  const problems: Array<string | undefined> = [];
+  if (connection.type === 'duckdb') {
+    problems.push(duckdbPathProblem(connection.path));
+    if (connection.schema !== undefined) problems.push(nameProblem('schema', connection.schema, 'identifier'));
+  } else {
+    problems.push(
+      nameProblem('Snowflake account', connection.account, 'snowflakeAccount'),
+      nameProblem('Snowflake user', connection.user, 'snowflakeUser'),
+      connection.role === undefined ? undefined : nameProblem('Snowflake role', connection.role, 'snowflakeObject'),
+      nameProblem('Snowflake warehouse', connection.warehouse, 'snowflakeObject'),
+      nameProblem('Snowflake database', connection.database, 'snowflakeObject'),
+      nameProblem('schema', connection.schema, 'identifier'),
+    );
+  }
+  return problems.filter((p): p is string => p !== undefined);
+}
 
 /** dbt renders profiles.yml as Jinja: settings are data, so strings are written inert. */
 function yamlValue(v: ProfileValue): string {

@@ -3,13 +3,13 @@
  * one `dbt run` per round (each processes at most snowplow__backfill_limit_days of load time),
  * progress per round, and on failure the failing model with dbt's own error lines.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { varsForDbt, varsSchema } from '../dbt/vars';
+import { checkVarOverrides, varsForDbt } from '../dbt/vars';
+import { StopSignals } from './dbtProcess';
 import { ensurePythonEnv } from './python';
-import { DbtWorker } from './worker';
-import { writeProfiles, type WarehouseConnection } from './profiles';
+import { connectionProblems, nameProblem, writeProfiles, type WarehouseConnection } from './profiles';
+import { DbtWorker, type InvocationResult } from './worker';
 
 export interface RunOptions {
   /** The generated project directory (holding dbt_project.yml). */
@@ -51,7 +51,31 @@ export interface RunSummary {
   totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
 }
 
-/** dbt failed; `model` names the failing node when dbt said which. */
+/** What `signals-batch run --json` prints: a contract other tools read, so these names stay. */
+export interface RunResultJson {
+  /** `<name>_<version>`. */
+  project: string;
+  caughtUp: boolean;
+  rounds: number;
+  seconds: number;
+  processedThrough: string | null;
+  newestLoadTstamp: string | null;
+  totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
+}
+
+export function runResultJson(project: string, summary: RunSummary): RunResultJson {
+  return {
+    project,
+    caughtUp: summary.caughtUp,
+    rounds: summary.rounds,
+    seconds: Math.round(summary.seconds * 1000) / 1000,
+    processedThrough: summary.status.processedThrough,
+    newestLoadTstamp: summary.status.newestLoadTstamp,
+    totals: { ...summary.totals },
+  };
+}
+
+/** dbt failed; `model` names the failing node when it is known. */
 export class DbtRunError extends Error {
   constructor(
     message: string,
@@ -60,6 +84,25 @@ export class DbtRunError extends Error {
   ) {
     super(message);
     this.name = 'DbtRunError';
+  }
+}
+
+/** The run was asked to stop (SIGINT/SIGTERM): dbt was stopped and waited for, and the profile removed. */
+export class RunInterruptedError extends Error {
+  constructor(
+    message: string,
+    readonly signal: NodeJS.Signals,
+  ) {
+    super(message);
+    this.name = 'RunInterruptedError';
+  }
+}
+
+/** Options a run refuses before it starts anything. */
+export class RunOptionsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'RunOptionsError';
   }
 }
 
@@ -91,49 +134,91 @@ export function isCaughtUp(s: RoundStatus): boolean {
 }
 
 interface RunResults {
-  results: Array<{ unique_id: string; status: string; message: string | null; relation_name?: string | null }>;
+  results: Array<{ unique_id: string; status: string; message: string | null }>;
 }
 
-/** The failing node and dbt's error lines, from run_results.json and the log. */
-async function describeFailure(projectDir: string, output: string): Promise<DbtRunError> {
+const RUN_RESULTS = path.join('target', 'run_results.json');
+
+/** Bounds on the numeric options (dbt threads; dbt invocations per run). */
+export const MAX_THREADS = 64;
+export const MAX_ROUNDS = 100_000;
+
+/** One dbt invocation; a result left by an earlier invocation is removed first, so it is never read as this one's. */
+async function invoke(worker: DbtWorker, args: string[], projectDir: string): Promise<InvocationResult> {
+  await fs.rm(path.join(projectDir, RUN_RESULTS), { force: true });
+  return worker.invoke(args);
+}
+
+/** What went wrong in one dbt invocation: the failing node and dbt's own error lines. */
+async function describeFailure(projectDir: string, result: InvocationResult): Promise<DbtRunError> {
+  const project = path.basename(projectDir);
+  const output = result.error ? `${result.output}\n${result.error}` : result.output;
+  const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
+  const tail = lines.filter((l) => l.trim() !== '').slice(-15);
+  if (result.exit) {
+    // The dbt process itself ended: killed from outside, or crashed.
+    const running = result.progress.runningNodes()[0]?.replace(/^model /, '') ?? null;
+    const how = result.exit.signal
+      ? `dbt was killed by ${result.exit.signal} ${result.progress.describe()} of project ${project} (dbt reported no error: it was stopped from outside, e.g. out of memory).`
+      : `dbt exited unexpectedly (code ${result.exit.code}) ${result.progress.describe()} of project ${project}: ${tail.join(' ').slice(0, 1500)}`;
+    return new DbtRunError(`${how}\nRun again: completed work is kept and nothing is processed twice.`, running, tail);
+  }
   let model: string | null = null;
   let message = '';
   try {
-    const results = JSON.parse(await fs.readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+    const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
     const failed = results.results.find((r) => r.status === 'error' || r.status === 'fail');
     if (failed) {
       model = failed.unique_id.split('.').pop() ?? failed.unique_id;
       message = failed.message ?? '';
     }
   } catch {
-    // no run_results.json: dbt failed before running models (parse or connection errors)
+    // no run_results.json: dbt stopped before writing it (parse or connection errors)
   }
-  const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
   const start = lines.findIndex((l) => /(Error|error) in |Failure in|Compilation Error|Runtime Error|Database Error|Parsing Error/.test(l));
   const relevant = (start >= 0 ? lines.slice(start, start + 15) : lines.slice(-15)).filter((l) => l.trim() !== '');
-  const where = model ? `model ${model}` : 'dbt (before any model ran)';
+  const where = model ? `model ${model}` : `dbt (${result.progress.describe()})`;
   return new DbtRunError(
-    `dbt run failed in ${where} of project ${path.basename(projectDir)}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
+    `dbt run failed in ${where} of project ${project}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
       `Fix the cause, then re-run: completed work is kept and nothing is processed twice.`,
     model,
     relevant,
   );
 }
 
+/** Every problem with the options, found before anything starts. */
+function optionProblems(options: RunOptions): string[] {
+  const problems: Array<string | undefined> = [...connectionProblems(options.connection)];
+  if (options.profile !== undefined) problems.push(nameProblem('profile', options.profile, 'identifier'));
+  if (options.targetName !== undefined) problems.push(nameProblem('target name', options.targetName, 'identifier'));
+  const whole = (what: string, value: number | undefined, min: number, max: number) =>
+    value === undefined || (Number.isInteger(value) && value >= min && value <= max) ? undefined : `${what} must be a whole number from ${min} to ${max}; got ${value}`;
+  problems.push(whole('threads', options.threads, 1, MAX_THREADS), whole('maxRounds', options.maxRounds, 1, MAX_ROUNDS));
+  try {
+    checkVarOverrides(options.vars ?? {});
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  return problems.filter((p): p is string => p !== undefined);
+}
+
 /**
  * The generated tests of the synced table (a unique, non-null key; a non-null sync timestamp): a
  * broken table is reported before Signals syncs it.
  */
-async function testAttributeTable(worker: DbtWorker, baseArgs: string[], projectDir: string, log: (line: string) => void): Promise<void> {
+async function testAttributeTable(worker: DbtWorker, baseArgs: string[], projectDir: string, stop: StopSignals, log: (line: string) => void): Promise<void> {
   const { attributeTable } = JSON.parse(await fs.readFile(path.join(projectDir, 'signals_batch.json'), 'utf8')) as { attributeTable: string };
-  const { success, error, output } = await worker.invoke(['test', ...baseArgs, '--select', attributeTable]);
+  const result = await invoke(worker, ['test', ...baseArgs, '--select', attributeTable], projectDir);
+  if (stop.received) throw interrupted(stop.received, projectDir, `while testing ${attributeTable}`);
+  if (result.exit) throw await describeFailure(projectDir, result);
+  const { success, error, output } = result;
   if (success) {
     log(`tests of ${attributeTable} passed`);
     return;
   }
   let failed: string[] = [];
   try {
-    const results = JSON.parse(await fs.readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as RunResults;
+    const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
     failed = results.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.unique_id.split('.').slice(2).join('.')}: ${r.message ?? r.status}`);
   } catch {
     // no results: dbt failed before testing
@@ -150,24 +235,46 @@ async function testAttributeTable(worker: DbtWorker, baseArgs: string[], project
 /** Run dbt round after round until caught up (or the round bound is hit). */
 export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const problems = optionProblems(options);
+  if (problems.length > 0) throw new RunOptionsError(problems);
   const projectDir = path.resolve(options.projectDir);
   try {
     await fs.access(path.join(projectDir, 'dbt_project.yml'));
   } catch {
     throw new Error(`${projectDir} is not a generated dbt project (no dbt_project.yml); generate it first`);
   }
-  const vars = varsSchema.partial().safeParse(options.vars ?? {});
-  if (!vars.success) {
-    throw new Error(`invalid dbt variables: ${vars.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown ${i.keys.join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; ')}`);
+  const stop = new StopSignals(log);
+  stop.install();
+  try {
+    if (options.setupPython !== false) {
+      // A terminal's Ctrl+C reaches the setup script too: report the interruption, not its failure.
+      await ensurePythonEnv(log).catch((error: unknown) => {
+        throw stop.received ? interrupted(stop.received, projectDir, 'while setting up the Python environment') : error;
+      });
+    }
+    if (stop.received) throw interrupted(stop.received, projectDir, 'before dbt started');
+    return await runRounds(options, projectDir, stop, log);
+  } finally {
+    stop.uninstall();
   }
-  if (options.setupPython !== false) await ensurePythonEnv(log);
+}
 
+function interrupted(signal: NodeJS.Signals, projectDir: string, when: string): RunInterruptedError {
+  return new RunInterruptedError(
+    `interrupted by ${signal} ${when} (project ${path.basename(projectDir)}); dbt has exited and the temporary profile is removed. ` +
+      'Completed work is kept: run again to continue.',
+    signal,
+  );
+}
+
+async function runRounds(options: RunOptions, projectDir: string, stop: StopSignals, log: (line: string) => void): Promise<RunSummary> {
   const maxRounds = options.maxRounds ?? 200;
   const targetName = options.targetName ?? (options.connection.type === 'duckdb' ? 'dev' : 'prod');
   const profiles = await writeProfiles(options.profile ?? 'signals_batch', targetName, options.connection, options.threads);
   const started = Date.now();
   const totals = { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 };
   const worker = DbtWorker.start(projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null);
+  stop.attach(worker);
   const baseArgs = ['--project-dir', projectDir, '--profiles-dir', profiles.dir, '--target', targetName];
   if (options.vars && Object.keys(options.vars).length > 0) baseArgs.push('--vars', JSON.stringify(varsForDbt(options.vars)));
   try {
@@ -175,11 +282,14 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
     let rounds = 0;
     let caughtUp = false;
     while (!caughtUp && rounds < maxRounds) {
+      if (stop.received) throw interrupted(stop.received, projectDir, `before round ${rounds + 1}`);
       rounds += 1;
       const roundStart = Date.now();
       const args = ['run', ...baseArgs, ...(options.fullRefresh && rounds === 1 ? ['--full-refresh'] : [])];
-      const { success, error, output } = await worker.invoke(args);
-      if (!success) throw await describeFailure(projectDir, error ? `${output}\n${error}` : output);
+      const result = await invoke(worker, args, projectDir);
+      if (stop.received) throw interrupted(stop.received, projectDir, `in round ${rounds}, ${result.progress.describe()}`);
+      if (!result.success) throw await describeFailure(projectDir, result);
+      const { output } = result;
       // The project's own notices (e.g. a full refresh that keeps state) reach the user.
       for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
       status = parseStatus(output) ?? status;
@@ -195,10 +305,11 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
       );
     }
     if (!caughtUp) log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
-    await testAttributeTable(worker, baseArgs, projectDir, log);
+    await testAttributeTable(worker, baseArgs, projectDir, stop, log);
     return { rounds, caughtUp, status, seconds: (Date.now() - started) / 1000, totals };
   } finally {
     await worker.stop();
+    stop.attach(null);
     await profiles.cleanup();
   }
 }

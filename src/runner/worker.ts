@@ -1,11 +1,13 @@
 /**
  * One warm dbt process for all rounds of a run (python/dbt_worker.py): Python, dbt's imports and
- * the project parse are paid once per run instead of once per round.
+ * the project parse are paid once per run instead of once per round. It runs in its own process
+ * group, so a terminal's Ctrl+C reaches the runner only, which forwards it once (see dbtProcess.ts).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { packageRoot } from '../paths';
+import { ModelProgress } from './dbtProcess';
 import { pythonExecutable } from './python';
 
 const REPLY = '@@signals-batch-worker@@ ';
@@ -16,12 +18,15 @@ export interface InvocationResult {
   error: string | null;
   /** Everything dbt printed during the invocation. */
   output: string;
+  /** Which models the invocation started and finished. */
+  progress: ModelProgress;
   /** Set when the worker itself ended (killed or crashed) during the invocation. */
   exit?: { code: number | null; signal: NodeJS.Signals | null };
 }
 
 export class DbtWorker {
   private output = '';
+  private progress = new ModelProgress();
   private pending: ((result: InvocationResult) => void) | null = null;
   private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private buffered = '';
@@ -37,9 +42,10 @@ export class DbtWorker {
       for (const line of lines) {
         if (line.startsWith(REPLY)) {
           const reply = JSON.parse(line.slice(REPLY.length)) as { success: boolean; error: string | null };
-          this.settle({ ...reply, output: this.output });
+          this.settle({ ...reply, output: this.output, progress: this.progress });
         } else {
           this.output += `${line}\n`;
+          this.progress.take(line);
           if (echo && line.trim() !== '') echo(line);
         }
       }
@@ -51,11 +57,19 @@ export class DbtWorker {
     });
     child.on('error', (error) => {
       this.exited = { code: null, signal: null };
-      this.settle({ success: false, error: `could not start dbt (${pythonExecutable()}): ${error.message}; run: npm run setup:python`, output: '', exit: this.exited });
+      this.settle({
+        success: false,
+        error: `could not start dbt (${pythonExecutable()}): ${error.message}; run: npm run setup:python`,
+        output: '',
+        progress: this.progress,
+        exit: this.exited,
+      });
     });
+    // Writing to a worker that has just died fails with EPIPE; its 'close' reports the death.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code, signal) => {
       this.exited = { code, signal };
-      this.settle({ success: false, error: null, output: this.output + this.buffered, exit: this.exited });
+      this.settle({ success: false, error: null, output: this.output + this.buffered, progress: this.progress, exit: this.exited });
     });
   }
 
@@ -66,6 +80,7 @@ export class DbtWorker {
       cwd,
       env: { ...process.env, ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', DBT_USE_COLORS: 'false' },
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     });
     return new DbtWorker(child, echo);
   }
@@ -77,18 +92,24 @@ export class DbtWorker {
 
   /** Run one dbt command (e.g. `['run', '--project-dir', …]`) and wait for it to finish. */
   invoke(args: string[]): Promise<InvocationResult> {
-    if (this.exited) return Promise.resolve({ success: false, error: null, output: '', exit: this.exited });
+    if (this.exited) return Promise.resolve({ success: false, error: null, output: '', progress: new ModelProgress(), exit: this.exited });
     if (this.pending) throw new Error('the dbt worker is already running a command');
     this.output = '';
+    this.progress = new ModelProgress();
     return new Promise((resolve) => {
       this.pending = resolve;
       this.child.stdin.write(`${JSON.stringify({ args })}\n`);
     });
   }
 
-  /** Forward a signal to the worker (and so to dbt). */
+  /** Forward a signal to the worker's process group (dbt and anything it started). */
   kill(signal: NodeJS.Signals): void {
-    if (!this.exited) this.child.kill(signal);
+    if (this.exited || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      this.child.kill(signal);
+    }
   }
 
   /** End the worker: close its input and wait for it to exit. */

@@ -3,42 +3,20 @@
  * (`node bin/signals-batch.js`): generate, load-events and run; invalid input exits non-zero with
  * a one-paragraph error naming the attribute and field, and writes nothing.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseApiView, parseView, toApiView } from '../../src/definition';
 import { generateProject } from '../../src/dbt';
 import { generateEvents, sampleView, writeEventsCsv } from '../../src/sample';
 import { query, tempDir } from '../engine/helpers';
+import { buildPackage, cliProcess, expectOneParagraph, packageRoot, type CliRun } from '../support/cli';
 
-const root = path.resolve(__dirname, '..', '..');
-const bin = path.join(root, 'bin', 'signals-batch.js');
-const fixtures = path.join(root, 'test', 'fixtures', 'views');
+const fixtures = path.join(packageRoot, 'test', 'fixtures', 'views');
 const work = tempDir('cli-engine');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const cli = (...args: string[]): CliRun => cliProcess(args, { cwd: work });
 
-function cli(...args: string[]): Result {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** One paragraph: the program's name, then text without blank lines. */
-function expectOneParagraph(stderr: string): void {
-  expect(stderr.startsWith('signals-batch: ')).toBe(true);
-  expect(stderr.trim()).not.toMatch(/\n\s*\n/);
-  expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?/); // no stack trace
-}
-
-beforeAll(() => {
-  // The CLI runs from dist/: build it (npm test's pretest does too).
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`the TypeScript build failed:\n${tsc.stdout}${tsc.stderr}`);
-}, 300_000);
+beforeAll(buildPackage, 300_000);
 
 describe('signals-batch generate', () => {
   test('writes <out>/<name>_<version>/, the same files as the library generates', () => {
@@ -89,16 +67,16 @@ describe('signals-batch generate', () => {
   });
 
   test.each([
-    ['a file that is not JSON', ['--view', path.join(fixtures, '..', '..', 'cli', 'engine.test.ts')], /is not valid JSON/],
-    ['a missing view file', ['--view', path.join(work, 'nope.json')], /cannot read view file/],
-    ['an unknown variable', ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__nope": 1}'], /unknown variable\(s\) snowplow__nope/],
-    ['a variable of the wrong type', ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'], /snowplow__backfill_limit_days/],
-    ['--vars that is not JSON', ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'], /--vars is not valid JSON/],
-    ['an unknown target', ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'], /unknown --target "oracle"/],
-  ])('%s: exit code != 0, one paragraph, nothing written', (_what, args, message) => {
+    ['a file that is not JSON', 1, ['--view', path.join(fixtures, '..', '..', 'cli', 'engine.test.ts')], /is not valid JSON/],
+    ['a missing view file', 1, ['--view', path.join(work, 'nope.json')], /cannot read view file/],
+    ['an unknown variable', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__nope": 1}'], /unknown variable "snowplow__nope"/],
+    ['a variable of the wrong type', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'], /snowplow__backfill_limit_days/],
+    ['--vars that is not JSON', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'], /option '--vars <json>' argument '\{oops' is invalid. It is not valid JSON/],
+    ['an unknown target', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'], /argument 'oracle' is invalid. Allowed choices are duckdb, snowflake/],
+  ])('%s: exit code %i (2 for a usage error), one paragraph, nothing written', (_what, code, args, message) => {
     const out = path.join(work, `bad-${Math.random().toString(36).slice(2)}`);
     const r = cli('generate', ...args, '--out', out);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(code);
     expectOneParagraph(r.stderr);
     expect(r.stderr).toMatch(message);
     expect(fs.existsSync(out)).toBe(false);
@@ -139,6 +117,44 @@ describe('signals-batch load-events and run', () => {
     expect(await query(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid')).toEqual(table);
   });
 
+  test('run --json: stdout is exactly one line of JSON with the result, progress stays on stderr', async () => {
+    const csv = path.join(work, 'json-events.csv');
+    await writeEventsCsv(generateEvents({ seed: 4, users: 10, days: 3, startDate: '2025-01-01' }), csv);
+    const database = path.join(work, 'json.duckdb');
+    expect(cli('load-events', '--duckdb', database, csv).code).toBe(0);
+    const viewFile = path.join(work, 'json_view.json');
+    fs.writeFileSync(viewFile, JSON.stringify(toApiView(parseView({ ...sampleView(), name: 'json_users' }))));
+    const projectDir = cli('generate', '--view', viewFile, '--out', path.join(work, 'json-projects')).stdout.trim();
+
+    const run = cli('run', '--json', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-05"}');
+    expect(run.code).toBe(0);
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    const result = JSON.parse(run.stdout);
+    expect(Object.keys(result)).toEqual(['project', 'caughtUp', 'rounds', 'seconds', 'processedThrough', 'newestLoadTstamp', 'totals']);
+    expect(result).toMatchObject({ project: 'json_users_1', caughtUp: true, rounds: 1 });
+    expect(typeof result.seconds).toBe('number');
+    expect(result.processedThrough).toBe(result.newestLoadTstamp);
+    expect(Object.keys(result.totals)).toEqual(['newEvents', 'datesRecomputed', 'datesSkipped', 'keysRecomputed']);
+    expect(result.totals.newEvents).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/round 1: .* - caught up/);
+  });
+
+  test('load-events good.csv bad.csv: exit 1, one paragraph naming file, line and column, nothing committed', () => {
+    const header = 'event_id,domain_userid,derived_tstamp,load_tstamp';
+    const good = path.join(work, 'good.csv');
+    const bad = path.join(work, 'bad.csv');
+    fs.writeFileSync(good, `${header}\ne1,u1,2025-01-01 10:00:00,2025-01-01 10:00:00\n`);
+    fs.writeFileSync(bad, `${header}\ne2,u2,2025-01-01 10:00:00,2025-01-01 10:00:00\ne3,u3,soon,2025-01-01 10:00:00\n`);
+    const database = path.join(work, 'atomic-load.duckdb');
+    const load = cli('load-events', '--duckdb', database, good, bad);
+    expect(load.code).toBe(1);
+    expectOneParagraph(load.stderr);
+    expect(load.stderr).toContain(`load-events failed, nothing was loaded: ${bad} line 3, column derived_tstamp: "soon" is not a timestamp`);
+    expect(load.stdout).toBe('');
+    expect(fs.existsSync(database)).toBe(false);
+  });
+
   test('load-events with a missing file and run without a project fail in one paragraph', () => {
     const database = path.join(work, 'other.duckdb');
     const load = cli('load-events', '--duckdb', database, path.join(work, 'missing.csv'));
@@ -146,10 +162,11 @@ describe('signals-batch load-events and run', () => {
     expectOneParagraph(load.stderr);
     expect(load.stderr).toContain('events file not found');
     expect(fs.existsSync(database)).toBe(false);
-    const run = cli('run', '--project', path.join(work, 'no-such-project'), '--duckdb', database);
+    const existing = path.join(work, 'existing.duckdb');
+    fs.writeFileSync(existing, '');
+    const run = cli('run', '--project', path.join(work, 'no-such-project'), '--duckdb', existing);
     expect(run.code).toBe(1);
     expectOneParagraph(run.stderr);
     expect(run.stderr).toContain('is not a generated dbt project');
-    expect(fs.existsSync(database)).toBe(false);
   });
 });

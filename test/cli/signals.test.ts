@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { cliInProcess as cli } from '../support/cli';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
 import { SignalsClient } from '../../src/signals';
 import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
@@ -46,33 +47,6 @@ afterEach(async () => {
   }
   process.exitCode = undefined;
 });
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(...args: string[]): Promise<CliRun> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'signals-batch', ...args]);
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const sandbox = () => ['--api-url', emulator.url, '--auth-mode', 'sandbox', '--sandbox-token', emulator.credentials.sandboxToken];
 const bdp = () => [
@@ -139,10 +113,10 @@ describe('signals-batch init', () => {
     expect(existsSync(repo)).toBe(false);
   });
 
-  it('refuses an unknown target type before calling Signals', async () => {
+  it('refuses an unknown target type (a usage error, exit 2) before calling Signals, offering only implemented targets', async () => {
     const run = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'oracle');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Unknown --target-type "oracle": use one of duckdb, snowflake, bigquery, databricks.');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("option '--target-type <target>' argument 'oracle' is invalid. Allowed choices are duckdb, snowflake.");
     expect(emulator.requests).toEqual([]);
     expect(existsSync(repo)).toBe(false);
   });
@@ -321,10 +295,10 @@ describe('signals-batch emulator', () => {
     }
   });
 
-  it('refuses a bad port', async () => {
+  it('refuses a bad port (a usage error, exit 2)', async () => {
     const run = await cli('emulator', '--port', 'eighty');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('--port must be a number from 0 to 65535');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("option '--port <port>' argument 'eighty' is invalid. Use a whole number from 0 to 65535.");
   });
 });
 

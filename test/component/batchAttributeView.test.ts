@@ -174,7 +174,11 @@ describe('BatchAttributeView on DuckDB', () => {
     await build('quoted', duckdbArgs({ projectDir: odd }));
     const create: string = byName('quoted-dbt-run').inputs.create;
     const { spawnSync } = await import('node:child_process');
-    // The project does not exist: signals-batch answers with the exact path it was given.
+    // The database exists (run refuses a missing one) but the project does not: signals-batch answers with the exact path it was given.
+    const fs = await import('node:fs');
+    fs.mkdirSync(tmp, { recursive: true });
+    if (!fs.existsSync(path.join(tmp, 'warehouse.duckdb'))) fs.writeFileSync(path.join(tmp, 'warehouse.duckdb'), '');
+    // It runs in the program's working directory (no `dir`), as Pulumi runs it.
     const result = spawnSync('/bin/sh', ['-c', create], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${path.join(odd, 'engagement_2')} is not a generated dbt project`);
@@ -308,8 +312,8 @@ describe('BatchAttributeView argument validation', () => {
       /view: invalid view "engagement":\s+- attribute "first_source": .*property/,
     ],
     ['a view period that is not whole days', () => duckdbArgs({ view: view({ attributes: [{ name: 'x', type: 'int64', aggregation: 'counter', events: [pageView()], period: 'PT5H' }] }) }), /attribute "x": period/],
-    ['an unknown dbt variable', () => duckdbArgs({ dbt: { vars: { snowplow__nope: 1 } } }), /dbt.vars: invalid dbt variables: unknown variable\(s\) snowplow__nope/],
-    ['a wrongly typed dbt variable', () => duckdbArgs({ dbt: { vars: { snowplow__start_date: 'yesterday' } } }), /snowplow__start_date: must be a date/],
+    ['an unknown dbt variable', () => duckdbArgs({ dbt: { vars: { snowplow__nope: 1 } } }), /dbt.vars: invalid dbt variables: unknown variable "snowplow__nope"/],
+    ['a wrongly typed dbt variable', () => duckdbArgs({ dbt: { vars: { snowplow__start_date: 'yesterday' } } }), /snowplow__start_date: "yesterday" is not a calendar date/],
     ['an unknown argument', () => ({ ...duckdbArgs(), colour: 'red' }) as unknown as BatchAttributeViewArgs, /unknown argument\(s\) colour/],
     ['no owner anywhere', () => duckdbArgs({ view: view({ owner: undefined }) }), /owner: the attribute group needs an owner/],
     ['a DuckDB file name that cannot be a database name', () => duckdbArgs({ warehouse: { duckdb: { path: '/tmp/my warehouse.duckdb' } } }), /batch source database/],

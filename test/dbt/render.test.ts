@@ -171,9 +171,9 @@ describe('project layout', () => {
 
   test('unknown or ill-typed variables are rejected, naming them', () => {
     const view = parseView(sampleView());
-    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__nope: 1 } })).toThrow(/unknown variable\(s\) snowplow__nope/);
+    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__nope: 1 } })).toThrow(/unknown variable "snowplow__nope"/);
     expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__backfill_limit_days: 0 } })).toThrow(/snowplow__backfill_limit_days/);
-    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__start_date: 'yesterday' } })).toThrow(/snowplow__start_date: must be a date YYYY-MM-DD/);
+    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__start_date: 'yesterday' } })).toThrow(/snowplow__start_date: "yesterday" is not a calendar date YYYY-MM-DD/);
     expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__allow_refresh: 'yes' } })).toThrow(/snowplow__allow_refresh/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The two forms of a view (design.md section 2): TypeScript camelCase args and the Signals API's
+ * The two forms of a view: TypeScript camelCase args and the Signals API's
  * snake_case JSON parse into one model; errors use the names of the form they came in; the API
  * form round-trips losslessly.
  */

@@ -1,5 +1,5 @@
 /**
- * Every validation rule of design.md section 2, with good and bad cases. Messages name the
+ * Every validation rule of the view definition, with good and bad cases. Messages name the
  * attribute and the field, e.g. `attribute "first_source": property: aggregation "first" needs a property`.
  */
 import {

@@ -66,7 +66,7 @@ describe('running a project', () => {
     const dir = await writeProject(work, generateProject(view, { target: 'duckdb' }));
     await expect(
       runUntilCaughtUp({ projectDir: dir, connection: { type: 'duckdb', path: path.join(work, 'wh.duckdb') }, vars: { snowplow__strat_date: '2025-01-01' }, setupPython: false }),
-    ).rejects.toThrow(/unknown snowplow__strat_date/);
+    ).rejects.toThrow('unknown variable "snowplow__strat_date" (did you mean "snowplow__start_date"?)');
     expect(fs.existsSync(path.join(work, 'wh.duckdb'))).toBe(false);
   });
 
