@@ -8,7 +8,10 @@
  *
  * Running it again changes nothing (the second `up` runs with `expectNoChanges`).
  * `npm run quickstart -- --destroy` unmaterializes and unregisters the view (the tables stay).
+ * `npm run quickstart -- --reset` starts the stack and the emulator's registry over (when the local
+ * secrets are lost, say); the warehouse, its tables and the dbt project stay.
  * Options: `--runner command|dynamic` (default: `command` when `pulumi-resource-command` is installed).
+ * No secret is ever printed: the generated keys and passphrase stay in `.quickstart/local-secrets.json`.
  */
 import { promises as fsp } from 'node:fs';
 import * as fs from 'node:fs';
@@ -16,7 +19,7 @@ import * as path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { OpMap, Stack } from '@pulumi/pulumi/automation';
 import quickstartProgram from '../examples/quickstart/index';
-import { ensurePulumiCli, findCommandPlugin, localStack, type PulumiCli } from '../examples/quickstart/pulumiCli';
+import { emulatorStackConfig, ensurePulumiCli, findCommandPlugin, localStack, type PulumiCli } from '../examples/quickstart/pulumiCli';
 import { startEmulator, type EmulatorCredentials, type EmulatorHandle } from '../src/emulator';
 import { packageRoot } from '../src/paths';
 import { ensurePythonEnv } from '../src/runner';
@@ -33,26 +36,27 @@ const files = {
   warehouse: path.join(home, 'warehouse.duckdb'),
   events: path.join(home, 'sample-events.csv'),
   emulatorState: path.join(home, 'signals-emulator.json'),
-  secrets: path.join(home, 'local-secrets.json'),
   dbt: path.join(home, 'dbt'),
 };
 
 interface Options {
   destroy: boolean;
+  reset: boolean;
   runner?: 'command' | 'dynamic';
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { destroy: false };
+  const options: Options = { destroy: false, reset: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--destroy') options.destroy = true;
+    else if (arg === '--reset') options.reset = true;
     else if (arg === '--runner' || arg.startsWith('--runner=')) {
       const value = arg.includes('=') ? arg.split('=')[1] : argv[++i];
       if (value !== 'command' && value !== 'dynamic') throw new Error(`--runner takes "command" or "dynamic", not "${value}"`);
       options.runner = value;
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('npm run quickstart [-- --destroy] [-- --runner command|dynamic]\n');
+      process.stdout.write('npm run quickstart [-- --destroy] [-- --reset] [-- --runner command|dynamic]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (try --help)`);
   }
@@ -70,23 +74,48 @@ const indented = (prefix: string) => (text: string) => {
   for (const line of text.replace(/\n$/, '').split('\n')) process.stdout.write(`${prefix}${line}\n`);
 };
 
-/** Credentials of the local emulator and the state passphrase: generated once, kept in .quickstart/ (0600). */
-async function localSecrets(): Promise<{ passphrase: string; emulator: EmulatorCredentials }> {
+/** The local emulator's credentials and the state passphrase, generated once and kept in `.quickstart/` (0600). */
+export interface LocalSecrets {
+  passphrase: string;
+  emulator: EmulatorCredentials;
+}
+
+/** What `--reset` removes: the stack, its workspace, the emulator's registry and the local secrets. */
+export function resettablePaths(dir: string): string[] {
+  return ['state', 'workspace', 'signals-emulator.json', 'local-secrets.json'].map((entry) => path.join(dir, entry));
+}
+
+/**
+ * The local secrets in `dir`: read, or generated when this is a fresh start. When they are gone but a
+ * stack encrypted with them is still there, the error says how to recover (and shows no secret).
+ */
+export async function localSecrets(dir: string): Promise<LocalSecrets> {
+  const file = path.join(dir, 'local-secrets.json');
   try {
-    return JSON.parse(await fsp.readFile(files.secrets, 'utf8'));
-  } catch {
-    const secrets = {
-      passphrase: randomBytes(18).toString('base64url'),
-      emulator: {
-        apiKey: `qs-key-${randomBytes(12).toString('hex')}`,
-        apiKeyId: randomUUID(),
-        orgId: randomUUID(),
-        sandboxToken: `qs-sandbox-${randomBytes(12).toString('hex')}`,
-      },
-    };
-    await fsp.writeFile(files.secrets, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    return secrets;
+    return JSON.parse(await fsp.readFile(file, 'utf8')) as LocalSecrets;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`cannot read ${path.relative(process.cwd(), file) || file}: ${(error as Error).message}. Restore it, or start over with: npm run quickstart -- --reset`);
+    }
   }
+  if (fs.existsSync(path.join(dir, 'state', '.pulumi', 'stacks'))) {
+    throw new Error(
+      `the quickstart's local secrets (${path.relative(process.cwd(), file) || file}) are gone, but its Pulumi stack, ` +
+        'encrypted with the passphrase kept there, is still in .quickstart/state. Restore the file, or start the stack ' +
+        'and the emulator registry over with: npm run quickstart -- --reset (the warehouse, its tables and the dbt project stay).',
+    );
+  }
+  const secrets: LocalSecrets = {
+    passphrase: randomBytes(18).toString('base64url'),
+    emulator: {
+      apiKey: `qs-key-${randomBytes(12).toString('hex')}`,
+      apiKeyId: randomUUID(),
+      orgId: randomUUID(),
+      sandboxToken: `qs-sandbox-${randomBytes(12).toString('hex')}`,
+    },
+  };
+  await fsp.writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
 }
 
 async function eventsAlreadyLoaded(): Promise<number> {
@@ -145,12 +174,7 @@ async function openStack(cli: PulumiCli, emulator: EmulatorHandle, passphrase: s
     stateDir: home,
     passphrase,
     config: {
-      'signals-batch:apiUrl': { value: emulator.url },
-      'signals-batch:consoleUrl': { value: emulator.consoleUrl },
-      'signals-batch:authMode': { value: 'bdp' },
-      'signals-batch:apiKeyId': { value: emulator.credentials.apiKeyId },
-      'signals-batch:orgId': { value: emulator.credentials.orgId },
-      'signals-batch:apiKey': { value: emulator.credentials.apiKey, secret: true },
+      ...emulatorStackConfig(emulator),
       [`${PROJECT}:warehouse`]: { value: files.warehouse },
       [`${PROJECT}:projectDir`]: { value: files.dbt },
       [`${PROJECT}:dbtRunner`]: { value: runner },
@@ -163,6 +187,10 @@ async function main(): Promise<void> {
   if (options.destroy) totalSteps = 5;
   const started = Date.now();
   await fsp.mkdir(home, { recursive: true });
+  if (options.reset) {
+    for (const entry of resettablePaths(home)) await fsp.rm(entry, { recursive: true, force: true });
+    process.stdout.write('reset: removed the stack, its workspace, the emulator registry and the local secrets (the warehouse and the dbt project stay)\n');
+  }
   process.stdout.write(`signals-batch quickstart${options.destroy ? ' (destroy)' : ''}: working folder ${path.relative(process.cwd(), home) || home}\n`);
 
   step('Python environment (dbt)');
@@ -183,7 +211,7 @@ async function main(): Promise<void> {
       : 'pulumi-resource-command (the @pulumi/command 1.2.1 plugin) is not installed here: dbt runs through the package\'s dynamic runner (dbtRunner: "dynamic")',
   );
 
-  const secrets = await localSecrets();
+  const secrets = await localSecrets(home);
 
   if (!options.destroy) {
     step('Sample events in .quickstart/warehouse.duckdb');
@@ -268,10 +296,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`\nquickstart failed: ${error.message}\n`);
-  if (/changed since its tables were built/.test(error.message)) {
-    process.stderr.write('The sample view changed since .quickstart/ was built: remove .quickstart/ and run the quickstart again.\n');
-  }
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`\nquickstart failed: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -12,6 +12,8 @@
  *   secret `signals-batch:apiKey`: the Signals connection (the emulator's, here);
  * - `signals-batch-quickstart:warehouse` (default `.quickstart/warehouse.duckdb`): the DuckDB file;
  * - `signals-batch-quickstart:projectDir` (default `.quickstart/dbt`): where the dbt project is written;
+ *   both relative to the repository root (the component records them relative to the program's
+ *   working directory, so moving the checkout changes nothing);
  * - `signals-batch-quickstart:dbtRunner` (`command` or `dynamic`, default `command`);
  * - `signals-batch-quickstart:owner` (default `quickstart@example.com`);
  * - `signals-batch-quickstart:batchSourceDescription` (optional).
@@ -21,7 +23,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'node:path';
 import { BatchAttributeView } from '../../src';
+import { packageRoot } from '../../src/paths';
 import { sampleView } from '../../src/sample';
+
+/** A path of the quickstart's config, relative to the repository root. */
+const fromRoot = (given: string) => path.resolve(packageRoot(), given);
 
 /** The sample events span 2025-01-01 .. 2025-02-04: windows (`P7D`...) are computed as of the day after. */
 const QUICKSTART_CURRENT_DAY = '2025-02-05';
@@ -35,8 +41,8 @@ export = async function quickstart(): Promise<Record<string, unknown>> {
   const view = new BatchAttributeView('quickstart', {
     view: sampleView(),
     owner: config.get('owner') ?? 'quickstart@example.com',
-    warehouse: { duckdb: { path: path.resolve(config.get('warehouse') ?? '.quickstart/warehouse.duckdb'), schema: 'signals' } },
-    projectDir: path.resolve(config.get('projectDir') ?? '.quickstart/dbt'),
+    warehouse: { duckdb: { path: fromRoot(config.get('warehouse') ?? '.quickstart/warehouse.duckdb'), schema: 'signals' } },
+    projectDir: fromRoot(config.get('projectDir') ?? '.quickstart/dbt'),
     dbtRunner: runner,
     dbt: {
       vars: {
@@ -46,6 +52,8 @@ export = async function quickstart(): Promise<Record<string, unknown>> {
       },
     },
     description: config.get('batchSourceDescription'),
+    // Sample data: when the sample view changes, rebuilding its tables from history takes seconds.
+    rebuildOnDefinitionChange: true,
   });
 
   return {

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from '@pulumi/pulumi/automation';
+import type { EmulatorHandle } from '../../src/emulator';
 import { packageRoot } from '../../src/paths';
+import { redact } from '../../src/redact';
 
 /** The CLI version paired with the pinned `@pulumi/pulumi` (and `@pulumi/command` 1.2.1's plugin). */
 export const COMMAND_PLUGIN_VERSION = '1.2.1';
@@ -75,6 +77,18 @@ export function findCommandPlugin(binDir: string, pulumiHomes: string[] = []): s
   return undefined;
 }
 
+/** The `signals-batch:*` stack config of a connection to the local emulator (BDP auth; the key as a secret). */
+export function emulatorStackConfig(emulator: EmulatorHandle): Record<string, { value: string; secret?: boolean }> {
+  return {
+    'signals-batch:apiUrl': { value: emulator.url },
+    'signals-batch:consoleUrl': { value: emulator.consoleUrl },
+    'signals-batch:authMode': { value: 'bdp' },
+    'signals-batch:apiKeyId': { value: emulator.credentials.apiKeyId },
+    'signals-batch:orgId': { value: emulator.credentials.orgId },
+    'signals-batch:apiKey': { value: emulator.credentials.apiKey, secret: true },
+  };
+}
+
 export interface LocalStackOptions {
   cli: PulumiCli;
   projectName: string;
@@ -117,6 +131,24 @@ export async function localStack(options: LocalStackOptions): Promise<Stack> {
       },
     },
   );
-  if (options.config) await stack.setAllConfig(options.config);
+  if (options.config) await setConfigQuietly(stack, options.config, [options.passphrase]);
   return stack;
+}
+
+/**
+ * `setAllConfig`, whose errors never show a secret value: the Automation API puts the whole command
+ * line (`--secret key=value`) into its error message, e.g. when the passphrase is wrong.
+ */
+async function setConfigQuietly(
+  stack: Stack,
+  config: Record<string, { value: string; secret?: boolean }>,
+  otherSecrets: string[],
+): Promise<void> {
+  try {
+    await stack.setAllConfig(config);
+  } catch (error) {
+    const secrets = [...Object.values(config).filter((entry) => entry.secret).map((entry) => entry.value), ...otherSecrets];
+    const message = redact((error as Error).message, secrets);
+    throw new Error(`setting the stack config of ${stack.name} failed: ${message}`);
+  }
 }

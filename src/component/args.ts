@@ -1,11 +1,17 @@
 /**
- * The arguments of `BatchAttributeView` (TSDoc on every field: it is the reference documentation)
- * and their zod schema, applied at construction so `pulumi preview` fails before anything registers.
+ * The arguments of `BatchAttributeView` (TSDoc on every field: it is the argument reference) and their
+ * zod schema, applied at construction so `pulumi preview` fails before anything registers. Each
+ * warehouse's own arguments live with its unit in `warehouses/`.
  */
 import * as pulumi from '@pulumi/pulumi';
-import * as path from 'node:path';
 import { z } from 'zod';
 import type { View } from '../definition';
+import { identifier, input, nonEmpty } from './validation';
+import { WAREHOUSES, type WarehouseArgs } from './warehouses';
+
+export type { WarehouseArgs };
+export type { DuckdbWarehouseArgs } from './warehouses/duckdb';
+export type { SnowflakeWarehouseArgs } from './warehouses/snowflake';
 
 /**
  * A batch attribute view in the TypeScript form (camelCase): the same fields as the Signals API's
@@ -15,73 +21,6 @@ import type { View } from '../definition';
 export interface ViewDefinition extends Omit<View, 'version'> {
   /** View version (default 1). A new version is a new attribute group, dbt project and table. */
   version?: number;
-}
-
-/** The embedded default warehouse: a DuckDB file holding the atomic events (`atomic.events`). */
-export interface DuckdbWarehouseArgs {
-  /**
-   * The DuckDB database file (relative paths resolve against the program's working directory). dbt
-   * creates it and the schemas it writes to when missing. Its file stem is the `database` name of the
-   * batch source (what dbt-duckdb calls the database), so it must match `^[A-Za-z0-9_-]+$`.
-   */
-  path: string;
-  /**
-   * dbt target schema (default `main`): the tables land in `<schema>_derived`, `<schema>_scratch`
-   * and `<schema>_snowplow_manifest`.
-   */
-  schema?: string;
-}
-
-/**
- * A Snowflake account. Names are used as Snowflake resolves unquoted identifiers (upper case), which
- * is how dbt creates them: the schemas and the synced table are registered in upper case.
- */
-export interface SnowflakeWarehouseArgs {
-  /** Account identifier as dbt-snowflake expects it (`<org>-<account>` or the account locator). */
-  account: pulumi.Input<string>;
-  /** User dbt connects as. */
-  user: pulumi.Input<string>;
-  /** Password of `user` (secret). Passed to dbt through a secret environment variable only; give `pulumi.secret(...)` or a secret config value. */
-  password?: pulumi.Input<string>;
-  /** PEM private key for key-pair authentication (secret), instead of `password`. */
-  privateKey?: pulumi.Input<string>;
-  /** Passphrase of an encrypted `privateKey` (secret). */
-  privateKeyPassphrase?: pulumi.Input<string>;
-  /** Role dbt uses (default: the user's default role). It must own or be able to create the three schemas. */
-  role?: pulumi.Input<string>;
-  /** Virtual warehouse dbt runs on. */
-  warehouse: pulumi.Input<string>;
-  /** Database holding the atomic events and the generated schemas (e.g. a `snowflake.Database`'s `name`). */
-  database: pulumi.Input<string>;
-  /**
-   * dbt target schema (required; letters, digits, underscore): the tables land in `<SCHEMA>_DERIVED`,
-   * `<SCHEMA>_SCRATCH` and `<SCHEMA>_SNOWPLOW_MANIFEST`.
-   */
-  schema: string;
-  /**
-   * Create the three schemas as `snowflake.Schema` resources (default true). Set false when they are
-   * managed elsewhere; dbt then needs them to exist or the right to create them.
-   */
-  createSchemas?: boolean;
-  /**
-   * Drop the three schemas (and so every table in them) on `pulumi destroy` (default false: the
-   * schema resources are left in Snowflake, `retainOnDelete`, and the tables are kept).
-   */
-  dropSchemasOnDestroy?: boolean;
-  /**
-   * The account role Signals syncs with. When set, the component grants it exactly: USAGE on the
-   * database, USAGE on the derived schema, SELECT on the attribute table and SELECT on future tables of
-   * the derived schema. Nothing else is granted.
-   */
-  signalsRole?: pulumi.Input<string>;
-}
-
-/** Where the attribute table is computed: exactly one of `duckdb` and `snowflake`. */
-export interface WarehouseArgs {
-  /** DuckDB (local file; the quickstart's and the tests' warehouse). */
-  duckdb?: DuckdbWarehouseArgs;
-  /** Snowflake (production). */
-  snowflake?: SnowflakeWarehouseArgs;
 }
 
 /** How dbt runs. */
@@ -116,8 +55,9 @@ export interface BatchAttributeViewArgs {
   /** The warehouse the attribute table is computed in (exactly one of `duckdb`, `snowflake`). */
   warehouse: WarehouseArgs;
   /**
-   * Directory the dbt project is written under, as `<projectDir>/<name>_<version>/` (relative paths
-   * resolve against the program's working directory).
+   * Directory the dbt project is written under, as `<projectDir>/<name>_<version>/`: relative to the
+   * program's working directory unless absolute (a path inside that directory is recorded relative to
+   * it, so the same program run from another checkout changes nothing).
    */
   projectDir: string;
   /** Remove the dbt project directory on `pulumi destroy` (default false: the files stay). */
@@ -143,66 +83,32 @@ export interface BatchAttributeViewArgs {
   description?: string;
   /** Owner (email) of the attribute group and the batch source; required unless `view.owner` is set. */
   owner?: string;
+  /**
+   * What to do when the view's definition changed but its `version` did not (an attribute added, a
+   * filter edited): the attribute table was computed from the old definition, so it has to be rebuilt
+   * from the whole event history before Signals may describe the new one.
+   * - `false` (default): `pulumi preview` and `pulumi up` stop before anything changes, saying so and
+   *   how to go on (set this, or give the view a new version).
+   * - `true`: `pulumi preview` warns that the tables will be rebuilt from history; `pulumi up` rebuilds
+   *   them (a dbt full refresh with `snowplow__allow_refresh`) and only then updates the view in Signals.
+   */
+  rebuildOnDefinitionChange?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
 // zod schema (kept in step with the interfaces above by the type assertion at the end).
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SIGNALS_NAME = /^[A-Za-z0-9_]+$/;
 
-/** A value given directly, or as a Pulumi `Output`/promise (validated when it resolves). */
-function input<T extends z.ZodType>(schema: T) {
-  return z.union([
-    schema,
-    z.custom<pulumi.Output<unknown>>((v) => pulumi.Output.isInstance(v) || v instanceof Promise, { error: 'expected a value or a Pulumi Output' }),
-  ]);
-}
-
-const nonEmpty = (what: string) => z.string({ error: `${what} must be a string` }).min(1, `${what} must not be empty`);
-const identifier = (what: string) =>
-  z.string({ error: `${what} must be a string` }).regex(IDENTIFIER, `${what} must be letters, digits and underscores, not starting with a digit`);
-
-const duckdbSchema = z
-  .object({
-    path: nonEmpty('warehouse.duckdb.path').refine((p) => /^[A-Za-z0-9_-]+$/.test(path.basename(p, path.extname(p))), {
-      error: 'the DuckDB file name (without extension) is the batch source database and must match ^[A-Za-z0-9_-]+$',
-    }),
-    schema: identifier('warehouse.duckdb.schema').optional(),
-  })
-  .strict();
-
-const snowflakeSchema = z
-  .object({
-    account: input(nonEmpty('account')),
-    user: input(nonEmpty('user')),
-    password: input(nonEmpty('password')).optional(),
-    privateKey: input(nonEmpty('privateKey')).optional(),
-    privateKeyPassphrase: input(nonEmpty('privateKeyPassphrase')).optional(),
-    role: input(nonEmpty('role')).optional(),
-    warehouse: input(nonEmpty('warehouse')),
-    database: input(nonEmpty('database')),
-    schema: identifier('schema'),
-    createSchemas: z.boolean().optional(),
-    dropSchemasOnDestroy: z.boolean().optional(),
-    signalsRole: input(nonEmpty('signalsRole')).optional(),
-  })
+const warehouseNames = Object.keys(WAREHOUSES).map((name) => `warehouse.${name}`);
+const warehouseSchema = z
+  .object(
+    Object.fromEntries(Object.entries(WAREHOUSES).map(([name, unit]) => [name, unit.argsSchema.optional()])),
+    { error: 'warehouse must be an object' },
+  )
   .strict()
-  .refine((s) => !(s.password !== undefined && s.privateKey !== undefined), {
-    error: 'give either password or privateKey, not both',
-    path: ['password'],
-  })
-  .refine((s) => s.password !== undefined || s.privateKey !== undefined, {
-    error: 'dbt needs credentials: give password or privateKey (as secrets)',
-    path: ['password'],
-  })
-  .refine((s) => !(s.dropSchemasOnDestroy && s.createSchemas === false), {
-    error: 'dropSchemasOnDestroy needs createSchemas (the schemas are managed elsewhere)',
-    path: ['dropSchemasOnDestroy'],
-  })
-  .refine((s) => s.privateKeyPassphrase === undefined || s.privateKey !== undefined, {
-    error: 'privateKeyPassphrase needs privateKey',
-    path: ['privateKeyPassphrase'],
+  .refine((w) => Object.values(w).filter((value) => value !== undefined).length === 1, {
+    error: `give exactly one of ${warehouseNames.slice(0, -1).join(', ')} and ${warehouseNames[warehouseNames.length - 1]}`,
   });
 
 const dbtSchema = z
@@ -220,10 +126,7 @@ const dbtSchema = z
 export const batchAttributeViewArgsSchema = z
   .object({
     view: z.record(z.string(), z.unknown(), { error: 'view must be an object (the view definition)' }),
-    warehouse: z
-      .object({ duckdb: duckdbSchema.optional(), snowflake: snowflakeSchema.optional() }, { error: 'warehouse must be an object' })
-      .strict()
-      .refine((w) => (w.duckdb === undefined) !== (w.snowflake === undefined), { error: 'give exactly one of warehouse.duckdb and warehouse.snowflake' }),
+    warehouse: warehouseSchema,
     projectDir: nonEmpty('projectDir'),
     deleteProjectOnDestroy: z.boolean().optional(),
     dbt: dbtSchema.optional(),
@@ -233,6 +136,7 @@ export const batchAttributeViewArgsSchema = z
     timestampField: identifier('timestampField').optional(),
     description: z.string().optional(),
     owner: nonEmpty('owner').optional(),
+    rebuildOnDefinitionChange: z.boolean().optional(),
   })
   .strict();
 
@@ -242,11 +146,4 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const argsKeysInStep: Same<SchemaKeys, keyof BatchAttributeViewArgs> = true;
 void argsKeysInStep;
 
-/** A zod issue -> `field.path: message`. */
-export function describeArgsIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
-    if (issue.code === 'unrecognized_keys') return `${where ? `${where}: ` : ''}unknown argument(s) ${issue.keys.join(', ')}`;
-    return `${where ? `${where}: ` : ''}${issue.message}`;
-  });
-}
+export { describeArgsIssues } from './validation';

@@ -1,34 +1,35 @@
 /**
- * `BatchAttributeView`: a declared batch attribute view, live in Signals (design.md 6).
+ * `BatchAttributeView`: a declared batch attribute view, live in Signals.
  *
- * Children (each `{parent: this}`, named `<name>-...`), in dependency order:
- * 1. `<name>-attribute-group`   the view registered as an attribute group (dynamic resource);
- * 2. `<name>-dbt-project`       the generated dbt project's files (dynamic resource: preview lists changed files);
- * 3. warehouse: on Snowflake `<name>-derived-schema`, `<name>-scratch-schema`, `<name>-manifest-schema`
- *    (`snowflake.Schema`) and, with `signalsRole`, the grants `<name>-grant-database-usage`,
- *    `<name>-grant-schema-usage`, `<name>-grant-future-tables-select`, `<name>-grant-table-select`;
- *    on DuckDB dbt creates the file and schemas itself during the run;
- * 4. `<name>-dbt-run`           `signals-batch run` until caught up (`local.Command`, or the dynamic runner);
- * 5. `<name>-batch-source`      the attribute table registered as the batch source and published
- *    (dynamic resource), after the run: nothing is registered in Signals before the table exists.
+ * Children (each `{parent: this}`, named `<name>-...`), in the order they change things:
+ * 1. `<name>-dbt-project`      the generated dbt project's files (dynamic resource: preview lists changed files);
+ * 2. the warehouse's own children (see `warehouses/`: on Snowflake the schemas and the grants to the
+ *    Signals role; on DuckDB none, dbt creates the file and schemas itself);
+ * 3. `<name>-dbt-run`          `signals-batch run` until caught up (`local.Command`, or the dynamic runner);
+ * 4. `<name>-attribute-group`  the view registered as an attribute group, after the run;
+ * 5. `<name>-batch-source`     the attribute table registered as the batch source and published.
+ * Nothing in Signals changes before the table it describes has changed.
  */
 import { local } from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
-import * as snowflake from '@pulumi/snowflake';
 import * as path from 'node:path';
-import { generateProject, resolveVars, type GeneratedProject, type Target } from '../dbt';
+import { generateProject, resolveVars, type GeneratedProject } from '../dbt';
 import { keyColumnName, parseView, projectName, toApiView, ViewValidationError, type View } from '../definition';
-import { packageRoot } from '../paths';
 import { AttributeGroupRegistration } from '../providers/attributeGroupRegistration';
 import { BatchSourceRegistration } from '../providers/batchSourceRegistration';
 import { DbtProjectFiles } from '../providers/dbtProjectFiles';
 import { DbtRun } from '../providers/dbtRun';
-import { batchAttributeViewArgsSchema, describeArgsIssues, type BatchAttributeViewArgs, type SnowflakeWarehouseArgs } from './args';
-import { parseRunOutput, type DbtRunSummary } from './runSummary';
+import { batchAttributeViewArgsSchema, describeArgsIssues, type BatchAttributeViewArgs } from './args';
+import { cliScript, portablePath } from './paths';
+import { runArgv, shellCommand } from './runCommand';
+import { parseRunResult, type DbtRunSummary } from './runSummary';
 import { signalsConnectionStatus } from './signalsConfig';
+import { WAREHOUSES, type AttributeTableRef, type WarehouseName, type WarehouseSetup, type WarehouseUnit } from './warehouses';
 
 /** The component's type token (part of every child URN). */
 export const BATCH_ATTRIBUTE_VIEW_TYPE = 'signals-batch:index:BatchAttributeView';
+
+export type { AttributeTableRef };
 
 /** Invalid arguments: thrown by the constructor before any resource is registered. */
 export class BatchAttributeViewArgsError extends pulumi.RunError {
@@ -42,35 +43,24 @@ export class BatchAttributeViewArgsError extends pulumi.RunError {
   }
 }
 
-/** Where the synced attribute table lives (the batch source's database, schema and table). */
-export interface AttributeTableRef {
-  database: string;
-  schema: string;
-  table: string;
-}
-
 /** Everything derived from the arguments before any resource exists. */
 interface Resolved {
   view: View;
   project: GeneratedProject;
+  /** The project's directory as recorded (relative to the program's working directory when inside it). */
   projectDir: string;
-  target: Target;
+  warehouse: WarehouseUnit<unknown>;
+  warehouseArgs: unknown;
   vars: Record<string, unknown>;
-  timestampField: string;
   owner: string;
-  description: string;
-  batchSourceName: string;
-  runner: 'command' | 'dynamic';
-  materialize: boolean;
-}
-
-function fail(name: string, problems: string[], viewError?: ViewValidationError): never {
-  throw new BatchAttributeViewArgsError(name, problems, viewError);
 }
 
 /** Validate and derive; throws `BatchAttributeViewArgsError` naming every problem. */
 function resolveArgs(name: string, args: BatchAttributeViewArgs): Resolved {
-  if (!args || typeof args !== 'object') fail(name, ['args must be an object']);
+  const fail = (problems: string[], viewError?: ViewValidationError): never => {
+    throw new BatchAttributeViewArgsError(name, problems, viewError);
+  };
+  if (!args || typeof args !== 'object') fail(['args must be an object']);
   const parsed = batchAttributeViewArgsSchema.safeParse(args);
   const problems = parsed.success ? [] : describeArgsIssues(parsed.error);
   let view: View | undefined;
@@ -85,91 +75,77 @@ function resolveArgs(name: string, args: BatchAttributeViewArgs): Resolved {
     }
   }
   if (view && !view.owner && !args.owner) problems.push('owner: the attribute group needs an owner (email): set view.owner or owner');
-  let vars: Record<string, unknown> = args.dbt?.vars ?? {};
+  const vars: Record<string, unknown> = args.dbt?.vars ?? {};
   try {
     resolveVars(vars);
   } catch (error) {
     problems.push(`dbt.vars: ${(error as Error).message}`);
-    vars = {};
   }
-  if (problems.length > 0 || !view) fail(name, problems, viewError);
+  if (problems.length > 0 || !view) return fail(problems, viewError);
 
-  const target: Target = args.warehouse.snowflake ? 'snowflake' : 'duckdb';
-  const timestampField = args.timestampField ?? 'updated_at';
+  const warehouseName = (Object.keys(WAREHOUSES) as WarehouseName[]).find((key) => args.warehouse[key] !== undefined) as WarehouseName;
+  const warehouse = WAREHOUSES[warehouseName] as WarehouseUnit<unknown>;
   let project: GeneratedProject;
   try {
-    project = generateProject(view, { target, vars, profile: args.dbt?.profile, timestampColumn: timestampField });
+    project = generateProject(view, { target: warehouse.target, vars, profile: args.dbt?.profile, timestampColumn: args.timestampField ?? 'updated_at' });
   } catch (error) {
-    fail(name, [`cannot generate the dbt project: ${(error as Error).message}`]);
+    return fail([`cannot generate the dbt project: ${(error as Error).message}`]);
   }
   return {
     view,
     project,
-    projectDir: path.resolve(args.projectDir, projectName(view)),
-    target,
+    projectDir: portablePath(path.join(args.projectDir, projectName(view))),
+    warehouse,
+    warehouseArgs: args.warehouse[warehouseName],
     vars,
-    timestampField,
     owner: (view.owner ?? args.owner) as string,
-    description: args.description ?? `Table containing attributes for ${project.name} attribute group`,
-    batchSourceName: args.batchSourceName ?? `${project.name}_attributes`,
-    runner: args.dbtRunner ?? 'command',
-    materialize: args.materialize ?? true,
   };
 }
 
-/** Quote one argv element for `/bin/sh -c`. */
-function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_\-./=:@%+,]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-const SNOWFLAKE_SECRET_ENV = {
-  password: 'SIGNALS_BATCH_DBT_PASSWORD',
-  privateKey: 'SIGNALS_BATCH_DBT_PRIVATE_KEY',
-  privateKeyPassphrase: 'SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE',
-} as const;
-
 /**
- * A batch attribute view, declared: registered in Signals, computed incrementally by a generated dbt
- * project in the warehouse, and materialized (the attribute table registered as the batch source and
- * published). `pulumi destroy` unmaterializes and unregisters it and keeps the warehouse tables.
+ * A batch attribute view, declared: computed incrementally by a generated dbt project in the
+ * warehouse, registered in Signals, and materialized (the attribute table registered as the batch
+ * source and published). `pulumi destroy` unmaterializes and unregisters it and keeps the warehouse
+ * tables.
  *
  * Signals credentials come from stack config (`signals-batch:apiUrl`, secret `signals-batch:apiKey`,
  * `signals-batch:apiKeyId`, `signals-batch:orgId`, or `signals-batch:authMode: sandbox` with secret
  * `signals-batch:sandboxToken`; `signals-batch:consoleUrl`) or the `SNOWPLOW_*` environment variables.
  */
 export class BatchAttributeView extends pulumi.ComponentResource {
-  /** Absolute directory of the generated dbt project (`<projectDir>/<name>_<version>`). */
-  declare public readonly projectDir: pulumi.Output<string>;
+  /** Directory of the generated dbt project (`<projectDir>/<name>_<version>`; relative to the program's directory when inside it). */
+  public readonly projectDir: pulumi.Output<string>;
   /** sha256 of the generated project; a change re-runs dbt. */
-  declare public readonly projectHash: pulumi.Output<string>;
+  public readonly projectHash: pulumi.Output<string>;
   /** The synced attribute table (as registered in the batch source). */
-  declare public readonly attributeTable: pulumi.Output<AttributeTableRef>;
+  public readonly attributeTable: pulumi.Output<AttributeTableRef>;
   /** The attribute table's key column (e.g. `domain_userid`). */
-  declare public readonly keyColumn: pulumi.Output<string>;
+  public readonly keyColumn: pulumi.Output<string>;
   /** Batch source name (undefined when `materialize` is false). */
-  declare public readonly batchSourceName: pulumi.Output<string | undefined>;
+  public readonly batchSourceName: pulumi.Output<string | undefined>;
   /** Attribute group (view) name in Signals. */
-  declare public readonly attributeGroupName: pulumi.Output<string>;
+  public readonly attributeGroupName: pulumi.Output<string>;
   /** Attribute group (view) version in Signals. */
-  declare public readonly attributeGroupVersion: pulumi.Output<number>;
+  public readonly attributeGroupVersion: pulumi.Output<number>;
   /** Whether the view is materialized (batch source registered and the group published). */
-  declare public readonly materialized: pulumi.Output<boolean>;
+  public readonly materialized: pulumi.Output<boolean>;
   /** What the last dbt run did (rounds, new events, dates and keys recomputed, caught up). */
-  declare public readonly lastRun: pulumi.Output<DbtRunSummary>;
+  public readonly lastRun: pulumi.Output<DbtRunSummary>;
 
   /** The children, for `dependsOn` and inspection. */
-  declare public readonly attributeGroup: AttributeGroupRegistration;
-  declare public readonly projectFiles: DbtProjectFiles;
-  declare public readonly schemas: snowflake.Schema[];
-  declare public readonly grants: snowflake.GrantPrivilegesToAccountRole[];
-  declare public readonly dbtRun: local.Command | DbtRun;
-  declare public readonly batchSource: BatchSourceRegistration | undefined;
+  public readonly attributeGroup: AttributeGroupRegistration;
+  public readonly projectFiles: DbtProjectFiles;
+  /** The warehouse's schemas (Snowflake), empty when it has none to create. */
+  public readonly schemas: pulumi.CustomResource[];
+  /** The grants to the Signals sync role (Snowflake with `signalsRole`). */
+  public readonly grants: pulumi.CustomResource[];
+  public readonly dbtRun: local.Command | DbtRun;
+  public readonly batchSource: BatchSourceRegistration | undefined;
 
   constructor(name: string, args: BatchAttributeViewArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything (the component included).
     const r = resolveArgs(name, args);
     super(BATCH_ATTRIBUTE_VIEW_TYPE, name, {}, opts);
-
     const signals = signalsConnectionStatus();
     if (signals.missing.length > 0) {
       pulumi.log.warn(
@@ -179,199 +155,63 @@ export class BatchAttributeView extends pulumi.ComponentResource {
       );
     }
 
-    const view = r.view;
-    const tables = r.project.tables;
-
-    // 1. The view in the Signals registry (never published here: materialization publishes).
-    const group = { ...toApiView(view), name: view.name, version: view.version, owner: r.owner };
-    const attributeGroup = new AttributeGroupRegistration(`${name}-attribute-group`, { group, publish: false }, { parent: this });
-
-    // 2. The dbt project files.
-    const projectFiles = new DbtProjectFiles(
+    // 1. The dbt project files: they refuse a new definition under the same version unless allowed.
+    this.projectFiles = new DbtProjectFiles(
       `${name}-dbt-project`,
-      { dir: r.projectDir, files: r.project.files, deleteOnDestroy: args.deleteProjectOnDestroy ?? false },
+      {
+        dir: r.projectDir,
+        files: r.project.files,
+        deleteOnDestroy: args.deleteProjectOnDestroy ?? false,
+        definitionHash: r.project.definitionHash,
+        rebuildOnDefinitionChange: args.rebuildOnDefinitionChange ?? false,
+      },
       { parent: this },
     );
-
-    // 3. Warehouse, and the command that runs dbt against it.
-    const schemas: snowflake.Schema[] = [];
-    const grants: snowflake.GrantPrivilegesToAccountRole[] = [];
-    let attributeTable: pulumi.Output<AttributeTableRef>;
-    let connectionArgs: pulumi.Input<string>[];
-    let environment: pulumi.Input<Record<string, pulumi.Input<string>>> = {};
-    let secretEnvironment = false;
-    let warehouseIdentity: pulumi.Input<string>;
-    const sf = args.warehouse.snowflake;
-    const dbtRunDependsOn: pulumi.Resource[] = [projectFiles];
-    let afterRun: ((run: pulumi.Resource) => pulumi.Resource[]) | undefined;
-
-    if (sf) {
-      const database = pulumi.output(sf.database).apply((d) => d.toUpperCase());
-      const base = sf.schema.toUpperCase();
-      const names = { derived: `${base}_DERIVED`, scratch: `${base}_SCRATCH`, manifest: `${base}_SNOWPLOW_MANIFEST` };
-      const table = tables.attributes.toUpperCase();
-      attributeTable = database.apply((db) => ({ database: db, schema: names.derived, table }));
-      let derivedFqn: pulumi.Output<string> = pulumi.interpolate`"${database}"."${names.derived}"`;
-      if (sf.createSchemas ?? true) {
-        for (const [kind, schemaName] of Object.entries(names) as [keyof typeof names, string][]) {
-          const schema = new snowflake.Schema(
-            `${name}-${kind}-schema`,
-            { database, name: schemaName, comment: `signals-batch: ${kind} tables of ${r.project.name}` },
-            // Destroy keeps the warehouse tables unless asked to drop them.
-            { parent: this, retainOnDelete: !(sf.dropSchemasOnDestroy ?? false) },
-          );
-          schemas.push(schema);
-          if (kind === 'derived') derivedFqn = schema.fullyQualifiedName;
-        }
-        dbtRunDependsOn.push(...schemas);
-      }
-      if (sf.signalsRole !== undefined) {
-        const role = sf.signalsRole;
-        const grantOpts = { parent: this, dependsOn: schemas };
-        grants.push(
-          new snowflake.GrantPrivilegesToAccountRole(
-            `${name}-grant-database-usage`,
-            { accountRoleName: role, privileges: ['USAGE'], onAccountObject: { objectType: 'DATABASE', objectName: database } },
-            grantOpts,
-          ),
-          new snowflake.GrantPrivilegesToAccountRole(
-            `${name}-grant-schema-usage`,
-            { accountRoleName: role, privileges: ['USAGE'], onSchema: { schemaName: derivedFqn } },
-            grantOpts,
-          ),
-          new snowflake.GrantPrivilegesToAccountRole(
-            `${name}-grant-future-tables-select`,
-            { accountRoleName: role, privileges: ['SELECT'], onSchemaObject: { future: { objectTypePlural: 'TABLES', inSchema: derivedFqn } } },
-            grantOpts,
-          ),
-        );
-        // The table exists only once dbt has run.
-        afterRun = (run) => {
-          const tableGrant = new snowflake.GrantPrivilegesToAccountRole(
-            `${name}-grant-table-select`,
-            {
-              accountRoleName: role,
-              privileges: ['SELECT'],
-              onSchemaObject: { objectType: 'TABLE', objectName: pulumi.interpolate`${derivedFqn}."${table}"` },
-            },
-            { parent: this, dependsOn: [run, ...schemas] },
-          );
-          grants.push(tableGrant);
-          return [tableGrant];
-        };
-      }
-      connectionArgs = [
-        '--snowflake-account', sf.account,
-        '--snowflake-user', sf.user,
-        '--snowflake-warehouse', sf.warehouse,
-        '--snowflake-database', database,
-        ...(sf.role !== undefined ? ['--snowflake-role', sf.role] : []),
-        '--schema', sf.schema,
-      ];
-      const secrets: Record<string, pulumi.Input<string>> = {};
-      for (const key of ['password', 'privateKey', 'privateKeyPassphrase'] as const satisfies readonly (keyof SnowflakeWarehouseArgs)[]) {
-        const value = sf[key];
-        if (value !== undefined) secrets[SNOWFLAKE_SECRET_ENV[key]] = value;
-      }
-      environment = pulumi.secret(secrets) as pulumi.Output<Record<string, string>>;
-      secretEnvironment = true;
-      warehouseIdentity = pulumi.interpolate`snowflake:${sf.account}/${database}/${sf.schema}`;
-    } else {
-      const duck = args.warehouse.duckdb!;
-      const file = path.resolve(duck.path);
-      const schema = duck.schema ?? 'main';
-      attributeTable = pulumi.output({ database: path.basename(file, path.extname(file)), schema: `${schema}_derived`, table: tables.attributes });
-      connectionArgs = ['--duckdb', file, '--schema', schema];
-      warehouseIdentity = `duckdb:${file}/${schema}`;
-    }
-
-    // 4. The dbt run: `signals-batch run` until caught up. Re-runs when the project, vars or target change.
-    const dbt = args.dbt ?? {};
-    const argv: pulumi.Input<string>[] = [
-      'node',
-      path.join(packageRoot(), 'bin', 'signals-batch.js'),
-      'run',
-      '--project', r.projectDir,
-      ...connectionArgs,
-      '--target-name', dbt.targetName ?? (sf ? 'prod' : 'dev'),
-      '--threads', String(dbt.threads ?? 4),
-      '--max-rounds', String(dbt.maxRounds ?? 200),
-      ...(dbt.profile ? ['--profile', dbt.profile] : []),
-      ...(dbt.fullRefresh ? ['--full-refresh'] : []),
-    ];
-    const triggers: pulumi.Input<string>[] = [r.project.hash, JSON.stringify(r.vars, Object.keys(r.vars).sort()), warehouseIdentity];
-    if (dbt.rerunTrigger !== undefined) triggers.push(dbt.rerunTrigger);
-    const runOpts: pulumi.CustomResourceOptions = { parent: this, dependsOn: dbtRunDependsOn };
-    let dbtRun: local.Command | DbtRun;
-    let stdout: pulumi.Output<string>;
-    let stderr: pulumi.Output<string>;
-    if (r.runner === 'command') {
-      const command = new local.Command(
-        `${name}-dbt-run`,
-        {
-          create: pulumi.all(argv).apply((parts) => parts.map(shellQuote).join(' ')),
-          dir: packageRoot(),
-          environment,
-          triggers,
-          // Progress goes to stderr and never holds a secret; stdout is the one-line result.
-          logging: 'stdoutAndStderr',
-          addPreviousOutputInEnv: false,
-        },
-        { ...runOpts, additionalSecretOutputs: secretEnvironment ? ['environment'] : [] },
-      );
-      dbtRun = command;
-      stdout = command.stdout;
-      stderr = command.stderr;
-    } else {
-      const run = new DbtRun(
-        `${name}-dbt-run`,
-        { command: argv, cwd: packageRoot(), environment, triggers, label: `dbt ${r.project.name}` },
-        runOpts,
-      );
-      dbtRun = run;
-      stdout = run.stdout;
-      stderr = run.stderr;
-    }
-    const afterRunResources = afterRun ? afterRun(dbtRun) : [];
-
-    // 5. Materialize: register the table as the batch source and publish, once the table exists.
-    let batchSource: BatchSourceRegistration | undefined;
-    if (r.materialize) {
-      batchSource = new BatchSourceRegistration(
-        `${name}-batch-source`,
-        {
-          attributeGroupName: attributeGroup.name,
-          attributeGroupVersion: attributeGroup.version,
-          name: r.batchSourceName,
-          database: attributeTable.database,
-          schema: attributeTable.schema,
-          table: attributeTable.table,
-          timestampField: sf ? r.timestampField.toUpperCase() : r.timestampField,
-          description: r.description,
-          owner: r.owner,
-        },
-        { parent: this, dependsOn: [attributeGroup, dbtRun, ...grants, ...afterRunResources] },
-      );
-    }
-
-    const lastRun = pulumi.all([stdout, stderr]).apply(([out, err]) => parseRunOutput(out ?? '', err ?? ''));
-    Object.assign(this, {
-      projectDir: projectFiles.dir,
-      projectHash: projectFiles.hash,
-      attributeTable,
-      keyColumn: pulumi.output(keyColumnName(view)),
-      batchSourceName: batchSource ? batchSource.name : pulumi.output(undefined),
-      attributeGroupName: attributeGroup.name,
-      attributeGroupVersion: attributeGroup.version,
-      materialized: batchSource ? batchSource.published : pulumi.output(false),
-      lastRun,
-      attributeGroup,
-      projectFiles,
-      schemas,
-      grants,
-      dbtRun,
-      batchSource,
+    this.projectFiles.rebuildNotice.apply((notice) => {
+      if (notice) pulumi.log.warn(notice, this);
     });
+
+    // 2-3. The warehouse, and dbt run against it until caught up.
+    const warehouse = r.warehouse.setup(r.warehouseArgs, { name, parent: this, project: r.project });
+    this.schemas = warehouse.schemas;
+    this.dbtRun = this.createRun(name, args, r, warehouse);
+    warehouse.afterRun(this.dbtRun);
+    this.grants = warehouse.grants;
+
+    // 4. The view in the Signals registry, once its table is built (never published here: materializing publishes).
+    const group = { ...toApiView(r.view), name: r.view.name, version: r.view.version, owner: r.owner };
+    this.attributeGroup = new AttributeGroupRegistration(`${name}-attribute-group`, { group, publish: false }, { parent: this, dependsOn: [this.dbtRun] });
+
+    // 5. Materialize: register the table as the batch source and publish.
+    this.attributeTable = warehouse.attributeTable;
+    this.batchSource =
+      args.materialize === false
+        ? undefined
+        : new BatchSourceRegistration(
+            `${name}-batch-source`,
+            {
+              // Known values (not the group's outputs), so a preview of a group update shows no replacement here.
+              attributeGroupName: r.view.name,
+              attributeGroupVersion: r.view.version,
+              name: args.batchSourceName ?? `${r.project.name}_attributes`,
+              database: warehouse.attributeTable.database,
+              schema: warehouse.attributeTable.schema,
+              table: warehouse.attributeTable.table,
+              timestampField: warehouse.timestampField(args.timestampField ?? 'updated_at'),
+              description: args.description ?? `Table containing attributes for ${r.project.name} attribute group`,
+              owner: r.owner,
+            },
+            { parent: this, dependsOn: [this.attributeGroup, this.dbtRun, ...warehouse.grants] },
+          );
+
+    this.projectDir = this.projectFiles.dir;
+    this.projectHash = this.projectFiles.hash;
+    this.keyColumn = pulumi.output(keyColumnName(r.view));
+    this.batchSourceName = this.batchSource ? this.batchSource.name : pulumi.output(undefined);
+    this.attributeGroupName = this.attributeGroup.name;
+    this.attributeGroupVersion = this.attributeGroup.version;
+    this.materialized = this.batchSource ? this.batchSource.published : pulumi.output(false);
+    this.lastRun = this.dbtRun.stdout.apply((stdout) => parseRunResult(stdout ?? ''));
     this.registerOutputs({
       projectDir: this.projectDir,
       projectHash: this.projectHash,
@@ -383,5 +223,43 @@ export class BatchAttributeView extends pulumi.ComponentResource {
       materialized: this.materialized,
       lastRun: this.lastRun,
     });
+  }
+
+  /** `signals-batch run`: re-runs when the project, its variables or the target change (or `dbt.rerunTrigger`). */
+  private createRun(name: string, args: BatchAttributeViewArgs, r: Resolved, warehouse: WarehouseSetup): local.Command | DbtRun {
+    const dbt = args.dbt ?? {};
+    const argv = pulumi.all([pulumi.all(warehouse.connectionArgs), this.projectFiles.rebuildFromHistory]).apply(([connectionArgs, rebuild]) =>
+      runArgv({
+        script: cliScript(),
+        projectDir: r.projectDir,
+        connectionArgs,
+        targetName: dbt.targetName ?? warehouse.defaultTargetName,
+        threads: dbt.threads ?? 4,
+        maxRounds: dbt.maxRounds ?? 200,
+        profile: dbt.profile,
+        fullRefresh: dbt.fullRefresh,
+        rebuildFromHistory: rebuild === true,
+      }),
+    );
+    const triggers: pulumi.Input<string>[] = [r.project.hash, JSON.stringify(r.vars, Object.keys(r.vars).sort()), warehouse.identity];
+    if (dbt.rerunTrigger !== undefined) triggers.push(dbt.rerunTrigger);
+    const environment = warehouse.secretEnvironment ?? {};
+    const opts: pulumi.CustomResourceOptions = { parent: this, dependsOn: [this.projectFiles, ...warehouse.runDependsOn] };
+    if (args.dbtRunner === 'dynamic') {
+      return new DbtRun(`${name}-dbt-run`, { command: argv, environment, triggers, label: `dbt ${r.project.name}` }, opts);
+    }
+    // Runs in the program's working directory (no `dir`): the state holds no path of this checkout.
+    return new local.Command(
+      `${name}-dbt-run`,
+      {
+        create: argv.apply(shellCommand),
+        environment,
+        triggers,
+        // Progress goes to stderr and never holds a secret; stdout is the one-line JSON result.
+        logging: 'stdoutAndStderr',
+        addPreviousOutputInEnv: false,
+      },
+      { ...opts, additionalSecretOutputs: warehouse.secretEnvironment ? ['environment'] : [] },
+    );
   }
 }

@@ -1,4 +1,4 @@
-/** The Pulumi component: `BatchAttributeView` and its arguments. */
+/** The Pulumi component: `BatchAttributeView`, its arguments, and the pure helpers it is built from. */
 export { BatchAttributeView, BatchAttributeViewArgsError, BATCH_ATTRIBUTE_VIEW_TYPE, type AttributeTableRef } from './batchAttributeView';
 export {
   batchAttributeViewArgsSchema,
@@ -9,7 +9,10 @@ export {
   type SnowflakeWarehouseArgs,
   type DbtArgs,
 } from './args';
-export { parseRunOutput, type DbtRunSummary } from './runSummary';
+export { WAREHOUSES, type WarehouseName, type WarehouseUnit, type WarehouseSetup, type WarehouseContext } from './warehouses';
+export { runArgv, shellCommand, type RunCommandOptions } from './runCommand';
+export { parseRunResult, type DbtRunSummary } from './runSummary';
+export { portablePath, cliScript } from './paths';
 export {
   signalsConnectionStatus,
   SIGNALS_CONFIG_KEYS,

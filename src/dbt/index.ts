@@ -3,7 +3,6 @@
  * same view and options give byte-identical files (sorted, no timestamps) and the same hash.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import nunjucks from 'nunjucks';
 import { type View } from '../definition';
@@ -13,6 +12,7 @@ import { jinjaInert, type Dialect } from './dialects/dialect';
 import type { Target } from './dialects';
 import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';
+import { projectHash, writeProjectFiles } from './files';
 import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, projectedValue, VALUE_RANKS, valueSetOutput, valueText } from './sql';
 import { resolveVars, varsForDbt, type ProjectVars } from './vars';
 
@@ -20,6 +20,7 @@ export { type Dialect } from './dialects/dialect';
 export { TARGETS, type Target } from './dialects';
 export { dialectFor } from './dialects';
 export { resolveVars, varsForDbt, DEFAULT_VARS, varsSchema, type ProjectVars } from './vars';
+export { projectHash, writeProjectFiles, GENERATED_FOLDERS } from './files';
 
 /** dbt profile names are YAML keys in profiles.yml: plain names only. */
 const PROFILE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -44,6 +45,8 @@ export interface GeneratedProject {
   files: Record<string, string>;
   /** sha256 over every path and content. */
   hash: string;
+  /** What the tables are computed from: it changes when the view's meaning does, not with vars or profile. */
+  definitionHash: string;
   /** What the generated tables are called (relative to the target schema). */
   tables: ProjectTables;
   plan: Plan;
@@ -230,11 +233,12 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     ) + '\n';
 
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
-  const hash = sha256(Object.entries(sorted).map(([f, c]) => `${f}\0${c}`).join('\0'));
+  const hash = projectHash(sorted);
   return {
     name: project,
     files: sorted,
     hash,
+    definitionHash,
     plan,
     tables: {
       keyColumn: plan.keyColumn,
@@ -255,14 +259,6 @@ export function generateProject(view: View, options: GenerateOptions): Generated
  */
 export async function writeProject(outDir: string, project: Pick<GeneratedProject, 'name' | 'files'>): Promise<string> {
   const dir = path.join(outDir, project.name);
-  await fs.mkdir(dir, { recursive: true });
-  for (const sub of ['models', 'macros']) await fs.rm(path.join(dir, sub), { recursive: true, force: true });
-  for (const [file, content] of Object.entries(project.files)) {
-    const target = path.join(dir, file);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}`;
-    await fs.writeFile(tmp, content);
-    await fs.rename(tmp, target);
-  }
+  await writeProjectFiles(dir, project.files);
   return dir;
 }

@@ -1,49 +1,54 @@
 /**
  * Pulumi dynamic provider: writes the files of a generated dbt project into a directory.
  *
- * Self-contained on purpose (design 6.3, pulumi-notes 2.3): the provider object is serialized into the
- * Pulumi state, so this file imports no local module and requires only Node built-ins, inside methods.
- *
  * - Inputs are the relative path -> content map and the directory, so `pulumi preview --diff` shows which
- *   files would change (`[diff: ~files]`, then one line per file).
- * - `diff` compares content hashes (sha256 over every path and content, the same as `generateProject`),
- *   and also looks at the disk: a project deleted or edited out of band is rewritten by the next `up`.
+ *   files would change (`[diff: ~files]`, then one line per file). A relative directory is relative to
+ *   the program's working directory (where Pulumi runs the providers), so moving the checkout changes
+ *   nothing.
+ * - `diff` compares content hashes (the generator's `projectHash`) and also looks at the disk: a project
+ *   deleted or edited out of band is rewritten by the next `up`.
+ * - A new definition under the same directory (the view changed without a new version) means the
+ *   tables were built from another definition: `check` refuses it, naming the fix, unless
+ *   `rebuildOnDefinitionChange` allows it. Then `rebuildFromHistory` is true from that update on (the
+ *   component's dbt run rebuilds the tables: a full refresh), and `rebuildNotice` says so during the
+ *   preview of that one change (it is an input only: Pulumi previews an update's outputs as its
+ *   inputs, while a deployment that leaves the project alone keeps the outputs of the last update).
  * - Moving the project (`dir`) replaces the resource; the old directory is removed only when
- *   `deleteOnDestroy` was set.
- * - `read` (refresh) reports what is on disk, so out-of-band edits show as drift.
+ *   `deleteOnDestroy` was set. `read` (refresh) reports what is on disk, so out-of-band edits show as drift.
  * - dbt's own `target/` and `logs/` folders are never touched, except when the whole directory is deleted.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { GENERATED_FOLDERS, projectHash, writeProjectFiles } from '../dbt/files';
+import { UNKNOWN_VALUE, containsUnknown } from './values';
 
 export interface DbtProjectFilesInputs {
-  /** Absolute directory of the project (holding dbt_project.yml). */
+  /** Directory of the project (holding dbt_project.yml); relative to the program's working directory unless absolute. */
   dir: string;
   /** Relative path (forward slashes) -> file content. */
   files: Record<string, string>;
   /** Remove the directory when the resource is deleted (default false: the files stay). */
   deleteOnDestroy?: boolean;
+  /** What the tables are computed from (the generator's definition hash); a change under the same `dir` means a rebuild. */
+  definitionHash?: string;
+  /** Accept a new `definitionHash` under the same `dir` (the tables are then rebuilt from history). Default false. */
+  rebuildOnDefinitionChange?: boolean;
+  /** Set by `check`: the tables of this definition are (re)built from history. */
+  rebuildFromHistory?: boolean;
+  /** Set by `check` when this change rebuilds the tables: what will happen, in a sentence. Never an output. */
+  rebuildNotice?: string;
 }
 
 export interface DbtProjectFilesOutputs {
   dir: string;
   files: Record<string, string>;
   deleteOnDestroy: boolean;
+  definitionHash?: string;
+  rebuildOnDefinitionChange: boolean;
+  /** True when the last update changed the definition under the same directory (a rebuild from history). */
+  rebuildFromHistory: boolean;
   /** sha256 over every path and content (equal to `GeneratedProject.hash`). */
   hash: string;
   fileCount: number;
-}
-
-/** Pulumi's placeholder for values not known during preview. */
-const UNKNOWN_VALUE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
-/** Generated folders: rewritten whole, so files that are no longer generated disappear. */
-const GENERATED_FOLDERS = ['models', 'macros'];
-
-function projectHash(files: Record<string, string>): string {
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const sorted = Object.entries(files).sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256')
-    .update(sorted.map(([file, content]) => `${file}\0${content}`).join('\0'))
-    .digest('hex');
 }
 
 /** Every file under the generated folders, plus the given top-level paths, as found on disk. */
@@ -73,82 +78,117 @@ function readProjectFromDisk(dir: string, expected: string[]): Record<string, st
 /** True when the directory holds exactly `files` (for the generated folders) with the same contents. */
 function diskMatches(dir: string, files: Record<string, string>): boolean {
   const onDisk = readProjectFromDisk(dir, Object.keys(files));
-  if (!onDisk) return false;
-  return projectHash(onDisk) === projectHash(files);
+  return onDisk !== undefined && projectHash(onDisk) === projectHash(files);
 }
 
-function writeFiles(dir: string, files: Record<string, string>): void {
-  const fs = require('node:fs') as typeof import('node:fs');
-  const path = require('node:path') as typeof import('node:path');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const folder of GENERATED_FOLDERS) fs.rmSync(path.join(dir, folder), { recursive: true, force: true });
-  for (const [file, content] of Object.entries(files)) {
-    const target = path.join(dir, file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, target);
-  }
-}
-
+/** The outputs of a write (`rebuildNotice` is left out: it belongs to the preview of one change). */
 function outputsOf(inputs: DbtProjectFilesInputs): DbtProjectFilesOutputs {
   return {
     dir: inputs.dir,
     files: inputs.files,
     deleteOnDestroy: inputs.deleteOnDestroy === true,
+    ...(inputs.definitionHash ? { definitionHash: inputs.definitionHash } : {}),
+    rebuildOnDefinitionChange: inputs.rebuildOnDefinitionChange === true,
+    rebuildFromHistory: inputs.rebuildFromHistory === true,
     hash: projectHash(inputs.files),
     fileCount: Object.keys(inputs.files).length,
   };
 }
 
+function fileFailures(files: unknown): string[] {
+  if (!files || typeof files !== 'object' || Array.isArray(files) || Object.keys(files).length === 0) {
+    return ['files must map relative paths to contents (at least one file)'];
+  }
+  const reasons: string[] = [];
+  for (const [file, content] of Object.entries(files as Record<string, unknown>)) {
+    if (file.startsWith('/') || file.split('/').includes('..') || file.includes('\\')) {
+      reasons.push(`file path ${JSON.stringify(file)} must be relative, with forward slashes and no ".."`);
+    }
+    if (typeof content !== 'string' && content !== UNKNOWN_VALUE) reasons.push(`content of ${file} must be a string`);
+  }
+  return reasons;
+}
+
+/** The failure (or the rebuild) a new definition under the same directory calls for. */
+function definitionChange(olds: Partial<DbtProjectFilesInputs>, news: DbtProjectFilesInputs): { rebuild: boolean; notice?: string; failure?: string } {
+  const before = olds?.definitionHash;
+  const after = news.definitionHash;
+  if (!before || !after || containsUnknown(after) || containsUnknown(news.dir) || olds.dir !== news.dir || before === after) {
+    // An update that keeps the definition builds incrementally; a deployment that leaves the files alone
+    // keeps the outputs of the last update, so a rebuild that was interrupted is retried as one.
+    return { rebuild: false };
+  }
+  // The project's directory is named `<view>_<version>`.
+  const project = news.dir.split(/[\\/]/).filter(Boolean).pop();
+  if (news.rebuildOnDefinitionChange === true) {
+    return {
+      rebuild: true,
+      notice:
+        `the definition of ${project} (project ${news.dir}) changed under the same version: its tables will be rebuilt ` +
+        'from the whole event history (a dbt full refresh) before the view is updated in Signals',
+    };
+  }
+  return {
+    rebuild: false,
+    failure:
+      `the definition of ${project} (project ${news.dir}) changed under the same version, so its tables (built from the old ` +
+      'definition) would have to be rebuilt from the whole event history. Either give the view a new version ' +
+      '(a new attribute group, dbt project and table next to the current ones), or set ' +
+      '`rebuildOnDefinitionChange: true` on the BatchAttributeView: `pulumi up` then rebuilds the tables ' +
+      '(a full refresh) before Signals is updated.',
+  };
+}
+
 /** The plain provider (tested directly); `DbtProjectFiles` below wraps it for Pulumi. */
 export class DbtProjectFilesProvider implements pulumi.dynamic.ResourceProvider<DbtProjectFilesInputs, DbtProjectFilesOutputs> {
-  async check(_olds: DbtProjectFilesInputs, news: DbtProjectFilesInputs): Promise<pulumi.dynamic.CheckResult<DbtProjectFilesInputs>> {
-    const path = require('node:path') as typeof import('node:path');
+  async check(olds: DbtProjectFilesInputs, news: DbtProjectFilesInputs): Promise<pulumi.dynamic.CheckResult<DbtProjectFilesInputs>> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (news.dir !== UNKNOWN_VALUE && (typeof news.dir !== 'string' || !path.isAbsolute(news.dir))) {
-      failures.push({ property: 'dir', reason: `dir must be an absolute path; got ${JSON.stringify(news.dir)}` });
+    if (!containsUnknown(news.dir) && (typeof news.dir !== 'string' || news.dir.trim() === '' || news.dir.includes('\0'))) {
+      failures.push({ property: 'dir', reason: `dir must be a directory path; got ${JSON.stringify(news.dir)}` });
     }
-    const files = news.files as unknown;
-    if (files !== UNKNOWN_VALUE) {
-      if (!files || typeof files !== 'object' || Array.isArray(files) || Object.keys(files).length === 0) {
-        failures.push({ property: 'files', reason: 'files must map relative paths to contents (at least one file)' });
-      } else {
-        for (const [file, content] of Object.entries(files as Record<string, unknown>)) {
-          if (file.startsWith('/') || file.split('/').includes('..') || file.includes('\\')) {
-            failures.push({ property: 'files', reason: `file path ${JSON.stringify(file)} must be relative, with forward slashes and no ".."` });
-          }
-          if (typeof content !== 'string' && content !== UNKNOWN_VALUE) {
-            failures.push({ property: 'files', reason: `content of ${file} must be a string` });
-          }
-        }
+    if (!containsUnknown(news.files)) failures.push(...fileFailures(news.files).map((reason) => ({ property: 'files', reason })));
+    for (const flag of ['deleteOnDestroy', 'rebuildOnDefinitionChange'] as const) {
+      const value = news[flag] as unknown;
+      if (value !== undefined && typeof value !== 'boolean' && !containsUnknown(value)) {
+        failures.push({ property: flag, reason: `${flag} must be true or false` });
       }
     }
-    if (news.deleteOnDestroy !== undefined && typeof news.deleteOnDestroy !== 'boolean' && (news.deleteOnDestroy as unknown) !== UNKNOWN_VALUE) {
-      failures.push({ property: 'deleteOnDestroy', reason: 'deleteOnDestroy must be true or false' });
-    }
+    const change = definitionChange(olds, news);
+    if (change.failure) failures.push({ property: 'definitionHash', reason: change.failure });
     if (failures.length > 0) return { failures };
-    return { inputs: { dir: news.dir, files: news.files, deleteOnDestroy: news.deleteOnDestroy ?? false } };
+    return {
+      inputs: {
+        dir: news.dir,
+        files: news.files,
+        deleteOnDestroy: news.deleteOnDestroy ?? false,
+        ...(news.definitionHash !== undefined ? { definitionHash: news.definitionHash } : {}),
+        rebuildOnDefinitionChange: news.rebuildOnDefinitionChange ?? false,
+        rebuildFromHistory: change.rebuild,
+        ...(change.notice ? { rebuildNotice: change.notice } : {}),
+      },
+    };
   }
 
   async diff(_id: string, olds: DbtProjectFilesOutputs, news: DbtProjectFilesInputs): Promise<pulumi.dynamic.DiffResult> {
-    const unknown = (news.dir as unknown) === UNKNOWN_VALUE || (news.files as unknown) === UNKNOWN_VALUE;
-    if (unknown) return { changes: true, replaces: (news.dir as unknown) === UNKNOWN_VALUE ? ['dir'] : [] };
+    if (containsUnknown(news.dir) || containsUnknown(news.files)) {
+      return { changes: true, replaces: containsUnknown(news.dir) ? ['dir'] : [] };
+    }
     const replaces = news.dir !== olds.dir ? ['dir'] : [];
     const contentChanged = projectHash(news.files) !== olds.hash;
     // Out-of-band edits or a deleted directory: rewrite (the display shows no input diff then).
     const diskDrift = !contentChanged && replaces.length === 0 && !diskMatches(news.dir, news.files);
+    // The rebuild flags only matter together with a content change, so they alone change nothing.
     const changes = replaces.length > 0 || contentChanged || diskDrift || (news.deleteOnDestroy ?? false) !== olds.deleteOnDestroy;
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
   async create(inputs: DbtProjectFilesInputs): Promise<pulumi.dynamic.CreateResult<DbtProjectFilesOutputs>> {
-    writeFiles(inputs.dir, inputs.files);
+    await writeProjectFiles(inputs.dir, inputs.files);
     return { id: inputs.dir, outs: outputsOf(inputs) };
   }
 
   async update(_id: string, _olds: DbtProjectFilesOutputs, news: DbtProjectFilesInputs): Promise<pulumi.dynamic.UpdateResult<DbtProjectFilesOutputs>> {
-    writeFiles(news.dir, news.files);
+    await writeProjectFiles(news.dir, news.files);
     return { outs: outputsOf(news) };
   }
 
@@ -156,9 +196,15 @@ export class DbtProjectFilesProvider implements pulumi.dynamic.ResourceProvider<
     const dir = props?.dir ?? id;
     const onDisk = readProjectFromDisk(dir, Object.keys(props?.files ?? {}));
     if (!onDisk || Object.keys(onDisk).length === 0) return { id: '' };
-    const deleteOnDestroy = props?.deleteOnDestroy ?? false;
-    const outs = outputsOf({ dir, files: onDisk, deleteOnDestroy });
-    return { id, props: outs, inputs: { dir, files: onDisk, deleteOnDestroy } as unknown as DbtProjectFilesOutputs };
+    const inputs: DbtProjectFilesInputs = {
+      dir,
+      files: onDisk,
+      deleteOnDestroy: props?.deleteOnDestroy ?? false,
+      ...(props?.definitionHash ? { definitionHash: props.definitionHash } : {}),
+      rebuildOnDefinitionChange: props?.rebuildOnDefinitionChange ?? false,
+      rebuildFromHistory: props?.rebuildFromHistory ?? false,
+    };
+    return { id, props: outputsOf(inputs), inputs: inputs as unknown as DbtProjectFilesOutputs };
   }
 
   async delete(_id: string, props: DbtProjectFilesOutputs): Promise<void> {
@@ -171,12 +217,16 @@ export class DbtProjectFilesProvider implements pulumi.dynamic.ResourceProvider<
 }
 
 export interface DbtProjectFilesArgs {
-  /** Absolute directory of the project (created if missing). */
+  /** Directory of the project (created if missing); relative to the program's working directory unless absolute. */
   dir: pulumi.Input<string>;
   /** Relative path -> content, e.g. `generateProject(...).files`. */
   files: pulumi.Input<Record<string, string>>;
   /** Remove the directory on delete (default false: the project stays on disk). */
   deleteOnDestroy?: pulumi.Input<boolean>;
+  /** The generator's definition hash (`GeneratedProject.definitionHash`): a new one under the same `dir` needs a rebuild. */
+  definitionHash?: pulumi.Input<string>;
+  /** Accept a new definition under the same `dir`; `rebuildFromHistory` then says to rebuild. Default false: refused at check. */
+  rebuildOnDefinitionChange?: pulumi.Input<boolean>;
 }
 
 /** The files of a generated dbt project on disk; content changes update it in place, a new `dir` replaces it. */
@@ -184,6 +234,11 @@ export class DbtProjectFiles extends pulumi.dynamic.Resource {
   declare public readonly dir: pulumi.Output<string>;
   declare public readonly files: pulumi.Output<Record<string, string>>;
   declare public readonly deleteOnDestroy: pulumi.Output<boolean>;
+  declare public readonly definitionHash: pulumi.Output<string | undefined>;
+  declare public readonly rebuildOnDefinitionChange: pulumi.Output<boolean>;
+  declare public readonly rebuildFromHistory: pulumi.Output<boolean>;
+  /** During the preview of a change that rebuilds the tables, what will happen; undefined otherwise. */
+  declare public readonly rebuildNotice: pulumi.Output<string | undefined>;
   declare public readonly hash: pulumi.Output<string>;
   declare public readonly fileCount: pulumi.Output<number>;
 
@@ -191,7 +246,17 @@ export class DbtProjectFiles extends pulumi.dynamic.Resource {
     super(
       new DbtProjectFilesProvider(),
       name,
-      { dir: args.dir, files: args.files, deleteOnDestroy: args.deleteOnDestroy, hash: undefined, fileCount: undefined },
+      {
+        dir: args.dir,
+        files: args.files,
+        deleteOnDestroy: args.deleteOnDestroy,
+        definitionHash: args.definitionHash,
+        rebuildOnDefinitionChange: args.rebuildOnDefinitionChange,
+        rebuildFromHistory: undefined,
+        rebuildNotice: undefined,
+        hash: undefined,
+        fileCount: undefined,
+      },
       opts,
       'signals-batch',
       'DbtProjectFiles',

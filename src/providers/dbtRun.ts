@@ -12,15 +12,17 @@
  *   captured stdout/stderr and from error messages;
  * - delete does nothing (warehouse tables are kept).
  *
- * Self-contained on purpose (design 6.3): only Node built-ins, required inside methods; no captured state.
+ * Pulumi serializes this provider, with what it imports, into the state: it keeps nothing from the program.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { redact } from '../redact';
+import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
 
 export interface DbtRunInputs {
-  /** argv: the executable (absolute path) and its arguments; no shell is involved. */
+  /** argv: the executable and its arguments; no shell is involved. */
   command: string[];
-  /** Working directory (absolute; must exist). */
-  cwd: string;
+  /** Working directory (must exist); relative to the program's working directory. Default: that directory. */
+  cwd?: string;
   /** Extra environment variables (secret values welcome), on top of the provider process environment. */
   environment?: Record<string, string>;
   /** Any change replaces the resource, so the command runs again. */
@@ -31,7 +33,7 @@ export interface DbtRunInputs {
 
 export interface DbtRunOutputs {
   command: string[];
-  cwd: string;
+  cwd?: string;
   /** Names of the environment variables passed (values are never stored in outputs). */
   environmentKeys: string[];
   triggers: unknown[];
@@ -46,44 +48,17 @@ export interface DbtRunOutputs {
   seconds: number;
 }
 
-/** Pulumi's placeholder for values not known during preview. */
-const UNKNOWN_VALUE = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
 const STDERR_KEEP_LINES = 200;
-
-function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN_VALUE) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === 'object') return Object.values(value).some(containsUnknown);
-  return false;
-}
-
-function canonicalJson(value: unknown): string {
-  const normalize = (inner: any): any => {
-    if (Array.isArray(inner)) return inner.map(normalize);
-    if (inner && typeof inner === 'object') {
-      return Object.fromEntries(
-        Object.keys(inner)
-          .sort()
-          .filter((key) => inner[key] !== undefined)
-          .map((key) => [key, normalize(inner[key])]),
-      );
-    }
-    return inner;
-  };
-  return JSON.stringify(normalize(value ?? null));
-}
 
 function defaultLabel(command: string[]): string {
   const path = require('node:path') as typeof import('node:path');
   return command.map((part) => path.basename(part)).slice(0, 3).join(' ');
 }
 
-/** Replace every secret value (of 4+ characters) by `[secret]`. */
+/** Removes every echo of the environment's values (see `src/redact.ts`) as `[secret]`. */
 function scrubber(environment: Record<string, string> | undefined): (text: string) => string {
-  const secrets = Object.values(environment ?? {})
-    .filter((value) => typeof value === 'string' && value.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[secret]'), text);
+  const secrets = Object.values(environment ?? {}).filter((value) => typeof value === 'string');
+  return (text) => redact(text, secrets, '[secret]');
 }
 
 async function runCommand(inputs: DbtRunInputs): Promise<DbtRunOutputs> {
@@ -91,11 +66,11 @@ async function runCommand(inputs: DbtRunInputs): Promise<DbtRunOutputs> {
   const fs = require('node:fs') as typeof import('node:fs');
   const scrub = scrubber(inputs.environment);
   const label = inputs.label || defaultLabel(inputs.command);
-  if (!fs.existsSync(inputs.cwd)) throw new Error(`${label}: working directory ${inputs.cwd} does not exist`);
+  if (inputs.cwd && !fs.existsSync(inputs.cwd)) throw new Error(`${label}: working directory ${inputs.cwd} does not exist`);
   const started = Date.now();
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(inputs.command[0], inputs.command.slice(1), {
-      cwd: inputs.cwd,
+      ...(inputs.cwd ? { cwd: inputs.cwd } : {}),
       env: { ...process.env, ...(inputs.environment ?? {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -120,7 +95,7 @@ async function runCommand(inputs: DbtRunInputs): Promise<DbtRunOutputs> {
   }
   return {
     command: inputs.command,
-    cwd: inputs.cwd,
+    ...(inputs.cwd ? { cwd: inputs.cwd } : {}),
     environmentKeys: Object.keys(inputs.environment ?? {}).sort(),
     triggers: inputs.triggers ?? [],
     label,
@@ -139,8 +114,8 @@ export class DbtRunProvider implements pulumi.dynamic.ResourceProvider<DbtRunInp
     if (!containsUnknown(command) && (!Array.isArray(command) || command.length === 0 || command.some((part) => typeof part !== 'string'))) {
       failures.push({ property: 'command', reason: 'command must be a non-empty list of strings (argv)' });
     }
-    if ((news.cwd as unknown) !== UNKNOWN_VALUE && (typeof news.cwd !== 'string' || !news.cwd.startsWith('/'))) {
-      failures.push({ property: 'cwd', reason: `cwd must be an absolute path; got ${JSON.stringify(news.cwd)}` });
+    if (news.cwd !== undefined && (news.cwd as unknown) !== UNKNOWN_VALUE && (typeof news.cwd !== 'string' || news.cwd === '')) {
+      failures.push({ property: 'cwd', reason: `cwd must be a directory path; got ${JSON.stringify(news.cwd)}` });
     }
     const environment = news.environment as unknown;
     if (environment !== undefined && !containsUnknown(environment)) {
@@ -169,7 +144,7 @@ export class DbtRunProvider implements pulumi.dynamic.ResourceProvider<DbtRunInp
       replaces.length > 0 ||
       containsUnknown(news.command) ||
       canonicalJson(news.command) !== canonicalJson(olds.command) ||
-      news.cwd !== olds.cwd ||
+      (news.cwd ?? '') !== (olds.cwd ?? '') ||
       newKeys === null ||
       canonicalJson(newKeys) !== canonicalJson(olds.environmentKeys ?? []) ||
       (news.label ?? '') !== (olds.label ?? '');
@@ -197,10 +172,10 @@ export class DbtRunProvider implements pulumi.dynamic.ResourceProvider<DbtRunInp
 }
 
 export interface DbtRunArgs {
-  /** argv: the executable (absolute path) and its arguments. */
+  /** argv: the executable and its arguments (no shell). */
   command: pulumi.Input<pulumi.Input<string>[]>;
-  /** Working directory (absolute; must exist when the command runs). */
-  cwd: pulumi.Input<string>;
+  /** Working directory (must exist when the command runs); default: the program's working directory. */
+  cwd?: pulumi.Input<string>;
   /** Extra environment variables; pass secrets as `pulumi.secret(...)`. */
   environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Any change replaces the resource, so the command runs again. */
@@ -212,7 +187,7 @@ export interface DbtRunArgs {
 /** A command run on create/update (like `local.Command` with only `create`), with secret-safe outputs. */
 export class DbtRun extends pulumi.dynamic.Resource {
   declare public readonly command: pulumi.Output<string[]>;
-  declare public readonly cwd: pulumi.Output<string>;
+  declare public readonly cwd: pulumi.Output<string | undefined>;
   declare public readonly environmentKeys: pulumi.Output<string[]>;
   declare public readonly triggers: pulumi.Output<unknown[]>;
   declare public readonly label: pulumi.Output<string>;

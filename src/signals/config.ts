@@ -1,9 +1,10 @@
 /**
- * Connection settings (API URL, auth mode and credentials) -> client options. Shared by the CLI and by
- * anything else that reads the reference CLI's environment variables.
+ * Connection settings (API URL, auth mode and credentials) -> client options. Shared by the CLI, the
+ * Pulumi providers and the component: the one map of environment variables (`SIGNALS_ENV`) and stack
+ * config keys (`SIGNALS_CONFIG_KEYS`), and how a connection is put together from them.
  */
-import { SignalsAuth } from './auth';
-import { SignalsClientOptions } from './client';
+import type { SignalsAuth } from './auth';
+import type { SignalsClientOptions } from './api';
 import { SignalsInputError } from './errors';
 
 /** Environment variable of each setting (the reference CLI's names, plus the console URL). */
@@ -16,6 +17,22 @@ export const SIGNALS_ENV = {
   sandboxToken: 'SNOWPLOW_SANDBOX_TOKEN',
   consoleUrl: 'SNOWPLOW_CONSOLE_URL',
 } as const;
+
+/** Stack config key of each setting, for Pulumi programs (set secrets with `pulumi config set --secret`). */
+export const SIGNALS_CONFIG_KEYS = {
+  apiUrl: 'signals-batch:apiUrl',
+  apiKey: 'signals-batch:apiKey',
+  apiKeyId: 'signals-batch:apiKeyId',
+  orgId: 'signals-batch:orgId',
+  authMode: 'signals-batch:authMode',
+  sandboxToken: 'signals-batch:sandboxToken',
+  consoleUrl: 'signals-batch:consoleUrl',
+} as const;
+
+/** Settings that are secrets. */
+export const SIGNALS_SECRET_SETTINGS = ['apiKey', 'sandboxToken'] as const;
+
+export type SignalsSetting = keyof typeof SIGNALS_ENV;
 
 export interface SignalsConnectionSettings {
   apiUrl?: string;
@@ -63,4 +80,42 @@ export function clientOptionsFromSettings(
     );
   }
   return { apiUrl: settings.apiUrl, auth, ...extra };
+}
+
+/** A connection put together from stack config and the environment (never holding where a value is shown). */
+export interface ResolvedConnection {
+  settings: SignalsConnectionSettings;
+  /** `bdp` (API key + key id + org id) or `sandbox` (token), lower case. */
+  authMode: string;
+  /** Settings still missing, as `signals-batch:x or SNOWPLOW_X`. */
+  missing: string[];
+  /** Where each configured setting comes from. */
+  sources: Partial<Record<SignalsSetting, 'stack config' | 'environment'>>;
+}
+
+/** Stack config first (`getConfig` by `signals-batch:*` key), then the environment; says what is missing. */
+export function resolveConnection(
+  getConfig: (key: string) => string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConnection {
+  const settings: SignalsConnectionSettings = {};
+  const sources: ResolvedConnection['sources'] = {};
+  for (const setting of Object.keys(SIGNALS_ENV) as SignalsSetting[]) {
+    const fromConfig = getConfig(SIGNALS_CONFIG_KEYS[setting]);
+    const fromEnv = env[SIGNALS_ENV[setting]];
+    if (fromConfig) {
+      settings[setting] = fromConfig;
+      sources[setting] = 'stack config';
+    } else if (fromEnv) {
+      settings[setting] = fromEnv;
+      sources[setting] = 'environment';
+    }
+  }
+  const authMode = (settings.authMode ?? 'bdp').toLowerCase();
+  const needed: SignalsSetting[] = ['apiUrl', ...(authMode === 'sandbox' ? (['sandboxToken'] as const) : (['apiKey', 'apiKeyId', 'orgId'] as const))];
+  const missing = needed.filter((s) => !settings[s]).map((s) => `${SIGNALS_CONFIG_KEYS[s]} or ${SIGNALS_ENV[s]}`);
+  if (authMode !== 'bdp' && authMode !== 'sandbox') {
+    missing.push(`${SIGNALS_CONFIG_KEYS.authMode}: "${settings.authMode}" is neither bdp nor sandbox`);
+  }
+  return { settings, authMode, missing, sources };
 }

@@ -63,6 +63,21 @@ export class SignalsAuthError extends SignalsError {
   }
 }
 
+/**
+ * Materialization stopped halfway: the batch source was registered but publishing failed. The message
+ * says what Signals holds now and how to finish; `cause` is the publish failure.
+ */
+export class SignalsMaterializeError extends SignalsError {
+  /** Whether the group was published when the error was built (undefined when it could not be read). */
+  readonly published?: boolean;
+
+  constructor(message: string, override readonly cause: SignalsError, published?: boolean) {
+    super(message, { call: cause.call, status: cause.status, apiMessage: cause.apiMessage, attempts: cause.attempts });
+    this.name = 'SignalsMaterializeError';
+    this.published = published;
+  }
+}
+
 /** Bad input caught before any call was made (e.g. an invalid batch source body). */
 export class SignalsInputError extends Error {
   constructor(message: string) {
@@ -105,11 +120,5 @@ function shorten(text: string): string {
   return text.length > MAX_API_MESSAGE_LENGTH ? `${text.slice(0, MAX_API_MESSAGE_LENGTH)}...` : text;
 }
 
-/** Replaces every occurrence of the given secrets (and any bearer token) in `text` with `[redacted]`. */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let result = text.replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/g, 'Bearer [redacted]');
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
-  }
-  return result;
-}
+/** Redaction of credentials (every echo form: case, percent-encoding, base64); see `src/redact.ts`. */
+export { redact } from '../redact';

@@ -1,12 +1,10 @@
 /**
  * Every Signals API path this project calls, in one place.
  *
- * Paths marked PUBLISHED are the ones the public Signals Python SDK calls (reference, section 2.3).
+ * Paths marked PUBLISHED are the ones the public Signals Python SDK calls.
  * Paths marked INFERRED are not public: the SDK defines request models for them (or nothing at all) but
  * never calls them. They are what this project tries first, with a published fallback, and what the local
- * emulator serves. `docs/signals.md` lists them too. The dynamic providers (which cannot import local
- * modules) carry a copy of the paths they use; `test/providers/paths.test.ts` keeps those copies equal
- * to this file.
+ * emulator serves. `docs/signals.md` lists them too.
  */
 
 const segment = (value: string | number) => encodeURIComponent(String(value));

@@ -59,7 +59,8 @@ export interface HttpResult {
   attempts: number;
 }
 
-const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** An array, not a Set: Pulumi serializes this module into the providers' state, and a Set does not survive that. */
+const RETRYABLE_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 
 export function createAxios(): AxiosInstance {
   return axios.create({
@@ -101,7 +102,7 @@ export async function sendWithRetries(
 
     if (response) {
       options.logger?.(`${request.callName} -> HTTP ${response.status} (${elapsed} ms, attempt ${attempt})`);
-      if (!RETRYABLE_STATUSES.has(response.status) || !canRetry) {
+      if (!RETRYABLE_STATUSES.includes(response.status) || !canRetry) {
         return { status: response.status, data: response.data, headers: response.headers, attempts: attempt };
       }
       const delay = retryDelay(attempt, retry, response.headers['retry-after']);

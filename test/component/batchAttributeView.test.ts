@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as snowflake from '@pulumi/snowflake';
-import { byName, installMocks, plainOccurrences, registrations, SECRET_SIG_KEY, settle, value } from './mocks';
+import { byName, installMocks, plainOccurrences, registrations, RUN_RESULT, SECRET_SIG_KEY, settle, value } from './mocks';
 
 installMocks(
   {
@@ -105,10 +105,12 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(component.grants).toEqual([]);
   });
 
-  it('orders the children: files before the run, the run and the group before the batch source', async () => {
+  it('orders the children: files, then the run, then the view in Signals, then the batch source', async () => {
     await build('order', duckdbArgs());
     const urn = (n: string) => byName(n).urn;
     expect(byName('order-dbt-run').dependencies).toContain(urn('order-dbt-project'));
+    // Nothing in Signals changes before the table it describes has changed.
+    expect(byName('order-attribute-group').dependencies).toContain(urn('order-dbt-run'));
     expect(byName('order-batch-source').dependencies).toEqual(expect.arrayContaining([urn('order-dbt-run'), urn('order-attribute-group')]));
   });
 
@@ -125,11 +127,15 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(files.dir).toBe(path.join(tmp, 'projects', 'engagement_2'));
     expect(files.files).toEqual(project.files);
     expect(files.deleteOnDestroy).toBe(false);
+    expect(files.definitionHash).toBe(project.definitionHash);
+    expect(files.rebuildOnDefinitionChange).toBe(false);
 
     const run = byName('gen-dbt-run').inputs;
-    expect(run.create).toContain('signals-batch.js run --project');
-    expect(run.create).toContain(`--duckdb ${path.join(tmp, 'warehouse.duckdb')} --schema signals`);
-    expect(run.create).toContain('--threads 2');
+    expect(run.create).toBe(
+      `node bin/signals-batch.js run --json --project ${path.join(tmp, 'projects', 'engagement_2')} ` +
+        `--duckdb ${path.join(tmp, 'warehouse.duckdb')} --schema signals --target-name dev --threads 2 --max-rounds 200`,
+    );
+    expect(run.dir).toBeUndefined();
     expect(run.triggers).toEqual([project.hash, '{"snowplow__start_date":"2025-01-01"}', `duckdb:${path.join(tmp, 'warehouse.duckdb')}/signals`]);
     expect(run.logging).toBe('stdoutAndStderr');
 
@@ -149,7 +155,18 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(await value(component.batchSourceName)).toBe('engagement_2_attributes');
     expect(await value(component.attributeGroupVersion)).toBe(2);
     expect(await value(component.keyColumn)).toBe('domain_userid');
-    expect(await value(component.lastRun)).toMatchObject({ caughtUp: true, rounds: 2, newEvents: 150, datesRecomputed: 32, keysRecomputed: 18 });
+    const { totals, ...result } = RUN_RESULT;
+    expect(await value(component.lastRun)).toEqual({ ...result, ...totals });
+  });
+
+  it('records paths inside the program\'s working directory relative to it, however they were given', async () => {
+    const inside = (p: string) => path.join(process.cwd(), '.component-test', p);
+    await build('rel', duckdbArgs({ projectDir: inside('projects'), warehouse: { duckdb: { path: inside('wh.duckdb') } } }));
+    expect(byName('rel-dbt-project').inputs.dir).toBe('.component-test/projects/engagement_2');
+    const run = byName('rel-dbt-run').inputs;
+    expect(run.create).toContain('--project .component-test/projects/engagement_2 --duckdb .component-test/wh.duckdb --schema main');
+    expect(run.triggers[2]).toBe('duckdb:.component-test/wh.duckdb/main');
+    expect(JSON.stringify(registrations.filter((r) => r.name.startsWith('rel')).map((r) => r.inputs))).not.toContain(process.cwd());
   });
 
   it('quotes the command line for the shell (paths with spaces and quotes reach signals-batch intact)', async () => {
@@ -161,16 +178,23 @@ describe('BatchAttributeView on DuckDB', () => {
     const fs = await import('node:fs');
     fs.mkdirSync(tmp, { recursive: true });
     if (!fs.existsSync(path.join(tmp, 'warehouse.duckdb'))) fs.writeFileSync(path.join(tmp, 'warehouse.duckdb'), '');
-    const result = spawnSync('/bin/sh', ['-c', create], { encoding: 'utf8', cwd: byName('quoted-dbt-run').inputs.dir });
+    // It runs in the program's working directory (no `dir`), as Pulumi runs it.
+    const result = spawnSync('/bin/sh', ['-c', create], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${path.join(odd, 'engagement_2')} is not a generated dbt project`);
+  });
+
+  it('lets the project files accept a new definition under the same version when asked', async () => {
+    await build('rebuild', duckdbArgs({ rebuildOnDefinitionChange: true }));
+    expect(byName('rebuild-dbt-project').inputs.rebuildOnDefinitionChange).toBe(true);
   });
 
   it('uses the dynamic runner when asked', async () => {
     await build('dyn', duckdbArgs({ dbtRunner: 'dynamic' }));
     const run = byName('dyn-dbt-run');
     expect(run.type).toBe(DYNAMIC('DbtRun'));
-    expect(run.inputs.command.slice(1, 4)).toEqual([expect.stringMatching(/bin\/signals-batch\.js$/), 'run', '--project']);
+    expect(run.inputs.command.slice(0, 5)).toEqual(['node', 'bin/signals-batch.js', 'run', '--json', '--project']);
+    expect(run.inputs.cwd).toBeUndefined();
     expect(byName('dyn-batch-source').dependencies).toContain(run.urn);
   });
 
@@ -299,6 +323,7 @@ describe('BatchAttributeView argument validation', () => {
     ['a bad schema name', () => snowflakeArgs({ schema: 'my-schema' }), /schema must be letters, digits and underscores/],
     ['a bad runner', () => duckdbArgs({ dbtRunner: 'shell' as 'command' }), /dbtRunner must be "command" or "dynamic"/],
     ['a bad batch source name', () => duckdbArgs({ batchSourceName: 'with space' }), /batchSourceName must match/],
+    ['a rebuild permission that is not true or false', () => duckdbArgs({ rebuildOnDefinitionChange: 'yes' as unknown as boolean }), /rebuildOnDefinitionChange/],
   ];
 
   it.each(cases)('rejects %s before registering anything', async (_label, makeArgs, message) => {

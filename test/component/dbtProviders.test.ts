@@ -10,7 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DbtProjectFilesProvider, type DbtProjectFilesInputs, type DbtProjectFilesOutputs } from '../../src/providers/dbtProjectFiles';
 import { DbtRunProvider, type DbtRunInputs, type DbtRunOutputs } from '../../src/providers/dbtRun';
 
-const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+const UNKNOWN = pulumi.runtime.unknownValue;
 let dir: string;
 
 beforeEach(async () => {
@@ -75,9 +75,59 @@ describe('DbtProjectFilesProvider', () => {
     expect(checked.failures).toBeUndefined();
   });
 
-  it('rejects relative directories and escaping file paths', async () => {
-    const checked = await provider.check({} as DbtProjectFilesInputs, { dir: 'rel', files: { '../x': 'y' } });
+  it('accepts a directory relative to the program\'s working directory, and rejects escaping file paths', async () => {
+    expect((await provider.check({} as DbtProjectFilesInputs, { dir: 'dbt/p_1', files: files() })).failures).toBeUndefined();
+    const checked = await provider.check({} as DbtProjectFilesInputs, { dir: '', files: { '../x': 'y' } });
     expect(checked.failures?.map((f) => f.property).sort()).toEqual(['dir', 'files']);
+  });
+
+  describe('a new definition under the same directory (the view changed, its version did not)', () => {
+    const project = () => path.join(dir, 'p_1');
+    const inputs = (definitionHash: string, extra: Partial<DbtProjectFilesInputs> = {}): DbtProjectFilesInputs => ({
+      dir: project(),
+      files: files({ 'signals_batch.json': `{"definitionHash": "${definitionHash}"}\n` }),
+      definitionHash,
+      ...extra,
+    });
+
+    it('is refused at check, naming both ways on', async () => {
+      const old = (await provider.check({} as DbtProjectFilesInputs, inputs('aaaa'))).inputs as DbtProjectFilesInputs;
+      const checked = await provider.check(old, inputs('bbbb'));
+      expect(checked.failures).toHaveLength(1);
+      expect(checked.failures?.[0].property).toBe('definitionHash');
+      expect(checked.failures?.[0].reason).toMatch(/changed under the same version.*rebuilt from the whole event history/);
+      expect(checked.failures?.[0].reason).toMatch(/a new version/);
+      expect(checked.failures?.[0].reason).toMatch(/rebuildOnDefinitionChange: true/);
+    });
+
+    it('when allowed, rebuilds from history from that update on, and says so in the preview of that change only', async () => {
+      const first = await provider.check({} as DbtProjectFilesInputs, inputs('aaaa', { rebuildOnDefinitionChange: true }));
+      const { id, outs } = await created(first.inputs as DbtProjectFilesInputs);
+      expect(outs.rebuildFromHistory).toBe(false);
+
+      const changed = (await provider.check(first.inputs as DbtProjectFilesInputs, inputs('bbbb', { rebuildOnDefinitionChange: true }))).inputs as DbtProjectFilesInputs;
+      expect(changed.rebuildFromHistory).toBe(true);
+      expect(changed.rebuildNotice).toMatch(/will be rebuilt from the whole event history \(a dbt full refresh\) before the view is updated in Signals/);
+      expect(await provider.diff(id, outs, changed)).toMatchObject({ changes: true, replaces: [] });
+      const updated = (await provider.update(id, outs, changed)).outs as DbtProjectFilesOutputs;
+      expect(updated.rebuildFromHistory).toBe(true);
+      // The notice is an input only: a deployment that keeps these outputs does not repeat it.
+      expect(updated).not.toHaveProperty('rebuildNotice');
+
+      const again = (await provider.check(changed, inputs('bbbb', { rebuildOnDefinitionChange: true }))).inputs as DbtProjectFilesInputs;
+      expect(again.rebuildNotice).toBeUndefined();
+      expect(await provider.diff(id, updated, again)).toMatchObject({ changes: false });
+      // A later change that keeps the definition builds incrementally again.
+      const varsOnly = (await provider.check(again, { ...inputs('bbbb', { rebuildOnDefinitionChange: true }), files: { ...again.files, 'dbt_project.yml': 'name: p2\n' } })).inputs as DbtProjectFilesInputs;
+      expect(varsOnly.rebuildFromHistory).toBe(false);
+    });
+
+    it('is no rebuild when the directory changes too (a new version is a new project)', async () => {
+      const old = (await provider.check({} as DbtProjectFilesInputs, inputs('aaaa'))).inputs as DbtProjectFilesInputs;
+      const checked = await provider.check(old, { ...inputs('bbbb'), dir: path.join(dir, 'p_2') });
+      expect(checked.failures).toBeUndefined();
+      expect(checked.inputs?.rebuildFromHistory).toBe(false);
+    });
   });
 
   it('update removes files no longer generated and keeps dbt target/', async () => {
@@ -112,7 +162,7 @@ describe('DbtProjectFilesProvider', () => {
     await expect(fs.access(path.join(dir, 'removed'))).rejects.toThrow();
   });
 
-  it('serializes without capturing local modules', async () => {
+  it('serializes without requiring any file by a relative path (this package is captured by value)', async () => {
     const text = await pulumi.runtime.serializeFunction(() => new DbtProjectFilesProvider(), { allowSecrets: false });
     expect(text.text).not.toMatch(/require\("\.\.?\//);
   });
@@ -161,11 +211,11 @@ describe('DbtRunProvider', () => {
   });
 
   it('checks its inputs', async () => {
-    const checked = await provider.check({} as DbtRunInputs, { command: [] as string[], cwd: 'relative', environment: { 'BAD-NAME': 'x' } });
+    const checked = await provider.check({} as DbtRunInputs, { command: [] as string[], cwd: '', environment: { 'BAD-NAME': 'x' } });
     expect(checked.failures?.map((f) => f.property).sort()).toEqual(['command', 'cwd', 'environment']);
   });
 
-  it('serializes without capturing local modules', async () => {
+  it('serializes without requiring any file by a relative path (this package is captured by value)', async () => {
     const text = await pulumi.runtime.serializeFunction(() => new DbtRunProvider(), { allowSecrets: false });
     expect(text.text).not.toMatch(/require\("\.\.?\//);
   });

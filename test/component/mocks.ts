@@ -21,6 +21,17 @@ export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
 
 export const registrations: Registration[] = [];
 
+/** What the mocked dbt runs print (`signals-batch run --json`). */
+export const RUN_RESULT = {
+  project: 'x',
+  caughtUp: true,
+  rounds: 2,
+  seconds: 3.5,
+  processedThrough: '2025-02-01 00:00:00',
+  newestLoadTstamp: '2025-02-01 00:00:00',
+  totals: { newEvents: 150, datesRecomputed: 32, datesSkipped: 1, keysRecomputed: 18 },
+};
+
 function outputsFor(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   if (type === 'snowflake:index/schema:Schema') {
     return { ...inputs, fullyQualifiedName: `"${inputs.database}"."${inputs.name}"` };
@@ -28,16 +39,12 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
   if (type.endsWith(':AttributeGroupRegistration')) {
     return { ...inputs, name: inputs.group?.name, version: inputs.group?.version, isPublished: false, fullName: `${inputs.group?.name}_v${inputs.group?.version}` };
   }
-  if (type.endsWith(':DbtProjectFiles')) return { ...inputs, hash: 'mock-hash', fileCount: Object.keys(inputs.files ?? {}).length };
+  if (type.endsWith(':DbtProjectFiles')) {
+    return { ...inputs, rebuildFromHistory: false, hash: 'mock-hash', fileCount: Object.keys(inputs.files ?? {}).length };
+  }
   if (type.endsWith(':BatchSourceRegistration')) return { ...inputs, published: true };
   if (type === 'command:local:Command' || type.endsWith(':DbtRun')) {
-    return {
-      ...inputs,
-      stdout: 'caught up after 2 round(s) in 3.5s; attribute table: main_derived.x\n',
-      stderr:
-        'round 1: loads processed through 2025-01-20 00:00:00 of 2025-02-01 00:00:00; 100 new events, 20 dates recomputed, 0 skipped, 10 keys recomputed (1.0s)\n' +
-        'round 2: loads processed through 2025-02-01 00:00:00 of 2025-02-01 00:00:00; 50 new events, 12 dates recomputed, 0 skipped, 8 keys recomputed (1.0s) - caught up\n',
-    };
+    return { ...inputs, stdout: `${JSON.stringify(RUN_RESULT)}\n`, stderr: 'round 1: ...\nround 2: ...\n' };
   }
   return { ...inputs };
 }

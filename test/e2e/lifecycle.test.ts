@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EngineEvent, OpType, Stack } from '@pulumi/pulumi/automation';
-import { ensurePulumiCli, findCommandPlugin, localStack } from '../../examples/quickstart/pulumiCli';
+import { emulatorStackConfig, ensurePulumiCli, findCommandPlugin, localStack } from '../../examples/quickstart/pulumiCli';
 import { BatchAttributeView } from '../../src/component';
 import { atomic, domainUserid, pagePing, pageView, type View } from '../../src/definition';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
@@ -140,13 +140,7 @@ beforeAll(async () => {
     program,
     stateDir: dir,
     passphrase: PASSPHRASE,
-    config: {
-      'signals-batch:apiUrl': { value: emulator.url },
-      'signals-batch:consoleUrl': { value: emulator.consoleUrl },
-      'signals-batch:apiKeyId': { value: emulator.credentials.apiKeyId },
-      'signals-batch:orgId': { value: emulator.credentials.orgId },
-      'signals-batch:apiKey': { value: API_KEY, secret: true },
-    },
+    config: emulatorStackConfig(emulator),
   });
   // The first time on a machine, ensure-pulumi builds the CLI from Go modules (minutes).
 }, 45 * 60_000);

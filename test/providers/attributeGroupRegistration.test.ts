@@ -172,7 +172,7 @@ describe('AttributeGroupRegistrationProvider', () => {
     process.env.SNOWPLOW_API_KEY = 'a-wrong-api-key';
     const error = await created({ group: sampleGroup() }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain('Signals authentication failed: the console token endpoint answered HTTP 401');
+    expect((error as Error).message).toMatch(/Signals authentication failed: GET \/api\/msc\/v1\/organizations\/org-providers\/credentials\/v3\/token \(console token exchange\) at .* answered HTTP 401/);
     expect((error as Error).message).not.toContain('a-wrong-api-key');
   });
 });

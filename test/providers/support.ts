@@ -1,16 +1,10 @@
 /** Test support for the dynamic providers: an emulator plus the environment the providers read. */
+import * as pulumi from '@pulumi/pulumi';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
-import { SignalsClient } from '../../src/signals';
+import { SIGNALS_ENV, SignalsClient } from '../../src/signals';
 
-export const PROVIDER_ENV_NAMES = [
-  'SNOWPLOW_API_URL',
-  'SNOWPLOW_API_KEY',
-  'SNOWPLOW_API_KEY_ID',
-  'SNOWPLOW_ORG_ID',
-  'SNOWPLOW_AUTH_MODE',
-  'SNOWPLOW_SANDBOX_TOKEN',
-  'SNOWPLOW_CONSOLE_URL',
-];
+/** Every environment variable the providers read. */
+export const PROVIDER_ENV_NAMES: string[] = Object.values(SIGNALS_ENV);
 
 export interface ProviderTestContext {
   emulator: EmulatorHandle;
@@ -45,7 +39,8 @@ export async function startProviderContext(): Promise<ProviderTestContext> {
   };
 }
 
-export const UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+/** Pulumi's placeholder for values unknown during preview. */
+export const UNKNOWN = pulumi.runtime.unknownValue;
 
 /** A `pulumi.dynamic.ConfigureRequest` over a plain map of stack config values. */
 export function configRequest(values: Record<string, string>) {

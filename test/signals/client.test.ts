@@ -6,6 +6,7 @@ import {
   SignalsClientOptions,
   SignalsHttpError,
   SignalsInputError,
+  SignalsMaterializeError,
   SignalsNetworkError,
   SignalsTimeoutError,
 } from '../../src/signals';
@@ -178,6 +179,22 @@ describe('SignalsClient missing objects', () => {
     expect(error).toBeInstanceOf(SignalsInputError);
     expect(error.message).toContain('table: table must not be empty');
     expect(emulator.requests).toEqual([]);
+  });
+});
+
+describe('SignalsClient materialize that stops halfway', () => {
+  it('says the batch source is registered but the group not published, and that materializing again finishes it', async () => {
+    const client = bdpClient();
+    await client.upsertAttributeGroup(sampleGroup());
+    emulator.faults.inject({ method: 'POST', path: 'engines/publish', status: 503, count: 4 });
+    const error = await caught(client.materialize('user_engagement', 1, sampleBatchSource()));
+    expect(error).toBeInstanceOf(SignalsMaterializeError);
+    expect((error as SignalsMaterializeError).published).toBe(false);
+    expect(error.message).toMatch(
+      /^Materializing attribute group user_engagement version 1 stopped halfway: the batch source was registered, then publishing failed: Signals API call POST engines\/publish failed with HTTP 503.*\(gave up after 4 attempts\)\. Signals now: attribute group user_engagement version 1 is registered with batch source \S+ and is not published, so Signals does not sync it\. Materializing again finishes it \(it is safe to repeat\)\.$/,
+    );
+    await client.materialize('user_engagement', 1, sampleBatchSource());
+    expect((await client.getAttributeGroup('user_engagement', 1))?.is_published).toBe(true);
   });
 });
 
@@ -365,6 +382,16 @@ describe('SignalsClient credentials', () => {
     const error = await caught(client.listAttributeGroups());
     expect(error.message).toContain('key [redacted] is bad');
     expect(error.message).not.toContain('test-api-key-secret');
+  });
+
+  it('redacts a credential the API echoes URL-encoded, base64-encoded or in another letter case', async () => {
+    const client = bdpClient({ retry: { maxRetries: 0 } });
+    const key = emulator.credentials.apiKey;
+    const echo = `got ${encodeURIComponent(key)} and ${Buffer.from(key).toString('base64')} and ${key.toUpperCase()}`;
+    emulator.faults.inject({ path: 'registry/attribute_groups/', status: 500, body: { detail: echo } });
+    const error = await caught(client.listAttributeGroups());
+    expect(error.message).toContain('got [redacted] and [redacted] and [redacted]');
+    expect(error.message.toLowerCase()).not.toContain(key.toLowerCase());
   });
 
   it('names the missing settings when BDP credentials are incomplete', () => {
