@@ -64,14 +64,60 @@ events as (
         try_cast(contexts_com_snowplowanalytics_snowplow_ecommerce_transaction_1 ->> '$[0].revenue' as double) as revenue,
         contexts_com_snowplowanalytics_snowplow_ecommerce_transaction_1 ->> '$[0].currency' as currency,
         contexts_nl_basjes_yauaa_context_1 ->> '$[0].deviceClass' as device_class,
-        contexts_nl_basjes_yauaa_context_1 ->> '$[0].operatingSystemName' as operating_system
+        contexts_nl_basjes_yauaa_context_1 ->> '$[0].operatingSystemName' as operating_system,
+        cast(extract(hour from derived_tstamp) as bigint) as view_hour
     from first_loads
     where domain_userid is not null and domain_userid <> ''
         and derived_tstamp >= date '${o.startDate}'
 ),
+-- events_lifetime lists no events (every event), so every event of a key puts it in scope
 in_view as (
-    select * from events where is_page_view or is_page_ping or is_cart or is_order
-)
+    select * from events
+),
+-- most_frequent / least_frequent: events per value; ties go to the value seen latest
+category_counts_30d as (
+    select domain_userid, category, count(*) as n, max((derived_tstamp, event_id)) as latest
+    from events where is_cart and category is not null and ${within(30)}
+    group by domain_userid, category
+),
+category_counts_lifetime as (
+    select domain_userid, category, count(*) as n
+    from events where is_cart and category is not null
+    group by domain_userid, category
+),
+country_counts as (
+    select domain_userid, geo_country, count(*) as n, max((derived_tstamp, event_id)) as latest
+    from events where is_page_view and geo_country is not null
+    group by domain_userid, geo_country
+),
+view_hour_counts_7d as (
+    select domain_userid, view_hour, count(*) as n, max((derived_tstamp, event_id)) as latest
+    from events where is_page_view and ${within(7)}
+    group by domain_userid, view_hour
+),
+per_value as (
+    select domain_userid, arg_max(category, (n, latest)) as favourite_category_30d, null as rarest_country, null as usual_view_hour_7d, null as cart_categories_counted
+    from category_counts_30d group by domain_userid
+    union all
+    select domain_userid, null, arg_max(geo_country, (-n, latest)), null, null
+    from country_counts group by domain_userid
+    union all
+    select domain_userid, null, null, arg_max(view_hour, (n, latest)), null
+    from view_hour_counts_7d group by domain_userid
+    union all
+    select domain_userid, null, null, null, map_from_entries(list(struct_pack(k := category, v := n) order by category))
+    from category_counts_lifetime group by domain_userid
+),
+per_value_by_key as (
+    select
+        domain_userid,
+        any_value(favourite_category_30d) as favourite_category_30d,
+        any_value(rarest_country) as rarest_country,
+        any_value(usual_view_hour_7d) as usual_view_hour_7d,
+        any_value(cart_categories_counted) as cart_categories_counted
+    from per_value group by domain_userid
+),
+per_event as (
 select
     domain_userid,
     count(*) filter (where is_page_view) as page_views_lifetime,
@@ -96,9 +142,25 @@ select
         where is_cart_101 and quantity < 5 and (price > 50 or category in ('shoes', 'bags')) and category is not null and ${within(30)}
     ))), []) as cart_categories_30d,
     cast(max(br_viewwidth) filter (where is_page_view and br_viewwidth <= 2560 and ${within(1)}) as integer) as max_view_width_1d,
-    arg_max(second_brand, (derived_tstamp, event_id)) filter (where is_cart and second_brand is not null) as last_second_product_brand
+    arg_max(second_brand, (derived_tstamp, event_id)) filter (where is_cart and second_brand is not null) as last_second_product_brand,
+    count(distinct geo_country) filter (where is_page_view and ${within(30)}) as countries_seen_30d,
+    -- rounded down: whole hours from the latest add_to_cart to U at 00:00 UTC
+    cast(floor((epoch_us(cast(${U} as timestamp)) - epoch_us(max(derived_tstamp) filter (where is_cart))) / 3600000000.0) as bigint) as hours_since_last_cart,
+    arg_max(nullif(concat_ws(' / ', device_class, operating_system), ''), (derived_tstamp, event_id))
+        filter (where is_page_view and (device_class is not null or operating_system is not null)) as last_device,
+    count(*) filter (where is_page_view and mkt_source is null and ${within(7)}) as untracked_source_views_7d,
+    count(*) as events_lifetime
 from in_view
 group by domain_userid
+)
+select
+    per_event.*,
+    per_value_by_key.favourite_category_30d,
+    per_value_by_key.rarest_country,
+    per_value_by_key.cart_categories_counted,
+    per_value_by_key.usual_view_hour_7d
+from per_event
+left join per_value_by_key on per_value_by_key.domain_userid = per_event.domain_userid
 `;
 }
 

@@ -1,15 +1,14 @@
 /**
- * The bench's attribute view: 18 attributes over page views, page pings, a custom
+ * The bench's attribute view: 27 attributes over page views, page pings, a custom
  * self-describing `add_to_cart` event and Snowplow ecommerce transactions. Together they cover
- * every aggregation the engine computes (counter, sum, mean, min, max, first, last, unique_list),
+ * every aggregation (counter, sum, mean, min, max, first, last, unique_list and the 2026 ones below),
  * criteria with every operator (=, !=, <, >, <=, >=, like, in; `all` and `any`), atomic, event and
  * entity properties (entity index 0 and 1), a version-pinned and a versionless event, defaults,
  * int casts, and the periods P1D, P7D, P30D plus lifetime.
  *
  * bench/baseline.ts computes the same table by hand; keep the two in step.
- * The aggregations Signals added in 2026 go in ATTRIBUTES_2026 below once the engine computes them.
  */
-import { atomic, entityField, event, eventField, pagePing, pageView, parseView, type View } from '../src/definition';
+import { atomic, calculated, datePart, entityField, event, eventField, pagePing, pageView, parseView, type View } from '../src/definition';
 
 export const ACME = 'com.acme';
 export const ECOMMERCE = 'com.snowplowanalytics.snowplow.ecommerce';
@@ -29,15 +28,32 @@ const deviceClass = entityField(YAUAA, 'yauaa_context', 1, '$.deviceClass');
 const operatingSystem = entityField(YAUAA, 'yauaa_context', 1, '$.operatingSystemName');
 const secondProductBrand = entityField(ACME, 'product', 1, '$.brand', 1);
 
+const derived = atomic('derived_tstamp');
+
 /**
- * Signals' 2026 attribute model (most_frequent, least_frequent, category_count,
- * approx_count_distinct, time_since_first/last, calculated properties, date parts, `is null`,
- * all-event attributes): empty until the engine computes it. Each attribute needs its column in
- * bench/baseline.ts (and in DOUBLE_COLUMNS when it is a double) so the bench keeps checking
- * equality, and may need the generator (bench/generator.ts) to produce what it reads (hours and
- * weekdays, repeated categorical values, ties). The report then shows their cost unchanged.
+ * Signals' 2026 attribute model: the per-value aggregations (most_frequent, least_frequent,
+ * category_count, approx_count_distinct, which add the daily_values model), time_since_last, a
+ * date part, a calculated property, `is null` and an all-event counter (`events: []`, which makes
+ * every event of a key in scope). bench/baseline.ts computes each by hand too.
  */
-const ATTRIBUTES_2026: unknown[] = [];
+const ATTRIBUTES_2026 = [
+  { name: 'favourite_category_30d', type: 'string', aggregation: 'most_frequent', events: [addToCart()], property: category, period: 'P30D' },
+  { name: 'rarest_country', type: 'string', aggregation: 'least_frequent', events: [pageView()], property: atomic('geo_country') },
+  { name: 'cart_categories_counted', type: 'dict', aggregation: 'category_count', events: [addToCart()], property: category },
+  { name: 'countries_seen_30d', type: 'int64', aggregation: 'approx_count_distinct', events: [pageView()], property: atomic('geo_country'), period: 'P30D' },
+  { name: 'hours_since_last_cart', type: 'int64', aggregation: 'time_since_last', events: [addToCart()], timeUnit: 'h' },
+  { name: 'usual_view_hour_7d', type: 'int64', aggregation: 'most_frequent', events: [pageView()], property: datePart(derived, 'hour_of_day'), period: 'P7D' },
+  { name: 'last_device', type: 'string', aggregation: 'last', events: [pageView()], property: calculated.concat([deviceClass, operatingSystem], ' / ') },
+  {
+    name: 'untracked_source_views_7d',
+    type: 'int64',
+    aggregation: 'counter',
+    events: [pageView()],
+    criteria: { all: [{ property: atomic('mkt_source'), operator: 'is null' }] },
+    period: 'P7D',
+  },
+  { name: 'events_lifetime', type: 'int64', aggregation: 'counter', events: [] },
+] as const;
 
 export function benchView(): View {
   return parseView({
