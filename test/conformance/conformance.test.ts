@@ -1,7 +1,7 @@
 /**
  * The reference batch engine's own integration test, run through this engine: the same events,
  * the same view, the same variables and three runs; every cell compared with the expected table
- * under this project's semantics (which fixes 5 cells of the reference's, design.md section 3).
+ * under this project's semantics (which fixes 5 cells of the reference's, docs/design.md section 4).
  *
  * Data: the public Snowplow Signals Python SDK's integration test files, kept beside the
  * repository in ../shared/conformance (or $SIGNALS_BATCH_CONFORMANCE_DIR); never copied in.

@@ -1,5 +1,5 @@
 /**
- * Rendering the dbt project (design.md section 4): deterministic bytes and hash, every documented
+ * Rendering the dbt project (docs/design.md section 5): deterministic bytes and hash, every documented
  * variable present and used, no packages, escaped literals, quoted identifiers where needed, and
  * variables checked before anything is written.
  */

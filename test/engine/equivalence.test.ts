@@ -1,5 +1,5 @@
 /**
- * Incremental processing equals a full recompute (design.md section 3, "Equivalence"):
+ * Incremental processing equals a full recompute (docs/design.md section 4):
  * the generated sample events are loaded into warehouse A in batches split by load time, with a
  * run after each batch, and into warehouse B all at once with one --full-refresh run. The
  * attribute tables must agree in every row and cell; a further run on A with no new data must
@@ -249,7 +249,7 @@ describe('values computed independently from the raw rows', () => {
     }
   });
 
-  test('every cell equals the rules of design.md section 3, evaluated in TypeScript', () => {
+  test('every cell equals the rules of docs/design.md section 4, evaluated in TypeScript', () => {
     const expected = oracleTable(view, rows, { startDate: START_DATE, appIds: VARS.snowplow__app_id, currentDay: VARS.snowplow__mock_current_day });
     expect(expected.length).toBe(full.length);
     expect(oracleDifferences(view, expected, full)).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Cost-control knobs for late events (design.md 4.3): a date older than
+ * Cost-control knobs for late events (docs/design.md 5.3): a date older than
  * snowplow__late_event_lookback_days whose late events number fewer than
  * snowplow__min_late_events_to_process is not recomputed, and the skipped count is kept in the
  * daily aggregation manifest; once enough have arrived the date is recomputed and the count resets.

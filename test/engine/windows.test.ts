@@ -1,5 +1,5 @@
 /**
- * Windows follow the run's current day (design.md section 3, rule 6): U - N <= d < U, with U the
+ * Windows follow the run's current day (docs/design.md section 4, rule 6): U - N <= d < U, with U the
  * current day (snowplow__mock_current_day) plus one when snowplow__include_current_day_in_windows.
  * Runs without new data must move the windows forward and backward, each result checked against
  * the rule computed here.
@@ -45,7 +45,7 @@ function row([user, date]: [string, string], i: number): EventRow {
   };
 }
 
-/** The rule of design.md 3.6, computed here. */
+/** The rule of docs/design.md 4.6, computed here. */
 function expected(day: string, includeToday: boolean): Record<string, Record<string, number>> {
   const u = Date.parse(`${day}T00:00:00Z`) + (includeToday ? 86_400_000 : 0);
   const out: Record<string, Record<string, number>> = {};

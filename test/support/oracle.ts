@@ -1,5 +1,5 @@
 /**
- * A direct, slow TypeScript reading of design.md section 3 (the semantics of the attribute
+ * A direct, slow TypeScript reading of docs/design.md section 4 (the semantics of the attribute
  * table), used as an oracle: it shares no code with the SQL generator, so the engine cannot
  * agree with it by sharing a mistake.
  */
@@ -240,7 +240,7 @@ function castTo(value: unknown, a: Attribute): unknown {
 
 const compare = (x: Scalar, y: Scalar): number => (x! < y! ? -1 : x! > y! ? 1 : 0);
 
-/** The attribute table design.md section 3 defines, keyed by the key column (no updated_at). */
+/** The attribute table docs/design.md section 4 defines, keyed by the key column (no updated_at). */
 export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): OracleRow[] {
   const key = keyColumnName(view);
   // an attribute with no events counts every event, so every event is in scope

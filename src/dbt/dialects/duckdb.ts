@@ -1,6 +1,6 @@
 /**
  * DuckDB: the embedded default. Self-describing events and entities are JSON columns
- * (design.md 4.4), read with JSON paths that keep the original key spelling.
+ * (docs/design.md section 6), read with JSON paths that keep the original key spelling.
  */
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
