@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/src/cli/main.js').main(process.argv).then(
+require('../dist/cli/main.js').main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(err && err.stack ? err.stack : String(err)); process.exitCode = 1; },
 );

@@ -73,7 +73,7 @@ describe('portablePath', () => {
   });
 
   it('records a path inside the Pulumi project relative to the working directory (a program whose main is deeper)', () => {
-    const program = path.join(cwd, 'dist', 'examples', 'quickstart');
+    const program = path.join(cwd, 'build', 'examples', 'quickstart');
     expect(portablePath(path.join(cwd, '.quickstart', 'dbt'), program, [program, cwd])).toBe('../../../.quickstart/dbt');
   });
 

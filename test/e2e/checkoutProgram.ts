@@ -1,6 +1,6 @@
 /**
  * A Pulumi program run from a checkout of this package, as a CI runner would: started with the
- * checkout as its working directory (`node <checkout>/dist/test/e2e/checkoutProgram.js <up|preview>`),
+ * checkout as its working directory (`node <checkout>/build/test/e2e/checkoutProgram.js <up|preview>`),
  * it deploys one view whose project and warehouse live inside the checkout, given as relative paths,
  * with its state outside the checkout. It prints one JSON line: the operation's change summary.
  *

@@ -26,7 +26,7 @@ let env: Record<string, string>;
 async function makeCheckout(dir: string): Promise<void> {
   const source = packageRoot();
   await fs.mkdir(dir, { recursive: true });
-  for (const entry of ['package.json', 'bin', 'dist', 'templates', 'scripts', 'python']) {
+  for (const entry of ['package.json', 'bin', 'dist', 'build', 'templates', 'scripts', 'python']) {
     await fs.cp(path.join(source, entry), path.join(dir, entry), { recursive: true });
   }
   for (const entry of ['node_modules', '.venv']) await fs.symlink(path.join(source, entry), path.join(dir, entry));
@@ -35,7 +35,7 @@ async function makeCheckout(dir: string): Promise<void> {
 /** Runs the checkout's program (`up` or `preview`) from inside the checkout; resolves with its change summary. */
 function runFrom(checkout: string, operation: 'up' | 'preview'): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join('dist', 'test', 'e2e', 'checkoutProgram.js'), operation], { cwd: checkout, env });
+    const child = spawn(process.execPath, [path.join('build', 'test', 'e2e', 'checkoutProgram.js'), operation], { cwd: checkout, env });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -12,7 +12,7 @@
  * To keep the suite to minutes, dbt runs in processes forked from one that started it once
  * (test/support/forkedDbt.ts), two scenarios at a time; the runner-killed case runs the real dbt.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { keyColumnName, parseView } from '../../src/definition';
@@ -21,6 +21,7 @@ import { DbtRunError, runUntilCaughtUp, writeProfiles, type RunSummary } from '.
 import { generateEvents, sampleView, SAMPLE_APP_ID, writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { beforeEachCommit, describePoint, finishedModels, ForkedDbt, incrementalModels, withVenv, type KillPoint, type RecordedEvent } from '../support/forkedDbt';
+import { buildPackage } from '../support/cli';
 import { collectLog, copyDatabase, readTable, tableDifferences, tempDir, type Row } from './helpers';
 
 const START_DATE = '2025-01-01';
@@ -276,8 +277,7 @@ describe('a run after the runner was killed gives the clean table', () => {
 
   beforeAll(() => {
     // the command runs from dist/: build it (npm test's pretest does too)
-    const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-    if (tsc.status !== 0) throw new Error(`the TypeScript build failed:\n${tsc.stdout}${tsc.stderr}`);
+    buildPackage();
   });
 
   /** Whether any process of the group still exists. */

@@ -48,10 +48,12 @@ export function startCliProcess(args: string[], options: SpawnOptions = {}) {
   return spawn(process.execPath, [cliBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
-/** Builds dist/ (the child-process CLI runs from it; npm test's pretest builds it too). */
+/** Builds dist/ and build/ (the child-process CLI runs from them; npm test's pretest builds them too). */
 export function buildPackage(): void {
-  const tsc = spawnSync(process.execPath, [path.join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: packageRoot, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`the TypeScript build failed:\n${tsc.stdout}${tsc.stderr}`);
+  for (const config of ['tsconfig.build.json', 'tsconfig.json']) {
+    const tsc = spawnSync(process.execPath, [path.join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: packageRoot, encoding: 'utf8' });
+    if (tsc.status !== 0) throw new Error(`the TypeScript build (${config}) failed:\n${tsc.stdout}${tsc.stderr}`);
+  }
 }
 
 /** One paragraph: the program's name, then text without blank lines or a stack trace. */
