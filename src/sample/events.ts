@@ -4,6 +4,8 @@
  * real data on purpose — late loads, re-sent event_ids, NULL keys, events before the start date,
  * two vendors sharing an event name, quotes and `--` in values, several entities per event.
  * No dependencies: a seeded PRNG makes every run byte-identical for the same options.
+ * Longer than most files on purpose: every event kind draws from the one seeded stream in a fixed
+ * order, so the kinds stay together where that order can be read.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
