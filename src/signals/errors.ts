@@ -23,7 +23,8 @@ export class SignalsError extends Error {
 
   constructor(message: string, details: SignalsErrorDetails) {
     super(message);
-    this.name = 'SignalsError';
+    // each subclass is named after itself (SignalsNetworkError, ...)
+    this.name = new.target.name;
     this.call = details.call;
     this.status = details.status;
     this.apiMessage = details.apiMessage;
@@ -35,33 +36,17 @@ export class SignalsError extends Error {
 export class SignalsHttpError extends SignalsError {
   constructor(message: string, details: SignalsErrorDetails & { status: number }) {
     super(message, details);
-    this.name = 'SignalsHttpError';
   }
 }
 
 /** No answer: connection refused/reset, DNS failure. */
-export class SignalsNetworkError extends SignalsError {
-  constructor(message: string, details: SignalsErrorDetails) {
-    super(message, details);
-    this.name = 'SignalsNetworkError';
-  }
-}
+export class SignalsNetworkError extends SignalsError {}
 
 /** No answer within the configured timeout. */
-export class SignalsTimeoutError extends SignalsNetworkError {
-  constructor(message: string, details: SignalsErrorDetails) {
-    super(message, details);
-    this.name = 'SignalsTimeoutError';
-  }
-}
+export class SignalsTimeoutError extends SignalsNetworkError {}
 
 /** Credentials were refused (token exchange failed, or the API answered 401/403 after a token refresh). */
-export class SignalsAuthError extends SignalsError {
-  constructor(message: string, details: SignalsErrorDetails) {
-    super(message, details);
-    this.name = 'SignalsAuthError';
-  }
-}
+export class SignalsAuthError extends SignalsError {}
 
 /**
  * Materialization stopped halfway: the batch source was registered but publishing failed. The message
@@ -73,7 +58,6 @@ export class SignalsMaterializeError extends SignalsError {
 
   constructor(message: string, override readonly cause: SignalsError, published?: boolean) {
     super(message, { call: cause.call, status: cause.status, apiMessage: cause.apiMessage, attempts: cause.attempts });
-    this.name = 'SignalsMaterializeError';
     this.published = published;
   }
 }
