@@ -14,7 +14,7 @@ import { local } from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'node:path';
 import { generateProject, resolveVars, type GeneratedProject } from '../dbt';
-import { keyColumnName, parseView, projectName, toApiView, ViewValidationError, type View } from '../definition';
+import { keyColumnName, parseView, projectName, toApiGroup, ViewValidationError, type View } from '../definition';
 import { AttributeGroupRegistration } from '../providers/attributeGroupRegistration';
 import { BatchSourceRegistration } from '../providers/batchSourceRegistration';
 import { DbtProjectFiles } from '../providers/dbtProjectFiles';
@@ -75,6 +75,9 @@ function resolveArgs(name: string, args: BatchAttributeViewArgs): Resolved {
     }
   }
   if (view && !view.owner && !args.owner) problems.push('owner: the attribute group needs an owner (email): set view.owner or owner');
+  if (view && args.syncFrequency !== undefined && view.refreshRate !== undefined && view.refreshRate !== args.syncFrequency) {
+    problems.push(`syncFrequency: ${args.syncFrequency} differs from view.refreshRate ${view.refreshRate}; give one of them`);
+  }
   const vars: Record<string, unknown> = args.dbt?.vars ?? {};
   try {
     resolveVars(vars);
@@ -179,7 +182,7 @@ export class BatchAttributeView extends pulumi.ComponentResource {
     this.grants = warehouse.grants;
 
     // 4. The view in the Signals registry, once its table is built (never published here: materializing publishes).
-    const group = { ...toApiView(r.view), name: r.view.name, version: r.view.version, owner: r.owner };
+    const group = toApiGroup(r.view, { form: args.registration, refreshRate: args.syncFrequency, owner: r.owner });
     this.attributeGroup = new AttributeGroupRegistration(`${name}-attribute-group`, { group, publish: false }, { parent: this, dependsOn: [this.dbtRun] });
 
     // 5. Materialize: register the table as the batch source and publish.
