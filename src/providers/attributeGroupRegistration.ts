@@ -294,12 +294,16 @@ export class AttributeGroupRegistration extends pulumi.dynamic.Resource {
   declare public readonly publish: pulumi.Output<boolean>;
   declare public readonly isPublished: pulumi.Output<boolean>;
   declare public readonly fullName: pulumi.Output<string>;
+  /** `attributes` or `fields`. */
+  declare public readonly registration: pulumi.Output<RegistrationForm>;
+  /** The group's `refresh_rate`. */
+  declare public readonly syncFrequency: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AttributeGroupRegistrationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       new AttributeGroupRegistrationProvider(),
       name,
-      { group: args.group, publish: args.publish, name: undefined, version: undefined, isPublished: undefined, fullName: undefined },
+      { group: args.group, publish: args.publish, name: undefined, version: undefined, isPublished: undefined, fullName: undefined, registration: undefined, syncFrequency: undefined },
       opts,
       'signals-batch',
       'AttributeGroupRegistration',
