@@ -3,7 +3,7 @@
  * Signals API's snake_case JSON) into one `View`, and write it back as API JSON.
  */
 import type { z } from 'zod';
-import { apiSchemas, camelSchemas, fieldName, type Naming, type RefreshRate, type View } from './model';
+import { apiSchemas, camelSchemas, DEFAULT_REFRESH_RATE, fieldName, type Naming, type RefreshRate, type RegistrationForm, type View } from './model';
 import { checkViewRules, type Issue } from './rules';
 
 export * from './model';
@@ -136,17 +136,6 @@ export function toApiView(view: View): Record<string, unknown> {
   const body = renameKeys(rest, camelToSnake) as Record<string, unknown>;
   return { ...body, offline: view.offline ?? true };
 }
-
-/**
- * The two forms Signals registers a warehouse table in:
- * - `attributes`: a batch group carrying the attribute definitions (what the table is computed from);
- * - `fields`: a warehouse (external batch) group listing the table's value columns and their types.
- */
-export const REGISTRATION_FORMS = ['attributes', 'fields'] as const;
-export type RegistrationForm = (typeof REGISTRATION_FORMS)[number];
-
-/** The sync frequency Signals uses when a group does not say (the API's default). */
-export const DEFAULT_REFRESH_RATE: RefreshRate = 'PT1H';
 
 export interface GroupRegistrationOptions {
   /** Default `attributes`. */

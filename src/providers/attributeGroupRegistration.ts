@@ -15,6 +15,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { SIGNALS_NAME_PATTERN } from '../definition/batchSource';
+import { REFRESH_RATES, type RegistrationForm } from '../definition/model';
 import { type AttributeGroupResponse, toGroupInput } from '../signals/groups';
 import { SignalsResourceProvider } from './signalsConnection';
 import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
@@ -22,10 +23,6 @@ import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
 /** The attribute group in the Signals API's JSON input form (snake_case, as `toApiGroup` returns it). */
 export type AttributeGroupJson = Record<string, unknown> & { name: string; version?: number };
 
-/** How Signals holds the table: the attribute definitions, or the table's columns (a warehouse group). */
-export type RegistrationForm = 'attributes' | 'fields';
-/** Sync frequencies Signals offers (`refresh_rate`). */
-export const SYNC_FREQUENCIES = ['PT1H', 'PT6H', 'PT12H', 'P1D'] as const;
 
 /**
  * The registration settings a change of which is an in-place update, each its own input so that
@@ -167,8 +164,8 @@ function groupFailures(news: AttributeGroupRegistrationInputs): pulumi.dynamic.C
     if (attributes !== undefined) fail('the fields registration lists the table\'s columns, not attributes');
   }
   const syncFrequency = news.syncFrequency ?? group.refresh_rate;
-  if (known(syncFrequency) && !(SYNC_FREQUENCIES as readonly unknown[]).includes(syncFrequency)) {
-    failures.push({ property: 'syncFrequency', reason: `syncFrequency must be one of ${SYNC_FREQUENCIES.join(', ')}; got ${JSON.stringify(syncFrequency)}` });
+  if (known(syncFrequency) && !(REFRESH_RATES as readonly unknown[]).includes(syncFrequency)) {
+    failures.push({ property: 'syncFrequency', reason: `syncFrequency must be one of ${REFRESH_RATES.join(', ')}; got ${JSON.stringify(syncFrequency)}` });
   }
   if (known(news.publish) && news.publish !== undefined && typeof news.publish !== 'boolean') {
     failures.push({ property: 'publish', reason: 'publish must be true or false' });
