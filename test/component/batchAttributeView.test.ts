@@ -353,7 +353,7 @@ describe('BatchAttributeView argument validation', () => {
       () => duckdbArgs({ syncFrequency: 'PT2H' as 'PT1H' }),
       /syncFrequency: syncFrequency must be one of PT1H, PT6H, PT12H, P1D \(hourly, every 6 hours, every 12 hours, daily\); got "PT2H"/,
     ],
-    ['a sync frequency that contradicts the view', () => duckdbArgs({ view: view({ refreshRate: 'P1D' }), syncFrequency: 'PT6H' }), /syncFrequency: PT6H differs from view.refreshRate P1D; give one of them/],
+    ['a sync frequency that contradicts the view', () => duckdbArgs({ view: view({ refreshRate: 'P1D' }), syncFrequency: 'PT6H' }), /syncFrequency: the sync frequency is given twice and differs \(PT6H and the view's refreshRate P1D\); give one/],
     ['an unknown registration form', () => duckdbArgs({ registration: 'columns' as 'fields' }), /registration: registration must be "attributes" \(the definitions\) or "fields" \(the table's columns\); got "columns"/],
     ['a rebuild permission that is not true or false', () => duckdbArgs({ rebuildOnDefinitionChange: 'yes' as unknown as boolean }), /rebuildOnDefinitionChange/],
   ];
