@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { implementedTargets } from '../../src/cli/options';
 import { cliInProcess as cli } from '../support/cli';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
 import { SignalsClient } from '../../src/signals';
@@ -116,7 +117,7 @@ describe('signals-batch init', () => {
   it('refuses an unknown target type (a usage error, exit 2) before calling Signals, offering only implemented targets', async () => {
     const run = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'oracle');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("option '--target-type <target>' argument 'oracle' is invalid. Allowed choices are duckdb, snowflake.");
+    expect(run.stderr).toContain(`option '--target-type <target>' argument 'oracle' is invalid. Allowed choices are ${implementedTargets().join(', ')}.`);
     expect(emulator.requests).toEqual([]);
     expect(existsSync(repo)).toBe(false);
   });
