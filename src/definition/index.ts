@@ -156,10 +156,11 @@ export function attributeTableFields(view: View): Array<{ name: string; type: st
 }
 
 /**
- * The body Signals registers a view under (`POST registry/attribute_groups/`): always `offline: true` with a
- * `refresh_rate`; group `ttl` and `description` when given; the attribute definitions (form `attributes`)
- * or the attribute table's columns (form `fields`, without `attributes`). Throws when the view's own
- * `refreshRate` and `options.refreshRate` disagree.
+ * The body Signals registers a view under (`POST registry/attribute_groups/`): `offline: true` (as
+ * `toApiView`; always for `fields`) with a `refresh_rate`, never `online`; the group's `ttl` and
+ * `description` when given; the attribute definitions, each with its `ttl` and `description` (form
+ * `attributes`), or the attribute table's columns (form `fields`, without `attributes`). Throws when the
+ * view's own `refreshRate` and `options.refreshRate` disagree.
  */
 export function toApiGroup(view: View, options: GroupRegistrationOptions = {}): Record<string, unknown> {
   if (options.refreshRate !== undefined && view.refreshRate !== undefined && options.refreshRate !== view.refreshRate) {
