@@ -1,6 +1,6 @@
 /**
  * The `signals-batch` command: the engine (generate, load-events, run) and the Signals commands
- * (init, materialize/sync, unmaterialize, test-connection, emulator), one file each under
+ * (init, register, materialize/sync, unmaterialize, test-connection, emulator), one file each under
  * commands/. Errors print as one paragraph on stderr; with `--json` also as `{"error": ...}` on stdout.
  */
 import { Command, CommanderError } from 'commander';
@@ -9,6 +9,7 @@ import { registerGenerate } from './commands/generate';
 import { registerInit } from './commands/init';
 import { registerLoadEvents } from './commands/loadEvents';
 import { registerMaterialize } from './commands/materialize';
+import { registerRegister } from './commands/register';
 import { registerRun } from './commands/run';
 import { registerTestConnection } from './commands/testConnection';
 import { registerUnmaterialize } from './commands/unmaterialize';
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`${NAME}: ${text.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const register of [registerGenerate, registerLoadEvents, registerRun, registerInit, registerMaterialize, registerUnmaterialize, registerTestConnection, registerEmulator]) {
+  for (const register of [registerGenerate, registerLoadEvents, registerRun, registerInit, registerRegister, registerMaterialize, registerUnmaterialize, registerTestConnection, registerEmulator]) {
     register(program);
   }
   return program;

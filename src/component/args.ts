@@ -5,7 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
-import type { View } from '../definition';
+import { REFRESH_RATES, REGISTRATION_FORMS, type RefreshRate, type RegistrationForm, type View } from '../definition';
 import { identifier, input, nonEmpty } from './validation';
 import { WAREHOUSES, type WarehouseArgs } from './warehouses';
 
@@ -75,6 +75,20 @@ export interface BatchAttributeViewArgs {
    * When false, the view is registered and computed but not synced.
    */
   materialize?: boolean;
+  /**
+   * How often Signals syncs the attribute table (the group's `refresh_rate`): `PT1H` (hourly, default),
+   * `PT6H`, `PT12H` or `P1D`. The same as `view.refreshRate`; give one of them. A change updates the
+   * group in place (`pulumi preview` shows `~syncFrequency`); the table is not recomputed.
+   */
+  syncFrequency?: RefreshRate;
+  /**
+   * How the view is registered in Signals:
+   * - `attributes` (default): a batch attribute group carrying the attribute definitions;
+   * - `fields`: a warehouse group listing the attribute table's columns and their types (`offline: true`,
+   *   no `attributes`), for a Signals that syncs the table without knowing how it is computed.
+   * A change updates the group in place (`pulumi preview` shows `~registration`).
+   */
+  registration?: RegistrationForm;
   /** Batch source name (default `<name>_<version>_attributes`). */
   batchSourceName?: string;
   /** Sync timestamp column of the attribute table (default `updated_at`); Signals syncs rows newer than its last sync. */
@@ -132,6 +146,12 @@ export const batchAttributeViewArgsSchema = z
     dbt: dbtSchema.optional(),
     dbtRunner: z.enum(['command', 'dynamic'], { error: 'dbtRunner must be "command" or "dynamic"' }).optional(),
     materialize: z.boolean().optional(),
+    syncFrequency: z
+      .enum(REFRESH_RATES, { error: (issue) => `syncFrequency must be one of ${REFRESH_RATES.join(', ')} (hourly, every 6 hours, every 12 hours, daily); got ${JSON.stringify(issue.input)}` })
+      .optional(),
+    registration: z
+      .enum(REGISTRATION_FORMS, { error: (issue) => `registration must be "attributes" (the definitions) or "fields" (the table's columns); got ${JSON.stringify(issue.input)}` })
+      .optional(),
     batchSourceName: z.string().max(128).regex(SIGNALS_NAME, 'batchSourceName must match ^[A-Za-z0-9_]+$').optional(),
     timestampField: identifier('timestampField').optional(),
     description: z.string().optional(),

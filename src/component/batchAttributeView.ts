@@ -14,7 +14,7 @@ import { local } from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'node:path';
 import { generateProject, resolveVars, type GeneratedProject } from '../dbt';
-import { keyColumnName, parseView, projectName, toApiView, ViewValidationError, type View } from '../definition';
+import { keyColumnName, parseView, projectName, toApiGroup, ViewValidationError, type View } from '../definition';
 import { AttributeGroupRegistration } from '../providers/attributeGroupRegistration';
 import { BatchSourceRegistration } from '../providers/batchSourceRegistration';
 import { DbtProjectFiles } from '../providers/dbtProjectFiles';
@@ -53,6 +53,8 @@ interface Resolved {
   warehouseArgs: unknown;
   vars: Record<string, unknown>;
   owner: string;
+  /** The body the view is registered under in Signals. */
+  group: Record<string, unknown>;
 }
 
 /** Validate and derive; throws `BatchAttributeViewArgsError` naming every problem. */
@@ -75,13 +77,21 @@ function resolveArgs(name: string, args: BatchAttributeViewArgs): Resolved {
     }
   }
   if (view && !view.owner && !args.owner) problems.push('owner: the attribute group needs an owner (email): set view.owner or owner');
+  let group: Record<string, unknown> | undefined;
+  if (view) {
+    try {
+      group = toApiGroup(view, { form: args.registration, refreshRate: args.syncFrequency, owner: args.owner });
+    } catch (error) {
+      problems.push(`syncFrequency: ${(error as Error).message}`);
+    }
+  }
   const vars: Record<string, unknown> = args.dbt?.vars ?? {};
   try {
     resolveVars(vars);
   } catch (error) {
     problems.push(`dbt.vars: ${(error as Error).message}`);
   }
-  if (problems.length > 0 || !view) return fail(problems, viewError);
+  if (problems.length > 0 || !view || !group) return fail(problems, viewError);
 
   const warehouseName = (Object.keys(WAREHOUSES) as WarehouseName[]).find((key) => args.warehouse[key] !== undefined) as WarehouseName;
   const warehouse = WAREHOUSES[warehouseName] as WarehouseUnit<unknown>;
@@ -99,6 +109,7 @@ function resolveArgs(name: string, args: BatchAttributeViewArgs): Resolved {
     warehouseArgs: args.warehouse[warehouseName],
     vars,
     owner: (view.owner ?? args.owner) as string,
+    group,
   };
 }
 
@@ -179,8 +190,7 @@ export class BatchAttributeView extends pulumi.ComponentResource {
     this.grants = warehouse.grants;
 
     // 4. The view in the Signals registry, once its table is built (never published here: materializing publishes).
-    const group = { ...toApiView(r.view), name: r.view.name, version: r.view.version, owner: r.owner };
-    this.attributeGroup = new AttributeGroupRegistration(`${name}-attribute-group`, { group, publish: false }, { parent: this, dependsOn: [this.dbtRun] });
+    this.attributeGroup = new AttributeGroupRegistration(`${name}-attribute-group`, { group: r.group, publish: false }, { parent: this, dependsOn: [this.dbtRun] });
 
     // 5. Materialize: register the table as the batch source and publish.
     this.attributeTable = warehouse.attributeTable;

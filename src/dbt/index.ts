@@ -121,7 +121,9 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     throw new Error(`attribute "${timestampColumn}" clashes with the sync timestamp column; rename it or pick another timestampColumn`);
   }
   const project = plan.project;
-  const definitionHash = sha256(JSON.stringify({ generator: GENERATOR_VERSION, target: options.target, plan, timestampColumn })).slice(0, 16);
+  // Descriptions only document the tables: changing one must not ask for a rebuild from history.
+  const computed = { ...plan, attributes: plan.attributes.map((a) => ({ ...a, description: null })) };
+  const definitionHash = sha256(JSON.stringify({ generator: GENERATOR_VERSION, target: options.target, plan: computed, timestampColumn })).slice(0, 16);
   const dialect = d;
   const sentinel = d.dateLiteral(ROLLUP_DATE);
   const maxPeriod = plan.periods.length === 0 ? 0 : plan.periods[plan.periods.length - 1];

@@ -3,7 +3,7 @@
  * Signals API's snake_case JSON) into one `View`, and write it back as API JSON.
  */
 import type { z } from 'zod';
-import { apiSchemas, camelSchemas, fieldName, type Naming, type View } from './model';
+import { apiSchemas, camelSchemas, DEFAULT_REFRESH_RATE, fieldName, type Naming, type RefreshRate, type RegistrationForm, type View } from './model';
 import { checkViewRules, type Issue } from './rules';
 
 export * from './model';
@@ -135,6 +135,43 @@ export function toApiView(view: View): Record<string, unknown> {
   const { online: _deprecated, ...rest } = withoutUndefined(view);
   const body = renameKeys(rest, camelToSnake) as Record<string, unknown>;
   return { ...body, offline: view.offline ?? true };
+}
+
+export interface GroupRegistrationOptions {
+  /** Default `attributes`. */
+  form?: RegistrationForm;
+  /** The group's owner when the view has none. */
+  owner?: string;
+  /** How often Signals syncs the table; default the view's own `refreshRate`, else `PT1H`. */
+  refreshRate?: RefreshRate;
+}
+
+/**
+ * The `fields` of a warehouse group over a view's attribute table: one per attribute column, named and
+ * typed as the attribute (the table's column types are the attribute types). The key column is the
+ * group's `attribute_key` and the sync timestamp the batch source's `timestamp_field`, so neither is a field.
+ */
+export function attributeTableFields(view: View): Array<{ name: string; type: string; description?: string }> {
+  return view.attributes.map((a) => ({ name: a.name, type: a.type, ...(a.description !== undefined ? { description: a.description } : {}) }));
+}
+
+/**
+ * The body Signals registers a view under (`POST registry/attribute_groups/`): `offline: true` (as
+ * `toApiView`; always for `fields`) with a `refresh_rate`, never `online`; the group's `ttl` and
+ * `description` when given; the attribute definitions, each with its `ttl` and `description` (form
+ * `attributes`), or the attribute table's columns (form `fields`, without `attributes`). Throws when the
+ * view's own `refreshRate` and `options.refreshRate` disagree.
+ */
+export function toApiGroup(view: View, options: GroupRegistrationOptions = {}): Record<string, unknown> {
+  if (options.refreshRate !== undefined && view.refreshRate !== undefined && options.refreshRate !== view.refreshRate) {
+    throw new Error(`the sync frequency is given twice and differs (${options.refreshRate} and the view's refreshRate ${view.refreshRate}); give one`);
+  }
+  const owner = view.owner ?? options.owner;
+  const common = { refresh_rate: options.refreshRate ?? view.refreshRate ?? DEFAULT_REFRESH_RATE, ...(owner !== undefined ? { owner } : {}) };
+  const attributesForm: Record<string, unknown> = { ...toApiView(view), ...common };
+  if ((options.form ?? 'attributes') === 'attributes') return attributesForm;
+  const { attributes: _definitions, ...group } = attributesForm;
+  return { ...group, fields: attributeTableFields(view), offline: true };
 }
 
 function withoutUndefined<T>(value: T): T {

@@ -132,6 +132,16 @@ export interface AttributeKey {
 /** How often Signals syncs the table: hourly (the API's default), every 6 or 12 hours, or daily. */
 export const REFRESH_RATES = ['PT1H', 'PT6H', 'PT12H', 'P1D'] as const;
 export type RefreshRate = (typeof REFRESH_RATES)[number];
+/** The sync frequency Signals uses when a group does not say (the API's default). */
+export const DEFAULT_REFRESH_RATE: RefreshRate = 'PT1H';
+
+/**
+ * The two forms Signals registers a warehouse table in:
+ * - `attributes`: a batch group carrying the attribute definitions (what the table is computed from);
+ * - `fields`: a warehouse (external batch) group listing the table's value columns and their types.
+ */
+export const REGISTRATION_FORMS = ['attributes', 'fields'] as const;
+export type RegistrationForm = (typeof REGISTRATION_FORMS)[number];
 
 export interface View {
   name: string;

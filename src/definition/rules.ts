@@ -236,6 +236,9 @@ export function checkViewRules(view: View): Issue[] {
     });
   }
   checkProperty(key.property, ['attributeKey', 'property'], issues);
+  for (const [at, ttl] of [[['ttl'], view.ttl], [['attributeKey', 'ttl'], key.ttl]] as Array<[string[], string | undefined]>) {
+    if (ttl !== undefined && !DURATION_PATTERN.test(ttl)) issues.push({ path: at, message: `ttl "${ttl}" is not an ISO-8601 duration (e.g. P365D, P12W)` });
+  }
   if (key.property && (key.property.type === 'calculated' || key.property.datePart)) {
     issues.push({ path: ['attributeKey', 'property'], message: 'an attribute key is read from one event or entity field, not calculated nor a date part' });
   }

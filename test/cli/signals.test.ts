@@ -200,6 +200,55 @@ describe('signals-batch materialize / sync', () => {
   });
 });
 
+describe('signals-batch register', () => {
+  const viewFile = (group: Record<string, unknown> = sampleGroup()) => {
+    const file = join(repo, '..', 'view.json');
+    writeFileSync(file, JSON.stringify(group));
+    return file;
+  };
+
+  it('registers the attribute definitions hourly by default, then the same view as the table\'s fields, daily', async () => {
+    const file = viewFile();
+    const first = await cli('register', ...sandbox(), '--view', file);
+    expect(first).toMatchObject({ code: 0, stdout: 'created user_engagement v1 (attributes, sync PT1H)\n' });
+    let live = await client.getAttributeGroup('user_engagement', 1);
+    expect(live).toMatchObject({ refresh_rate: 'PT1H', offline: true, description: 'Engagement of each user', is_published: false });
+    expect(live?.attributes).toHaveLength(3);
+
+    const second = await cli('register', ...sandbox(), '--view', file, '--registration', 'fields', '--sync-frequency', 'P1D');
+    expect(second).toMatchObject({ code: 0, stdout: 'updated user_engagement v1 (fields, sync P1D)\n' });
+    live = await client.getAttributeGroup('user_engagement', 1);
+    expect(live).toMatchObject({ refresh_rate: 'P1D', offline: true });
+    expect(live?.fields).toEqual([
+      { name: 'page_views_7d', type: 'int64' },
+      { name: 'last_country', type: 'string' },
+      { name: 'last_os', type: 'string' },
+    ]);
+    expect(live?.attributes ?? undefined).toBeUndefined();
+  });
+
+  it.each([
+    ['--sync-frequency', 'PT2H', "option '--sync-frequency <duration>' argument 'PT2H' is invalid. Allowed choices are PT1H, PT6H, PT12H, P1D."],
+    ['--registration', 'columns', "option '--registration <form>' argument 'columns' is invalid. Allowed choices are attributes, fields."],
+  ])('refuses %s %s as a usage error before calling Signals', async (option, value, message) => {
+    const run = await cli('register', ...sandbox(), '--view', viewFile(), option, value);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it('refuses a view without an owner, and sync frequencies that disagree, before calling Signals', async () => {
+    const { owner: _owner, ...ownerless } = sampleGroup();
+    const noOwner = await cli('register', ...sandbox(), '--view', viewFile(ownerless));
+    expect(noOwner.code).toBe(1);
+    expect(noOwner.stderr).toContain('the view has no owner; pass --owner <email>');
+    const twice = await cli('register', ...sandbox(), '--view', viewFile(sampleGroup({ refresh_rate: 'PT6H' })), '--sync-frequency', 'P1D');
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain("the sync frequency is given twice and differs (P1D and the view's refreshRate PT6H); give one");
+    expect(emulator.requests).toEqual([]);
+  });
+});
+
 describe('signals-batch unmaterialize', () => {
   it('unpublishes and removes the batch source (verbose via SNOWPLOW_VERBOSE), and is fine when run twice', async () => {
     await client.upsertAttributeGroup(sampleGroup());

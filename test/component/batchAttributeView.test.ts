@@ -205,6 +205,31 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(await value(component.materialized)).toBe(false);
   });
 
+  it('registers the attribute definitions hourly by default', async () => {
+    await build('defaults', duckdbArgs({ view: view({ ttl: 'P180D', attributes: [{ name: 'page_views', type: 'int64', aggregation: 'counter', events: [pageView()], ttl: 'P30D', description: 'Page views, ever' }] }) }));
+    const { group } = byName('defaults-attribute-group').inputs;
+    expect(group).toMatchObject({ refresh_rate: 'PT1H', ttl: 'P180D', offline: true, attributes: [{ name: 'page_views', ttl: 'P30D', description: 'Page views, ever' }] });
+    expect(group).not.toHaveProperty('fields');
+    expect(group).not.toHaveProperty('online');
+  });
+
+  it("registers the table's fields with the sync frequency asked for", async () => {
+    await build('asfields', duckdbArgs({ registration: 'fields', syncFrequency: 'PT12H' }));
+    const { group } = byName('asfields-attribute-group').inputs;
+    expect(group).toMatchObject({ name: 'engagement', version: 2, refresh_rate: 'PT12H', offline: true, owner: 'data@example.com' });
+    expect(group.fields).toEqual([
+      { name: 'page_views', type: 'int64' },
+      { name: 'last_country', type: 'string' },
+    ]);
+    expect(group).not.toHaveProperty('attributes');
+  });
+
+  it('does not ask for a rebuild when only descriptions change', () => {
+    const described = view({ attributes: view().attributes.map((a) => ({ ...a, description: `${a.name}, explained` })) });
+    const hash = (v: ViewDefinition) => generateProject(parseView(v), { target: 'duckdb' }).definitionHash;
+    expect(hash(described)).toBe(hash(view()));
+  });
+
   it('uses an explicit batch source name, timestamp field, description and owner', async () => {
     await build('named', duckdbArgs({ view: view({ owner: undefined }), owner: 'team@example.com', batchSourceName: 'eng_src', timestampField: 'synced_at', description: 'mine' }));
     expect(byName('named-batch-source').inputs).toMatchObject({ name: 'eng_src', timestampField: 'synced_at', description: 'mine', owner: 'team@example.com' });
@@ -323,6 +348,13 @@ describe('BatchAttributeView argument validation', () => {
     ['a bad schema name', () => snowflakeArgs({ schema: 'my-schema' }), /schema must be letters, digits and underscores/],
     ['a bad runner', () => duckdbArgs({ dbtRunner: 'shell' as 'command' }), /dbtRunner must be "command" or "dynamic"/],
     ['a bad batch source name', () => duckdbArgs({ batchSourceName: 'with space' }), /batchSourceName must match/],
+    [
+      'a sync frequency Signals does not offer',
+      () => duckdbArgs({ syncFrequency: 'PT2H' as 'PT1H' }),
+      /syncFrequency: syncFrequency must be one of PT1H, PT6H, PT12H, P1D \(hourly, every 6 hours, every 12 hours, daily\); got "PT2H"/,
+    ],
+    ['a sync frequency that contradicts the view', () => duckdbArgs({ view: view({ refreshRate: 'P1D' }), syncFrequency: 'PT6H' }), /syncFrequency: the sync frequency is given twice and differs \(PT6H and the view's refreshRate P1D\); give one/],
+    ['an unknown registration form', () => duckdbArgs({ registration: 'columns' as 'fields' }), /registration: registration must be "attributes" \(the definitions\) or "fields" \(the table's columns\); got "columns"/],
     ['a rebuild permission that is not true or false', () => duckdbArgs({ rebuildOnDefinitionChange: 'yes' as unknown as boolean }), /rebuildOnDefinitionChange/],
   ];
 

@@ -164,3 +164,13 @@ describe('the API JSON form', () => {
     expect(view.attributes[0].property).toEqual({ type: 'atomic', name: 'refr_dvce_tstamp' });
   });
 });
+
+describe('group and key ttl', () => {
+  test('are ISO-8601 durations, refused before anything is registered', () => {
+    expect(accepted({ aggregation: 'counter', type: 'int64' }, { ttl: 'P365D' }).ttl).toBe('P365D');
+    expect(refusal(() => parseView(viewWith({ aggregation: 'counter', type: 'int64' }, { ttl: 'a year' })))).toContain('ttl: ttl "a year" is not an ISO-8601 duration (e.g. P365D, P12W)');
+    expect(refusal(() => parseView(viewWith({ aggregation: 'counter', type: 'int64' }, { attributeKey: { name: 'domain_userid', ttl: '5' } })))).toContain(
+      'attributeKey.ttl: ttl "5" is not an ISO-8601 duration',
+    );
+  });
+});

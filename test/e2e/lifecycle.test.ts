@@ -26,6 +26,8 @@ const API_KEY = 'e2e-api-key-0123456789abcdef';
 interface Settings {
   version: number;
   description: string;
+  syncFrequency?: 'PT1H' | 'P1D';
+  registration?: 'attributes' | 'fields';
 }
 
 let dir: string;
@@ -57,6 +59,8 @@ async function program(): Promise<Record<string, unknown>> {
     projectDir: projectsDir,
     dbtRunner: runner,
     description: settings.description,
+    syncFrequency: settings.syncFrequency,
+    registration: settings.registration,
     dbt: { vars: { snowplow__start_date: '2025-01-01', snowplow__mock_current_day: '2025-01-15' } },
   });
   return {
@@ -219,6 +223,33 @@ describe('BatchAttributeView with the real Pulumi engine', () => {
     expect(up.summary.resourceChanges).toMatchObject({ update: 1 });
     expect((await client.getAttributeGroup('e2e_users', 1))?.batch_source).toMatchObject({ description: 'second description' });
     expect((await client.getAttributeGroup('e2e_users', 1))?.is_published).toBe(true);
+  });
+
+  it('a sync frequency change previews as a field diff of the attribute group and updates it in place', async () => {
+    settings.syncFrequency = 'P1D';
+    const c = collector();
+    const preview = await stack.preview({ onEvent: c.onEvent, diff: true });
+    expect(preview.changeSummary).toMatchObject({ update: 1, same: 5 });
+    expect(c.op('e2e-attribute-group')).toMatchObject({ op: 'update', changed: ['syncFrequency'] });
+    expect(preview.stdout).toMatch(/~ syncFrequency\s*:\s*"PT1H" => "P1D"/);
+
+    await stack.up();
+    expect(await client.getAttributeGroup('e2e_users', 1)).toMatchObject({ refresh_rate: 'P1D', is_published: true });
+  });
+
+  it("the fields form previews as a change of form and registers the table's columns, keeping the materialization", async () => {
+    settings.registration = 'fields';
+    const c = collector();
+    const preview = await stack.preview({ onEvent: c.onEvent });
+    expect(preview.changeSummary).toMatchObject({ update: 1, same: 5 });
+    expect(c.op('e2e-attribute-group')).toMatchObject({ op: 'update', changed: ['attributes', 'fields', 'registration'] });
+
+    await stack.up();
+    const live = await client.getAttributeGroup('e2e_users', 1);
+    expect(live).toMatchObject({ offline: true, is_published: true, fields: [{ name: 'page_views', type: 'int64' }, { name: 'last_country', type: 'string' }] });
+    expect(live?.attributes ?? undefined).toBeUndefined();
+    expect(live?.batch_source).toMatchObject({ table: 'e2e_users_1_attributes' });
+    await stack.up({ expectNoChanges: true });
   });
 
   it('a version change replaces the registration, the project, the run and the batch source', async () => {

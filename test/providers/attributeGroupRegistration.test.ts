@@ -2,7 +2,9 @@ import {
   AttributeGroupRegistrationInputs,
   AttributeGroupRegistrationOutputs,
   AttributeGroupRegistrationProvider,
+  splitGroup,
 } from '../../src/providers/attributeGroupRegistration';
+import { parseApiView, toApiGroup, type GroupRegistrationOptions } from '../../src/definition';
 import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
 import { PROVIDER_ENV_NAMES, ProviderTestContext, UNKNOWN, configRequest, startProviderContext } from './support';
 
@@ -30,10 +32,15 @@ describe('AttributeGroupRegistrationProvider', () => {
   it('creates the group in the registry and returns its outputs', async () => {
     const { id, outs } = await created({ group: sampleGroup() });
     expect(id).toBe('user_engagement/1');
+    const { attributes, description, ...definition } = sampleGroup();
     expect(outs).toEqual({
       name: 'user_engagement',
       version: 1,
-      group: sampleGroup(),
+      // The settings are inputs of their own, so a preview names the one that changed.
+      group: definition,
+      registration: 'attributes',
+      attributes,
+      description,
       publish: false,
       isPublished: false,
       fullName: 'user_engagement_v1',
@@ -92,7 +99,7 @@ describe('AttributeGroupRegistrationProvider', () => {
     expect(updated.outs).toEqual({
       name: 'user_engagement',
       version: 1,
-      group: sampleGroup({ description: 'updated' }),
+      ...splitGroup({ group: sampleGroup({ description: 'updated' }) }),
       publish: false,
       isPublished: true,
       fullName: 'user_engagement_v1',
@@ -113,8 +120,8 @@ describe('AttributeGroupRegistrationProvider', () => {
     const changedElsewhere = sampleGroup({ description: 'edited in the console', owner: 'someone@example.com' });
     await ctx.client.upsertAttributeGroup(changedElsewhere);
     const refreshed = await provider.read(id, outs);
-    expect(refreshed.props?.group).toMatchObject({ description: 'edited in the console', owner: 'someone@example.com' });
-    expect(refreshed.inputs).toMatchObject({ group: { description: 'edited in the console' } });
+    expect(refreshed.props).toMatchObject({ description: 'edited in the console', group: { owner: 'someone@example.com' } });
+    expect(refreshed.inputs).toMatchObject({ description: 'edited in the console' });
     // The next `up` sees the difference with the program and updates the group back.
     const diff = await provider.diff(id, refreshed.props as AttributeGroupRegistrationOutputs, inputs);
     expect(diff).toMatchObject({ changes: true, replaces: [] });
@@ -174,5 +181,94 @@ describe('AttributeGroupRegistrationProvider', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/Signals authentication failed: GET \/api\/msc\/v1\/organizations\/org-providers\/credentials\/v3\/token \(console token exchange\) at .* answered HTTP 401/);
     expect((error as Error).message).not.toContain('a-wrong-api-key');
+  });
+
+  describe('registration settings', () => {
+    /** The body the component registers for the sample view. */
+    const body = (options: GroupRegistrationOptions = {}, edit: (group: Record<string, unknown>) => void = () => undefined) => {
+      const group = sampleGroup();
+      edit(group);
+      return toApiGroup(parseApiView(group), options) as AttributeGroupRegistrationInputs['group'];
+    };
+    const checked = async (group: AttributeGroupRegistrationInputs['group']) => {
+      const result = await provider.check({ group }, { group });
+      expect(result.failures).toBeUndefined();
+      return result.inputs as AttributeGroupRegistrationInputs;
+    };
+    /** The inputs whose values differ: what `pulumi preview` lists as `[diff: ~...]`. */
+    const changedInputs = (olds: object, news: object) => {
+      const a = olds as Record<string, unknown>;
+      const b = news as Record<string, unknown>;
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => key !== 'publish'));
+      return [...keys].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).sort();
+    };
+
+    it('keeps the sync frequency, ttl, description and the attributes or fields as inputs of their own', async () => {
+      const inputs = await checked(body({ refreshRate: 'PT6H' }, (group) => (group.ttl = 'P90D')));
+      expect(inputs).toMatchObject({ registration: 'attributes', syncFrequency: 'PT6H', ttl: 'P90D', description: 'Engagement of each user', publish: false });
+      expect(inputs.attributes).toHaveLength(3);
+      expect(Object.keys(inputs.group).sort()).toEqual(['attribute_key', 'name', 'offline', 'owner', 'version']);
+      const fields = await checked(body({ form: 'fields' }));
+      expect(fields).toMatchObject({ registration: 'fields', syncFrequency: 'PT1H' });
+      expect(fields.attributes).toBeUndefined();
+      expect(fields.fields).toEqual([
+        { name: 'page_views_7d', type: 'int64' },
+        { name: 'last_country', type: 'string' },
+        { name: 'last_os', type: 'string' },
+      ]);
+    });
+
+    it.each([
+      ['syncFrequency', body({ refreshRate: 'P1D' })],
+      ['ttl', body({}, (group) => (group.ttl = 'P30D'))],
+      ['description', body({}, (group) => (group.description = 'new words'))],
+      ['attributes', body({}, (group) => ((group.attributes as Record<string, unknown>[])[1].ttl = 'P14D'))],
+      ['attributes', body({}, (group) => ((group.attributes as Record<string, unknown>[])[1].description = 'where they were last seen'))],
+    ])('shows a change of %s as that input changing, in place', async (input, changed) => {
+      const { id, outs, inputs } = await created({ group: body() });
+      const news = await checked(changed);
+      expect(changedInputs(inputs, news)).toEqual([input]);
+      expect(await provider.diff(id, outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it('shows a change of form as registration, attributes and fields changing, in place', async () => {
+      const { id, outs, inputs } = await created({ group: body() });
+      const news = await checked(body({ form: 'fields' }));
+      expect(changedInputs(inputs, news)).toEqual(['attributes', 'fields', 'registration']);
+      expect(await provider.diff(id, outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it('sees no change in a group registered before the settings were inputs of their own', async () => {
+      const { id, outs } = await created({ group: body() });
+      const before = { ...outs, group: body() } as AttributeGroupRegistrationOutputs;
+      for (const key of ['registration', 'syncFrequency', 'description', 'attributes'] as const) delete before[key];
+      expect((await provider.diff(id, before, await checked(body()))).changes).toBe(false);
+    });
+
+    it('registers both forms through the emulator, and updates one into the other', async () => {
+      const { id, outs } = await created({ group: body({ refreshRate: 'PT12H' }) });
+      let live = await ctx.client.getAttributeGroup('user_engagement', 1);
+      expect(live).toMatchObject({ refresh_rate: 'PT12H', offline: true });
+      expect(live?.attributes).toHaveLength(3);
+
+      const news = await checked(body({ form: 'fields', refreshRate: 'P1D' }));
+      const updated = await provider.update(id, outs, news);
+      expect(updated.outs).toMatchObject({ registration: 'fields', syncFrequency: 'P1D' });
+      live = await ctx.client.getAttributeGroup('user_engagement', 1);
+      expect(live).toMatchObject({ refresh_rate: 'P1D', offline: true, fields: news.fields });
+      expect(live?.attributes ?? undefined).toBeUndefined();
+      // Read back, the fields group is what was registered: no drift.
+      expect((await provider.read(id, updated.outs)).props).toEqual(updated.outs);
+    });
+
+    it('refuses a sync frequency Signals does not offer, and forms that mix attributes and fields', async () => {
+      const group = body();
+      const bad = await provider.check({ group }, { group: { ...group, refresh_rate: 'PT2H' } });
+      expect(bad.failures).toEqual([{ property: 'syncFrequency', reason: 'syncFrequency must be one of PT1H, PT6H, PT12H, P1D; got "PT2H"' }]);
+      const mixed = await provider.check({ group }, { group, registration: 'fields' });
+      expect(mixed.failures?.map((f) => f.reason)).toEqual(["the fields registration lists the table's columns, not attributes"]);
+      const empty = await provider.check({ group }, { group: body({ form: 'fields' }), fields: [] });
+      expect(empty.failures).toEqual([{ property: 'fields', reason: 'the fields registration needs at least one field (a column of the table)' }]);
+    });
   });
 });
