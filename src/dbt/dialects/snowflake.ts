@@ -95,7 +95,11 @@ export const snowflake: Dialect = {
     if (kind === 'timestamp') return expr;
     if (kind === 'date') return `cast(${expr} as timestamp_ntz)`;
     if (kind === 'number') return `to_timestamp_ntz(${expr})`;
-    return `convert_timezone('UTC', try_to_timestamp_tz(${this.asString(expr, kind)}))::timestamp_ntz`;
+    // text with an offset is converted to UTC; text without one is already UTC: its timestamp_tz
+    // (in the session's zone) cast to timestamp_ntz keeps the wall-clock time as written.
+    // try_cast, not try_to_timestamp_*: fakesnow has no try_to_timestamp_* over columns
+    const text = this.asString(expr, kind);
+    return `case when regexp_like(${text}, '.*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') then convert_timezone('UTC', try_cast(${text} as timestamp_tz))::timestamp_ntz else try_cast(${text} as timestamp_tz)::timestamp_ntz end`;
   },
   datePart(ts, part: DatePart) {
     switch (part) {
@@ -114,13 +118,13 @@ export const snowflake: Dialect = {
     }
   },
   concatNonNull(texts, separator) {
-    return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array_construct_compact(${texts.join(', ')}), ${separator}) end`;
+    return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array_compact(array_construct(${texts.join(', ')})), ${separator}) end`;
   },
   fromValueText(text, type) {
     const scalar = SCALAR_TYPES[type];
     if (scalar === 'varchar') return text;
     if (scalar === 'boolean') return `try_to_boolean(${text})`;
-    if (scalar === 'timestamp_ntz') return `try_to_timestamp_ntz(${text})`;
+    if (scalar === 'timestamp_ntz') return this.asTimestamp(text, 'string');
     return `cast(try_to_double(${text}) as ${scalar})`;
   },
   secondsBetween(from, to) {
