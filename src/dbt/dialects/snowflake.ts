@@ -194,6 +194,9 @@ export const snowflake: Dialect = {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
   filtered(aggregate, argument, condition) {
+    // sums add exact numbers (counts, number(38, 9) partials): the cast is a no-op on Snowflake and
+    // keeps fakesnow exact too, which sums any argument that is not a cast as a double
+    if (aggregate === 'sum') return `sum(cast(${when(argument, condition)} as number(38, 9)))`;
     return `${aggregate}(${when(argument, condition)})`;
   },
   valueAtMin(value, key, condition) {
