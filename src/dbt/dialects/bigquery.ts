@@ -235,8 +235,9 @@ export const bigquery: Dialect = {
   },
 
   isDistinctFrom(a, b) {
-    // arrays have no equality in BigQuery; their JSON text does (NULL is 'null')
-    return `to_json_string(${a}) != to_json_string(${b})`;
+    // arrays and JSON have no equality in BigQuery; their JSON text does. Each value is wrapped in
+    // a struct ({"v":null} for NULL): crucible-emulator cannot take the JSON text of a bare string
+    return `to_json_string(struct(${a} as v)) != to_json_string(struct(${b} as v))`;
   },
   like(expr, pattern) {
     return `${expr} like ${pattern}`;
