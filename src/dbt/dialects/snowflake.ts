@@ -8,7 +8,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
+import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -230,5 +230,8 @@ export const snowflake: Dialect = {
   },
   firstPerPartition(relation, partitionBy, orderBy) {
     return qualifyFirst(relation, partitionBy, orderBy);
+  },
+  deleteBelowLimit(target, condition, column, limits, limitColumn) {
+    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },
 };
