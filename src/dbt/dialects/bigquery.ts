@@ -9,7 +9,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { scalarLiteral, snakeCaseField, uniqueKey, type Dialect } from './dialect';
+import { scalarLiteral, snakeCaseField, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all and any array as asc assert_rows_modified at between by case cast collate contains create cross cube current default
@@ -235,8 +235,9 @@ export const bigquery: Dialect = {
   },
 
   isDistinctFrom(a, b) {
-    // arrays have no equality in BigQuery; their JSON text does (NULL is 'null')
-    return `to_json_string(${a}) != to_json_string(${b})`;
+    // arrays and JSON have no equality in BigQuery; their JSON text does. Each value is wrapped in
+    // a struct ({"v":null} for NULL): crucible-emulator cannot take the JSON text of a bare string
+    return `to_json_string(struct(${a} as v)) != to_json_string(struct(${b} as v))`;
   },
   like(expr, pattern) {
     return `${expr} like ${pattern}`;
@@ -244,5 +245,8 @@ export const bigquery: Dialect = {
   firstPerPartition(relation, partitionBy, orderBy) {
     // QUALIFY needs a WHERE, GROUP BY or HAVING clause in BigQuery
     return `select * from ${relation} where true qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
+  },
+  deleteBelowLimit(target, condition, column, limits, limitColumn) {
+    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },
 };

@@ -125,6 +125,17 @@ export interface Dialect {
   like(expr: string, pattern: string): string;
   /** A query of the rows of `relation` that come first in their partition (extra columns allowed). */
   firstPerPartition(relation: string, partitionBy: string, orderBy: string): string;
+  /**
+   * A statement deleting the rows of `target` where `condition` holds and `column` is below the
+   * `limitColumn` of the one-row relation `limits`.
+   */
+  deleteBelowLimit(target: string, condition: string, column: string, limits: string, limitColumn: string): string;
+}
+
+/** deleteBelowLimit with a scalar subquery in DELETE's WHERE, for the dialects that allow one. */
+export function deleteBelowSubquery(target: string, condition: string, column: string, limits: string, limitColumn: string): string {
+  const where = [condition, `${column} < (select ${limitColumn} from ${limits})`].filter((c) => c && c !== 'true');
+  return `delete from ${target} where ${where.join(' and ')}`;
 }
 
 /** firstPerPartition with QUALIFY, for the dialects that have it. */

@@ -5,7 +5,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
+import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -209,5 +209,8 @@ export const duckdb: Dialect = {
   },
   firstPerPartition(relation, partitionBy, orderBy) {
     return qualifyFirst(relation, partitionBy, orderBy);
+  },
+  deleteBelowLimit(target, condition, column, limits, limitColumn) {
+    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },
 };

@@ -8,7 +8,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, type Dialect } from './dialect';
+import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -95,7 +95,11 @@ export const snowflake: Dialect = {
     if (kind === 'timestamp') return expr;
     if (kind === 'date') return `cast(${expr} as timestamp_ntz)`;
     if (kind === 'number') return `to_timestamp_ntz(${expr})`;
-    return `convert_timezone('UTC', try_to_timestamp_tz(${this.asString(expr, kind)}))::timestamp_ntz`;
+    // text with an offset is converted to UTC; text without one is already UTC: its timestamp_tz
+    // (in the session's zone) cast to timestamp_ntz keeps the wall-clock time as written.
+    // try_cast, not try_to_timestamp_*: fakesnow has no try_to_timestamp_* over columns
+    const text = this.asString(expr, kind);
+    return `case when regexp_like(${text}, '.*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') then convert_timezone('UTC', try_cast(${text} as timestamp_tz))::timestamp_ntz else try_cast(${text} as timestamp_tz)::timestamp_ntz end`;
   },
   datePart(ts, part: DatePart) {
     switch (part) {
@@ -114,13 +118,13 @@ export const snowflake: Dialect = {
     }
   },
   concatNonNull(texts, separator) {
-    return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array_construct_compact(${texts.join(', ')}), ${separator}) end`;
+    return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array_compact(array_construct(${texts.join(', ')})), ${separator}) end`;
   },
   fromValueText(text, type) {
     const scalar = SCALAR_TYPES[type];
     if (scalar === 'varchar') return text;
     if (scalar === 'boolean') return `try_to_boolean(${text})`;
-    if (scalar === 'timestamp_ntz') return `try_to_timestamp_ntz(${text})`;
+    if (scalar === 'timestamp_ntz') return this.asTimestamp(text, 'string');
     return `cast(try_to_double(${text}) as ${scalar})`;
   },
   secondsBetween(from, to) {
@@ -190,6 +194,9 @@ export const snowflake: Dialect = {
     return condition === 'true' ? 'count(*)' : `count_if(${condition})`;
   },
   filtered(aggregate, argument, condition) {
+    // sums add exact numbers (counts, number(38, 9) partials): the cast is a no-op on Snowflake and
+    // keeps fakesnow exact too, which sums any argument that is not a cast as a double
+    if (aggregate === 'sum') return `sum(cast(${when(argument, condition)} as number(38, 9)))`;
     return `${aggregate}(${when(argument, condition)})`;
   },
   valueAtMin(value, key, condition) {
@@ -223,5 +230,8 @@ export const snowflake: Dialect = {
   },
   firstPerPartition(relation, partitionBy, orderBy) {
     return qualifyFirst(relation, partitionBy, orderBy);
+  },
+  deleteBelowLimit(target, condition, column, limits, limitColumn) {
+    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },
 };

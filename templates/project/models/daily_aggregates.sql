@@ -5,7 +5,7 @@
 <$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['key_value', 'event_date'], dateColumn: 'event_date', keyColumn: 'key_value' }) $>
     full_refresh=signals_batch_full_refresh_config(),
     post_hook=[
-      "delete from {{ this }} where event_date <> <$ sentinel $> and event_date < (select rollup_before from {{ ref('<$ project $>_run_limits') }})",
+      "<$ dialect.deleteBelowLimit('{{ this }}', 'event_date <> ' + sentinel, 'event_date', "{{ ref('" + project + "_run_limits') }}", 'rollup_before') $>",
     ],
   )
 }}

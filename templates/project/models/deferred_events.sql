@@ -5,7 +5,7 @@
 <$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['event_id'] }) $>
     full_refresh=signals_batch_full_refresh_config(),
     post_hook=[
-      "delete from {{ this }} where released_in < (select run_id from {{ ref('<$ project $>_run_limits') }})",
+      "<$ dialect.deleteBelowLimit('{{ this }}', 'true', 'released_in', "{{ ref('" + project + "_run_limits') }}", 'run_id') $>",
     ],
   )
 }}

@@ -6,6 +6,11 @@ BigQuery SQL meets filled in, keeping BigQuery's semantics:
   TRUE (BigQuery deletes exactly the rows where the condition is TRUE): the kept rows are computed
   through crucible's own query translation, then the table's rows are replaced by them.
 
+- JSON_OBJECT(keys_array, values_array) (BigQuery's array signature): crucible generates DuckDB's
+  json_object(key, value), which needs a VARCHAR key and so rejects an array. Run as DuckDB's
+  to_json(map(keys, values)): the same object, keys in array order (BigQuery: a repeated key keeps
+  its first value; the project's keys are distinct).
+
 Usage: python crucible_server.py serve --dialect bigquery --port PORT
 """
 import sys
@@ -13,7 +18,7 @@ import sys
 from sqlglot import exp
 
 from crucible import cli
-from crucible.dialects.bigquery import statements
+from crucible.dialects.bigquery import statements, transforms
 
 _plan = statements._plan
 
@@ -37,6 +42,24 @@ def _plan_with_delete(tree, ctx):
 
 
 statements._plan = _plan_with_delete
+
+
+def _json_object_of_arrays(tree, ctx):
+    for node in reversed(list(tree.find_all(exp.JSONObject))):
+        pairs = node.expressions
+        if len(pairs) != 1 or not isinstance(pairs[0], exp.JSONKeyValue):
+            continue
+        keys, values = pairs[0].this, pairs[0].expression
+        if keys.type is None or not keys.type.is_type(exp.DataType.Type.ARRAY):
+            continue
+        built = exp.Anonymous(this="to_json", expressions=[exp.Anonymous(this="map", expressions=[keys.copy(), values.copy()])])
+        built.type = exp.DataType.build("JSON")
+        node.replace(built)
+    return tree
+
+
+# before crucible's own json transform, on the type-annotated tree
+transforms.PIPELINE = (("sb_json_object", _json_object_of_arrays),) + transforms.PIPELINE
 
 if __name__ == "__main__":
     sys.exit(cli.main(sys.argv[1:]))

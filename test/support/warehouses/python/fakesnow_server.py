@@ -7,6 +7,9 @@ DuckDB macro doing the same (fakesnow stores ARRAY/VARIANT values as JSON text):
   the distinct non-NULL values; an empty array when there are none.
 - ARRAY_SORT(a): fakesnow returns a DuckDB list it cannot describe. Snowflake: ascending, numbers
   by value.
+- NULL timestamps in results: fakesnow's server sends a timestamp column as Snowflake's
+  (epoch, fraction) struct without a validity mask, so a NULL reads back as 1970-01-01 00:00:00.
+  The struct is sent with the column's NULLs (the SQL result is unchanged; only its transport).
 - ALTER SESSION SET/UNSET QUERY_TAG and SHOW PARAMETERS LIKE 'QUERY_TAG': not implemented in
   fakesnow (dbt-snowflake reads the session's tag before setting a model's). A query tag only
   labels query history: setting it is accepted and ignored, and the session's tag reads as empty.
@@ -18,10 +21,12 @@ import sys
 import threading
 
 import fakesnow
+import fakesnow.arrow
 import fakesnow.cursor
 import fakesnow.instance
 import fakesnow.macros
 import fakesnow.transforms
+import pyarrow as pa
 import sqlglot
 import sqlglot.expressions as exp
 
@@ -61,6 +66,22 @@ def _transform_with_fills(self, expression, params):
 
 
 fakesnow.cursor.FakeSnowflakeCursor._transform = _transform_with_fills
+
+_timestamp_to_sf_struct = fakesnow.arrow.timestamp_to_sf_struct
+
+
+def _timestamp_to_sf_struct_with_nulls(ts):
+    if isinstance(ts, pa.ChunkedArray):
+        ts = ts.combine_chunks()
+    struct = _timestamp_to_sf_struct(ts)
+    if ts.null_count == 0:
+        return struct
+    children = [struct.field(i) for i in range(struct.type.num_fields)]
+    return pa.StructArray.from_arrays(children, fields=list(struct.type), mask=ts.is_null())
+
+
+# to_sf looks it up on the module at each result
+fakesnow.arrow.timestamp_to_sf_struct = _timestamp_to_sf_struct_with_nulls
 
 _show_parameters = fakesnow.transforms.show_parameters
 
