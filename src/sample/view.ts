@@ -18,7 +18,7 @@ import {
   structuredEvent,
   type View,
 } from '../definition';
-import { QUOTED_CAMPAIGN } from './events';
+import { QUOTED_CAMPAIGN } from './catalogue';
 
 const ACME = 'com.acme';
 const checkout = () => event(ACME, 'checkout'); // versionless: 1-0-0 and 1-0-1
