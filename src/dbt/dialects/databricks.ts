@@ -11,7 +11,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { ifColumnLoaded, scalarLiteral, snakeCaseField, uniqueKey, type Dialect } from './dialect';
+import { filterClause, ifColumnLoaded, scalarLiteral, snakeCaseField, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all and any anti array as asc authorization between both by case cast check collate column constraint create cross cube
@@ -35,12 +35,6 @@ const SCALAR_TYPES: Record<string, string> = {
   timestamp: 'timestamp',
   dict: 'map<string, bigint>',
 };
-
-/** ` filter (where a and b)` over the conditions that say something; empty when none do. */
-function filterClause(...conditions: string[]): string {
-  const useful = conditions.filter((c) => c && c !== 'true');
-  return useful.length === 0 ? '' : ` filter (where ${useful.join(' and ')})`;
-}
 
 /** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
 function when(value: string, ...conditions: string[]): string {

@@ -138,6 +138,12 @@ export function deleteBelowSubquery(target: string, condition: string, column: s
   return `delete from ${target} where ${where.join(' and ')}`;
 }
 
+/** ` filter (where a and b)` over the conditions that say something; empty when none do (DuckDB, Databricks). */
+export function filterClause(...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? '' : ` filter (where ${useful.join(' and ')})`;
+}
+
 /** firstPerPartition with QUALIFY, for the dialects that have it. */
 export function qualifyFirst(relation: string, partitionBy: string, orderBy: string): string {
   return `select * from ${relation} qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;

@@ -5,7 +5,7 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
-import { ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
+import { filterClause, ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -27,12 +27,6 @@ const SCALAR_TYPES: Record<string, string> = {
   timestamp: 'timestamp',
   dict: 'map(varchar, bigint)',
 };
-
-/** ` filter (where a and b)` over the conditions that say something; empty when none do. */
-function filterClause(...conditions: string[]): string {
-  const useful = conditions.filter((c) => c && c !== 'true');
-  return useful.length === 0 ? '' : ` filter (where ${useful.join(' and ')})`;
-}
 
 function jsonPath(index: number | null, path: Array<string | number>): string {
   const head = index === null ? '$' : `$[${index}]`;
