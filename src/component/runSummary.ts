@@ -4,31 +4,10 @@
  * {"newEvents", "datesRecomputed", "datesSkipped", "keysRecomputed"}}`.
  */
 import { z } from 'zod';
-import type { RunResultJson } from '../runner';
+import type { RunResultJson, RunTotals } from '../runner';
 
-/** The component's `lastRun` output. */
-export interface DbtRunSummary {
-  /** The generated project that ran (`<name>_<version>`). */
-  project: string;
-  /** Whether the run processed every loaded event. */
-  caughtUp: boolean;
-  /** dbt rounds run. */
-  rounds: number;
-  /** Wall time of the run in seconds. */
-  seconds: number;
-  /** `load_tstamp` processed through after the last round (null before any event was processed). */
-  processedThrough: string | null;
-  /** The newest `load_tstamp` of the events table when the run ended (null when it is empty). */
-  newestLoadTstamp: string | null;
-  /** New events processed, summed over the rounds. */
-  newEvents: number;
-  /** Event dates recomputed, summed over the rounds. */
-  datesRecomputed: number;
-  /** Event dates whose recomputation was deferred (only late events, below the threshold). */
-  datesSkipped: number;
-  /** Keys whose attributes were recomputed, summed over the rounds. */
-  keysRecomputed: number;
-}
+/** The component's `lastRun` output: the run's result with its totals flattened. */
+export type DbtRunSummary = Omit<RunResultJson, 'totals'> & RunTotals;
 
 const count = z.number().int().nonnegative();
 /** The contract `RunResultJson` (the runner's), checked when read: a change to one breaks the build here. */

@@ -9,6 +9,7 @@ export {
   MAX_ROUNDS,
   runResultJson,
   type RunResultJson,
+  type RunTotals,
   type RunOptions,
   type RunSummary,
   type RoundStatus,

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { checkVarOverrides, varsForDbt } from '../dbt/vars';
 import { StopSignals } from './dbtProcess';
 import { ensurePythonEnv, type PythonEnv } from './python';
@@ -64,19 +65,36 @@ export interface RunSummary {
   status: RoundStatus;
   seconds: number;
   /** Events, dates and keys summed over the rounds. */
-  totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
+  totals: RunTotals;
+}
+
+/** What the rounds of a run processed, summed over them. */
+export interface RunTotals {
+  /** New events processed. */
+  newEvents: number;
+  /** Event dates recomputed. */
+  datesRecomputed: number;
+  /** Event dates whose recomputation was deferred (only late events, below the threshold). */
+  datesSkipped: number;
+  /** Keys whose attributes were recomputed. */
+  keysRecomputed: number;
 }
 
 /** What `signals-batch run --json` prints: a contract other tools read, so these names stay. */
 export interface RunResultJson {
-  /** `<name>_<version>`. */
+  /** The generated project that ran (`<name>_<version>`). */
   project: string;
+  /** Whether the run processed every loaded event. */
   caughtUp: boolean;
+  /** dbt rounds run. */
   rounds: number;
+  /** Wall time of the run in seconds. */
   seconds: number;
+  /** `load_tstamp` processed through after the last round (null before any event was processed). */
   processedThrough: string | null;
+  /** The newest `load_tstamp` of the events table when the run ended (null when it is empty). */
   newestLoadTstamp: string | null;
-  totals: { newEvents: number; datesRecomputed: number; datesSkipped: number; keysRecomputed: number };
+  totals: RunTotals;
 }
 
 export function runResultJson(project: string, summary: RunSummary): RunResultJson {
@@ -171,7 +189,7 @@ async function invoke(worker: DbtWorker, args: string[], projectDir: string): Pr
 async function describeFailure(projectDir: string, result: InvocationResult): Promise<DbtRunError> {
   const project = path.basename(projectDir);
   const output = result.error ? `${result.output}\n${result.error}` : result.output;
-  const lines = output.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
+  const lines = output.split('\n').map((l) => stripVTControlCharacters(l).replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
   const tail = lines.filter((l) => l.trim() !== '').slice(-15);
   if (result.exit) {
     // The dbt process itself ended: killed from outside, or crashed.
@@ -340,7 +358,7 @@ async function runRounds(options: RunOptions, projectDir: string, pythonEnv: Pyt
       if (!result.success) throw await describeFailure(projectDir, result);
       const { output } = result;
       // The project's own notices (e.g. a full refresh that keeps state) reach the user.
-      for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(m[1].replace(/\x1b\[[0-9;]*m/g, '').trim());
+      for (const m of output.matchAll(/signals-batch: (?!status)(.*)/g)) log(stripVTControlCharacters(m[1]).trim());
       status = parseStatus(output) ?? status;
       totals.newEvents += status.newEvents ?? 0;
       totals.datesRecomputed += status.datesRecomputed ?? 0;
