@@ -51,6 +51,11 @@ function parseDate(date: string): number {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The atomic columns that name an event's type. */
+function eventType(event: string, vendor: string, name: string, version: string): EventRow {
+  return { event, event_vendor: vendor, event_name: name, event_version: version };
+}
+
 interface User {
   domainUserid: string;
   networkUserid: string;
@@ -234,10 +239,7 @@ function emitSession(
     for (let e = rng.int(1, 3); e > 0; e--) {
       const error = base();
       Object.assign(error, {
-        event: 'unstruct',
-        event_vendor: SNOWPLOW,
-        event_name: 'application_error',
-        event_version: '1-0-2',
+        ...eventType('unstruct', SNOWPLOW, 'application_error', '1-0-2'),
         unstruct_event_com_snowplowanalytics_snowplow_application_error_1_0_2: JSON.stringify({
           programmingLanguage: 'JAVASCRIPT',
           message: "TypeError: can't read 'id' -- of undefined",
@@ -268,7 +270,7 @@ function emitSession(
       });
 
     const pv = page(base());
-    Object.assign(pv, { event: 'page_view', event_vendor: SNOWPLOW, event_name: 'page_view', event_version: '1-0-0' });
+    Object.assign(pv, eventType('page_view', SNOWPLOW, 'page_view', '1-0-0'));
     if (rng.chance(0.4)) pv.contexts_com_acme_cart_1_0_0 = JSON.stringify(cart());
     stamp(pv, t);
 
@@ -276,10 +278,7 @@ function emitSession(
       // com.acme's own page_view: same name as Snowplow's, another vendor
       const acme = page(base());
       Object.assign(acme, {
-        event: 'unstruct',
-        event_vendor: ACME,
-        event_name: 'page_view',
-        event_version: '1-0-0',
+        ...eventType('unstruct', ACME, 'page_view', '1-0-0'),
         unstruct_event_com_acme_page_view_1_0_0: JSON.stringify({ screen: pagePath, section: rng.pick(['catalog', 'content', "editor's pick"]) }),
       });
       stamp(acme, t + rng.int(100, 900));
@@ -289,10 +288,7 @@ function emitSession(
     for (let p = 1; p <= pings; p++) {
       const ping = page(base());
       Object.assign(ping, {
-        event: 'page_ping',
-        event_vendor: SNOWPLOW,
-        event_name: 'page_ping',
-        event_version: '1-0-0',
+        ...eventType('page_ping', SNOWPLOW, 'page_ping', '1-0-0'),
         pp_xoffset_min: 0,
         pp_xoffset_max: rng.int(0, 40),
         pp_yoffset_min: rng.int(0, 200 * p),
@@ -305,10 +301,7 @@ function emitSession(
       // an event no attribute of the sample view counts
       const click = page(base());
       Object.assign(click, {
-        event: 'unstruct',
-        event_vendor: SNOWPLOW,
-        event_name: 'link_click',
-        event_version: '1-0-1',
+        ...eventType('unstruct', SNOWPLOW, 'link_click', '1-0-1'),
         unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1: JSON.stringify({ targetUrl: 'https://shop.example.com/help', elementId: 'footer' }),
       });
       stamp(click, t + rng.int(10_000, 60_000));
@@ -318,10 +311,7 @@ function emitSession(
       const [category, action, label] = rng.pick(STRUCT_EVENTS);
       const se = page(base());
       Object.assign(se, {
-        event: 'struct',
-        event_vendor: 'com.google.analytics',
-        event_name: 'event',
-        event_version: '1-0-0',
+        ...eventType('struct', 'com.google.analytics', 'event', '1-0-0'),
         se_category: category,
         se_action: action,
         se_label: label,
@@ -341,10 +331,7 @@ function emitSession(
     const orderId = `order-${rng.hex(8)}`;
     const checkout = base();
     Object.assign(checkout, {
-      event: 'unstruct',
-      event_vendor: ACME,
-      event_name: 'checkout',
-      event_version: version,
+      ...eventType('unstruct', ACME, 'checkout', version),
       [`contexts_com_acme_cart_${suffix}`]: JSON.stringify(items),
       [`unstruct_event_com_acme_checkout_${suffix}`]: JSON.stringify({
         orderId,
@@ -361,10 +348,7 @@ function emitSession(
     stamp(checkout, t);
     const transaction = base();
     Object.assign(transaction, {
-      event: 'transaction',
-      event_vendor: SNOWPLOW,
-      event_name: 'transaction',
-      event_version: '1-0-0',
+      ...eventType('transaction', SNOWPLOW, 'transaction', '1-0-0'),
       tr_orderid: orderId,
       tr_total: total,
       tr_tax: round2(total * 0.19),
