@@ -100,7 +100,6 @@ function markdown(report: Report): string {
   const { bench, environment: env } = report;
   const o = bench.options;
   const lengths = o.lengths;
-  const d = lengths[0];
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   push('# signals-batch benchmark', '');

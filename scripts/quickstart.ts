@@ -95,7 +95,7 @@ export async function localSecrets(dir: string): Promise<LocalSecrets> {
     return JSON.parse(await fsp.readFile(file, 'utf8')) as LocalSecrets;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read ${path.relative(process.cwd(), file) || file}: ${(error as Error).message}. Restore it, or start over with: npm run quickstart -- --reset`);
+      throw new Error(`cannot read ${path.relative(process.cwd(), file) || file}: ${(error as Error).message}. Restore it, or start over with: npm run quickstart -- --reset`, { cause: error });
     }
   }
   if (fs.existsSync(path.join(dir, 'state', '.pulumi', 'stacks'))) {

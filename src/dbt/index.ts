@@ -8,7 +8,7 @@ import nunjucks from 'nunjucks';
 import { type View } from '../definition';
 import { planView, type Plan } from '../plan';
 import { packageRoot } from '../paths';
-import { jinjaInert, type Dialect } from './dialects/dialect';
+import { jinjaInert } from './dialects/dialect';
 import type { Target } from './dialects';
 import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';

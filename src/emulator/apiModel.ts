@@ -25,6 +25,7 @@ const EVENT_NAME_PATTERN = /^[a-zA-Z0-9-_]+$/;
 const EVENT_VENDOR_PATTERN = /^[a-zA-Z0-9-_.]+$/;
 const SCHEMA_VERSION_PATTERN = /^[0-9]+-[0-9]+-[0-9]+$/;
 const PROPERTY_PATH_PATTERN = /^(?!\$$)(?!.*\[['"]).+$/;
+// eslint-disable-next-line no-control-regex -- NUL is the one character refused here
 const NO_NUL_PATTERN = /^[^\x00]*$/;
 /** `{group}_v{version}:{attribute}` (the API's `QualifiedAttributeName`). */
 export const QUALIFIED_ATTRIBUTE_PATTERN = /^[A-Za-z0-9_]+_v[0-9]+:[A-Za-z0-9_]+$/;

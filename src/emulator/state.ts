@@ -194,7 +194,7 @@ export class EmulatorState {
     try {
       parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<StateFile>;
     } catch (error) {
-      throw new Error(`Cannot read the emulator state file ${path}: ${(error as Error).message}`);
+      throw new Error(`Cannot read the emulator state file ${path}: ${(error as Error).message}`, { cause: error });
     }
     if (parsed.format !== 'signals-emulator-state' || parsed.formatVersion !== 1) {
       throw new Error(`${path} is not a Signals emulator state file (format signals-emulator-state, version 1).`);

@@ -15,7 +15,13 @@ export function csvField(value: string | number | boolean | null | undefined): s
 export function eventsToCsv(rows: EventRow[]): string {
   const columns = [...SAMPLE_EVENT_COLUMNS];
   const known = new Set(columns);
-  for (const row of rows) for (const c of Object.keys(row)) if (!known.has(c)) (known.add(c), columns.push(c));
+  for (const row of rows) {
+    for (const c of Object.keys(row)) {
+      if (known.has(c)) continue;
+      known.add(c);
+      columns.push(c);
+    }
+  }
   const lines = [columns.map(csvField).join(',')];
   for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\n')}\n`;

@@ -29,7 +29,7 @@ export function readCsvHeader(file: string): string[] {
   try {
     records = parseSync(headerLine, { bom: true, relax_column_count: true });
   } catch (error) {
-    throw new Error(`${file} line 1: the header row is not valid CSV (${(error as Error).message})`);
+    throw new Error(`${file} line 1: the header row is not valid CSV (${(error as Error).message})`, { cause: error });
   }
   if (records.length === 0 || records[0].every((name) => name.trim() === '')) {
     throw new Error(`${file} is empty: expected a header row of atomic column names (event_id, load_tstamp, ...)`);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -258,7 +258,7 @@ describe('emulator state file', () => {
 
   it('refuses a file that is not an emulator state file', async () => {
     const statePath = join(workDir, 'other.json');
-    require('node:fs').writeFileSync(statePath, '{"hello": 1}');
+    writeFileSync(statePath, '{"hello": 1}');
     await expect(startEmulator({ statePath })).rejects.toThrow('is not a Signals emulator state file');
   });
 });

@@ -6,7 +6,7 @@
  * of this checkout.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
@@ -87,7 +87,7 @@ describe('provider serialization (what Pulumi stores as __provider)', () => {
     const project = join(dir, 'p_1');
     const created = (await callInFreshProcess(serialized, 'create', [{ dir: project, files: { 'dbt_project.yml': 'name: p\n' } }])) as { outs: { hash: string } };
     expect(created.outs.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(require('node:fs').readFileSync(join(project, 'dbt_project.yml'), 'utf8')).toBe('name: p\n');
+    expect(readFileSync(join(project, 'dbt_project.yml'), 'utf8')).toBe('name: p\n');
   });
 
   it('DbtRunProvider, serialized, runs a command from a fresh process', async () => {
