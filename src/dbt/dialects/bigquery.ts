@@ -8,8 +8,8 @@
  */
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { LeafSource, ValueKind } from '../../plan';
-import { scalarLiteral, snakeCaseField, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
+import type { LeafSource } from '../../plan';
+import { conversions, scalarLiteral, scalarTypes, snakeCaseField, standardStatements, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all and any array as asc assert_rows_modified at between by case cast collate contains create cross cube current default
@@ -19,18 +19,23 @@ not null nulls of on or order outer over partition preceding proto qualify range
 select set some struct tablesample then to treat true unbounded union unnest using when where window with within`.split(/\s+/),
 );
 
-const SCALAR_TYPES: Record<string, string> = {
+const SCALAR_TYPES = scalarTypes({
   string: 'string',
-  bytes: 'string',
   int32: 'int64',
   int64: 'int64',
-  unix_timestamp: 'int64',
   double: 'float64',
   float: 'float64',
   bool: 'bool',
   timestamp: 'timestamp',
   dict: 'json',
-};
+});
+
+const CONVERSIONS = conversions(SCALAR_TYPES, {
+  decimal: 'numeric',
+  tryCast: 'safe_cast',
+  epochSeconds: (ts) => `(unix_micros(${ts}) / 1000000)`,
+  booleanAsNumber: (expr) => `if(${expr}, 1, 0)`,
+});
 
 /** `if(<all conditions>, <value>, null)`, or the value when no condition says anything. */
 function when(value: string, ...conditions: string[]): string {
@@ -66,6 +71,8 @@ const VERSION_COLUMNS_MACRO = `
 {% endmacro %}`;
 
 export const bigquery: Dialect = {
+  ...standardStatements,
+  ...CONVERSIONS,
   target: 'bigquery',
   runnable: true,
   textType: 'string',
@@ -150,22 +157,6 @@ export const bigquery: Dialect = {
   countsByValue(value, count, condition) {
     return `if(countif(${condition}) = 0, null, json_object(array_agg(${when(value, condition)} ignore nulls order by ${value}), array_agg(${when(`cast(${count} as int64)`, condition)} ignore nulls order by ${value})))`;
   },
-  asNumber(expr, kind: ValueKind) {
-    if (kind === 'number') return `cast(${expr} as float64)`;
-    if (kind === 'timestamp') return `(unix_micros(${expr}) / 1000000)`;
-    if (kind === 'boolean') return `if(${expr}, 1, 0)`;
-    return `safe_cast(${expr} as float64)`;
-  },
-  asString(expr, kind) {
-    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as string)`;
-  },
-  asBoolean(expr, kind) {
-    return kind === 'boolean' ? expr : `safe_cast(${this.asString(expr, kind)} as bool)`;
-  },
-  asDecimal(expr, kind) {
-    if (kind === 'number') return `cast(${expr} as numeric)`;
-    return `safe_cast(${this.asString(expr, kind)} as numeric)`;
-  },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
     if (!isListType(type)) return `cast(${expr} as ${scalar})`;
@@ -239,14 +230,8 @@ export const bigquery: Dialect = {
     // a struct ({"v":null} for NULL): crucible-emulator cannot take the JSON text of a bare string
     return `to_json_string(struct(${a} as v)) != to_json_string(struct(${b} as v))`;
   },
-  like(expr, pattern) {
-    return `${expr} like ${pattern}`;
-  },
   firstPerPartition(relation, partitionBy, orderBy) {
     // QUALIFY needs a WHERE, GROUP BY or HAVING clause in BigQuery
     return `select * from ${relation} where true qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
-  },
-  deleteBelowLimit(target, condition, column, limits, limitColumn) {
-    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },
 };

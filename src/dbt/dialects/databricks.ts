@@ -10,8 +10,8 @@
  */
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { LeafSource, ValueKind } from '../../plan';
-import { filterClause, ifColumnLoaded, scalarLiteral, snakeCaseField, uniqueKey, type Dialect } from './dialect';
+import type { LeafSource } from '../../plan';
+import { calendarDatePart, caseWhen, conversions, filterClause, ifColumnLoaded, scalarLiteral, scalarTypes, snakeCaseField, standardStatements, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all and any anti array as asc authorization between both by case cast check collate column constraint create cross cube
@@ -23,24 +23,23 @@ session_user set some start table tablesample then time to trailing true union u
 where window with year`.split(/\s+/),
 );
 
-const SCALAR_TYPES: Record<string, string> = {
+const SCALAR_TYPES = scalarTypes({
   string: 'string',
-  bytes: 'string',
   int32: 'int',
   int64: 'bigint',
-  unix_timestamp: 'bigint',
   double: 'double',
   float: 'float',
   bool: 'boolean',
   timestamp: 'timestamp',
   dict: 'map<string, bigint>',
-};
+});
 
-/** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
-function when(value: string, ...conditions: string[]): string {
-  const useful = conditions.filter((c) => c && c !== 'true');
-  return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
-}
+const CONVERSIONS = conversions(SCALAR_TYPES, {
+  decimal: 'decimal(38, 9)',
+  tryCast: 'try_cast',
+  epochSeconds: (ts) => `(unix_micros(${ts}) / 1000000)`,
+  booleanAsNumber: (expr) => `if(${expr}, 1, 0)`,
+});
 
 function field(name: string): string {
   const snake = snakeCaseField(name);
@@ -55,6 +54,8 @@ function structPath(column: string, index: number | null, path: Array<string | n
 }
 
 export const databricks: Dialect = {
+  ...standardStatements,
+  ...CONVERSIONS,
   target: 'databricks',
   runnable: true,
   textType: 'string',
@@ -99,21 +100,8 @@ export const databricks: Dialect = {
     return `try_to_timestamp(${this.asString(expr, kind)})`;
   },
   datePart(ts, part: DatePart) {
-    switch (part) {
-      case 'hour_of_day':
-        return `hour(${ts})`;
-      case 'day_of_week':
-        // weekday counts from Monday (0)
-        return `weekday(${ts}) + 1`;
-      case 'month_of_year':
-        return `month(${ts})`;
-      case 'active_day':
-        return `to_date(${ts})`;
-      case 'active_week':
-        return `to_date(date_trunc('week', ${ts}))`;
-      case 'active_month':
-        return `to_date(date_trunc('month', ${ts}))`;
-    }
+    // weekday counts from Monday (0)
+    return calendarDatePart(this, ts, part, `weekday(${ts}) + 1`);
   },
   concatNonNull(texts, separator) {
     return `case when coalesce(${texts.join(', ')}) is null then null else concat_ws(${separator}, ${texts.join(', ')}) end`;
@@ -132,23 +120,7 @@ export const databricks: Dialect = {
     return `cast(${date} as timestamp)`;
   },
   countsByValue(value, count, condition) {
-    return `case when count_if(${condition}) = 0 then null else map_from_entries(array_sort(collect_list(${when(`struct(${value}, cast(${count} as bigint))`, condition)}))) end`;
-  },
-  asNumber(expr, kind: ValueKind) {
-    if (kind === 'number') return `cast(${expr} as double)`;
-    if (kind === 'timestamp') return `(unix_micros(${expr}) / 1000000)`;
-    if (kind === 'boolean') return `if(${expr}, 1, 0)`;
-    return `try_cast(${expr} as double)`;
-  },
-  asString(expr, kind) {
-    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as string)`;
-  },
-  asBoolean(expr, kind) {
-    return kind === 'boolean' ? expr : `try_cast(${this.asString(expr, kind)} as boolean)`;
-  },
-  asDecimal(expr, kind) {
-    if (kind === 'number') return `cast(${expr} as decimal(38, 9))`;
-    return `try_cast(${this.asString(expr, kind)} as decimal(38, 9))`;
+    return `case when count_if(${condition}) = 0 then null else map_from_entries(array_sort(collect_list(${caseWhen(`struct(${value}, cast(${count} as bigint))`, condition)}))) end`;
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
@@ -195,10 +167,10 @@ export const databricks: Dialect = {
   },
   valueAtMin(value, key, condition) {
     // rows whose ordering key is NULL (not matching, or no value) are ignored by min_by/max_by
-    return `min_by(${value}, ${when(key, condition, `${value} is not null`)})`;
+    return `min_by(${value}, ${caseWhen(key, condition, `${value} is not null`)})`;
   },
   valueAtMax(value, key, condition) {
-    return `max_by(${value}, ${when(key, condition, `${value} is not null`)})`;
+    return `max_by(${value}, ${caseWhen(key, condition, `${value} is not null`)})`;
   },
   orderKey(ts, id) {
     return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;
@@ -219,9 +191,6 @@ export const databricks: Dialect = {
 
   isDistinctFrom(a, b) {
     return `not (${a} <=> ${b})`;
-  },
-  like(expr, pattern) {
-    return `${expr} like ${pattern}`;
   },
   firstPerPartition(relation, partitionBy, orderBy) {
     return `select * from (select *, row_number() over (partition by ${partitionBy} order by ${orderBy}) as first_copy_rank from ${relation}) where first_copy_rank = 1`;

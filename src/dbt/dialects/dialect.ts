@@ -132,6 +132,95 @@ export interface Dialect {
   deleteBelowLimit(target: string, condition: string, column: string, limits: string, limitColumn: string): string;
 }
 
+/**
+ * Each attribute type's scalar SQL type, from the types a dialect names: `bytes` values are stored
+ * as text and unix timestamps as 64-bit integers on every target.
+ */
+export function scalarTypes(types: {
+  string: string;
+  int32: string;
+  int64: string;
+  double: string;
+  float: string;
+  bool: string;
+  timestamp: string;
+  dict: string;
+}): Record<string, string> {
+  return { ...types, bytes: types.string, unix_timestamp: types.int64 };
+}
+
+/** What the value conversions of a dialect need beyond its scalar types. */
+export interface ConversionSyntax {
+  /** The exact decimal type sums add in. */
+  decimal: string;
+  /** The cast that gives NULL where a value does not convert (`try_cast`, `safe_cast`). */
+  tryCast: string;
+  /** Seconds since the epoch of a timestamp. */
+  epochSeconds(timestampExpr: string): string;
+  /** A boolean as 1 or 0. */
+  booleanAsNumber(expr: string): string;
+}
+
+/**
+ * The conversions of values for comparisons and sums, alike on every target but for the names of
+ * types (`scalar`: a dialect's `scalarTypes`) and a few functions.
+ */
+export function conversions(scalar: Record<string, string>, syntax: ConversionSyntax): Pick<Dialect, 'asNumber' | 'asString' | 'asBoolean' | 'asDecimal'> {
+  const { decimal, tryCast } = syntax;
+  const asString = (expr: string, kind: ValueKind) => (kind === 'string' || kind === 'text' ? expr : `cast(${expr} as ${scalar.string})`);
+  return {
+    asNumber(expr, kind) {
+      if (kind === 'number') return `cast(${expr} as ${scalar.double})`;
+      if (kind === 'timestamp') return syntax.epochSeconds(expr);
+      if (kind === 'date') return syntax.epochSeconds(`cast(${expr} as ${scalar.timestamp})`);
+      if (kind === 'boolean') return syntax.booleanAsNumber(expr);
+      return `${tryCast}(${expr} as ${scalar.double})`;
+    },
+    asString,
+    asBoolean(expr, kind) {
+      return kind === 'boolean' ? expr : `${tryCast}(${asString(expr, kind)} as ${scalar.bool})`;
+    },
+    asDecimal(expr, kind) {
+      return kind === 'number' ? `cast(${expr} as ${decimal})` : `${tryCast}(${asString(expr, kind)} as ${decimal})`;
+    },
+  };
+}
+
+/** The statements most targets write alike; a dialect overrides what its warehouse lacks. */
+export const standardStatements: Pick<Dialect, 'isDistinctFrom' | 'like' | 'firstPerPartition' | 'deleteBelowLimit'> = {
+  isDistinctFrom: (a, b) => `${a} is distinct from ${b}`,
+  like: (expr, pattern) => `${expr} like ${pattern}`,
+  firstPerPartition: (relation, partitionBy, orderBy) => qualifyFirst(relation, partitionBy, orderBy),
+  deleteBelowLimit: (target, condition, column, limits, limitColumn) => deleteBelowSubquery(target, condition, column, limits, limitColumn),
+};
+
+/**
+ * datePart for the dialects with `hour()`, `month()` and `date_trunc('week' | 'month', ts)`
+ * (weeks start on Monday there): `isoWeekday` is the dialect's ISO weekday of the timestamp.
+ */
+export function calendarDatePart(d: Pick<Dialect, 'dateOf'>, ts: string, part: DatePart, isoWeekday: string): string {
+  switch (part) {
+    case 'hour_of_day':
+      return `hour(${ts})`;
+    case 'day_of_week':
+      return isoWeekday;
+    case 'month_of_year':
+      return `month(${ts})`;
+    case 'active_day':
+      return d.dateOf(ts);
+    case 'active_week':
+      return d.dateOf(`date_trunc('week', ${ts})`);
+    case 'active_month':
+      return d.dateOf(`date_trunc('month', ${ts})`);
+  }
+}
+
+/** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
+export function caseWhen(value: string, ...conditions: string[]): string {
+  const useful = conditions.filter((c) => c && c !== 'true');
+  return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
+}
+
 /** deleteBelowLimit with a scalar subquery in DELETE's WHERE, for the dialects that allow one. */
 export function deleteBelowSubquery(target: string, condition: string, column: string, limits: string, limitColumn: string): string {
   const where = [condition, `${column} < (select ${limitColumn} from ${limits})`].filter((c) => c && c !== 'true');

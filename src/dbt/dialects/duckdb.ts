@@ -4,8 +4,8 @@
  */
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { LeafSource, ValueKind } from '../../plan';
-import { filterClause, ifColumnLoaded, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
+import type { LeafSource } from '../../plan';
+import { calendarDatePart, conversions, filterClause, ifColumnLoaded, scalarLiteral, scalarTypes, standardStatements, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -15,18 +15,23 @@ references returning select show some summarize symmetric table then to trailing
 using variadic when where window with`.split(/\s+/),
 );
 
-const SCALAR_TYPES: Record<string, string> = {
+const SCALAR_TYPES = scalarTypes({
   string: 'varchar',
-  bytes: 'varchar',
   int32: 'integer',
   int64: 'bigint',
-  unix_timestamp: 'bigint',
   double: 'double',
   float: 'float',
   bool: 'boolean',
   timestamp: 'timestamp',
   dict: 'map(varchar, bigint)',
-};
+});
+
+const CONVERSIONS = conversions(SCALAR_TYPES, {
+  decimal: 'decimal(38, 9)',
+  tryCast: 'try_cast',
+  epochSeconds: (ts) => `epoch(${ts})`,
+  booleanAsNumber: (expr) => `cast(${expr} as integer)`,
+});
 
 function jsonPath(index: number | null, path: Array<string | number>): string {
   const head = index === null ? '$' : `$[${index}]`;
@@ -34,6 +39,8 @@ function jsonPath(index: number | null, path: Array<string | number>): string {
 }
 
 export const duckdb: Dialect = {
+  ...standardStatements,
+  ...CONVERSIONS,
   target: 'duckdb',
   runnable: true,
 
@@ -78,20 +85,7 @@ export const duckdb: Dialect = {
     return `case when regexp_matches(${text}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') then timezone('UTC', try_cast(${text} as timestamptz)) else try_cast(${text} as timestamp) end`;
   },
   datePart(ts, part: DatePart) {
-    switch (part) {
-      case 'hour_of_day':
-        return `hour(${ts})`;
-      case 'day_of_week':
-        return `isodow(${ts})`;
-      case 'month_of_year':
-        return `month(${ts})`;
-      case 'active_day':
-        return `cast(${ts} as date)`;
-      case 'active_week':
-        return `cast(date_trunc('week', ${ts}) as date)`;
-      case 'active_month':
-        return `cast(date_trunc('month', ${ts}) as date)`;
-    }
+    return calendarDatePart(this, ts, part, `isodow(${ts})`);
   },
   concatNonNull(texts, separator) {
     return `case when coalesce(${texts.join(', ')}) is null then null else concat_ws(${separator}, ${texts.join(', ')}) end`;
@@ -111,22 +105,9 @@ export const duckdb: Dialect = {
   countsByValue(value, count, condition) {
     return `map_from_entries(list(struct_pack(k := ${value}, v := cast(${count} as bigint)) order by ${value})${filterClause(condition)})`;
   },
-  asNumber(expr, kind: ValueKind) {
-    if (kind === 'number') return `cast(${expr} as double)`;
-    if (kind === 'timestamp') return `epoch(${expr})`;
-    if (kind === 'date') return `epoch(cast(${expr} as timestamp))`;
-    if (kind === 'boolean') return `cast(${expr} as integer)`;
-    return `try_cast(${expr} as double)`;
-  },
-  asString(expr, kind) {
-    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as varchar)`;
-  },
   asBoolean(expr, kind) {
+    // DuckDB casts numbers to booleans directly (0 is false), not through their text
     return kind === 'boolean' ? expr : `try_cast(${expr} as boolean)`;
-  },
-  asDecimal(expr, kind) {
-    if (kind === 'number') return `cast(${expr} as decimal(38, 9))`;
-    return `try_cast(${this.asString(expr, kind)} as decimal(38, 9))`;
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
@@ -195,16 +176,4 @@ export const duckdb: Dialect = {
     return `list_sort(list_distinct(list(${element})${filterClause(condition, `${text} is not null`)}))`;
   },
 
-  isDistinctFrom(a, b) {
-    return `${a} is distinct from ${b}`;
-  },
-  like(expr, pattern) {
-    return `${expr} like ${pattern}`;
-  },
-  firstPerPartition(relation, partitionBy, orderBy) {
-    return qualifyFirst(relation, partitionBy, orderBy);
-  },
-  deleteBelowLimit(target, condition, column, limits, limitColumn) {
-    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
-  },
 };

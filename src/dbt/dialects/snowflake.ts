@@ -7,8 +7,8 @@
  */
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
-import type { LeafSource, ValueKind } from '../../plan';
-import { ifColumnLoaded, jinjaInert, qualifyFirst, scalarLiteral, uniqueKey, deleteBelowSubquery, type Dialect } from './dialect';
+import type { LeafSource } from '../../plan';
+import { calendarDatePart, caseWhen, conversions, ifColumnLoaded, jinjaInert, scalarLiteral, scalarTypes, standardStatements, uniqueKey, type Dialect } from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -19,24 +19,23 @@ sample schema select set some start table tablesample then to trigger true try_c
 view when whenever where window with`.split(/\s+/),
 );
 
-const SCALAR_TYPES: Record<string, string> = {
+const SCALAR_TYPES = scalarTypes({
   string: 'varchar',
-  bytes: 'varchar',
   int32: 'integer',
   int64: 'integer',
-  unix_timestamp: 'integer',
   double: 'float',
   float: 'float',
   bool: 'boolean',
   timestamp: 'timestamp_ntz',
   dict: 'object',
-};
+});
 
-/** `case when <all conditions> then <value> end`, or the value when no condition says anything. */
-function when(value: string, ...conditions: string[]): string {
-  const useful = conditions.filter((c) => c && c !== 'true');
-  return useful.length === 0 ? value : `case when ${useful.join(' and ')} then ${value} end`;
-}
+const CONVERSIONS = conversions(SCALAR_TYPES, {
+  decimal: 'number(38, 9)',
+  tryCast: 'try_cast',
+  epochSeconds: (ts) => `date_part(epoch_second, ${ts})`,
+  booleanAsNumber: (expr) => `iff(${expr}, 1, 0)`,
+});
 
 /** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
 /**
@@ -50,6 +49,8 @@ function variantPath(index: number | null, path: Array<string | number>): string
 }
 
 export const snowflake: Dialect = {
+  ...standardStatements,
+  ...CONVERSIONS,
   target: 'snowflake',
   runnable: true,
   textType: 'varchar',
@@ -102,20 +103,7 @@ export const snowflake: Dialect = {
     return `case when regexp_like(${text}, '.*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') then convert_timezone('UTC', try_cast(${text} as timestamp_tz))::timestamp_ntz else try_cast(${text} as timestamp_tz)::timestamp_ntz end`;
   },
   datePart(ts, part: DatePart) {
-    switch (part) {
-      case 'hour_of_day':
-        return `hour(${ts})`;
-      case 'day_of_week':
-        return `dayofweekiso(${ts})`;
-      case 'month_of_year':
-        return `month(${ts})`;
-      case 'active_day':
-        return `to_date(${ts})`;
-      case 'active_week':
-        return `to_date(date_trunc('week', ${ts}))`;
-      case 'active_month':
-        return `to_date(date_trunc('month', ${ts}))`;
-    }
+    return calendarDatePart(this, ts, part, `dayofweekiso(${ts})`);
   },
   concatNonNull(texts, separator) {
     return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array_compact(array_construct(${texts.join(', ')})), ${separator}) end`;
@@ -134,23 +122,7 @@ export const snowflake: Dialect = {
     return `cast(${date} as timestamp_ntz)`;
   },
   countsByValue(value, count, condition) {
-    return `nullif(object_agg(${when(value, condition)}, ${when(count, condition)}::variant), object_construct())`;
-  },
-  asNumber(expr, kind: ValueKind) {
-    if (kind === 'number') return `cast(${expr} as float)`;
-    if (kind === 'timestamp') return `date_part(epoch_second, ${expr})`;
-    if (kind === 'boolean') return `iff(${expr}, 1, 0)`;
-    return `try_cast(${expr} as float)`;
-  },
-  asString(expr, kind) {
-    return kind === 'string' || kind === 'text' ? expr : `cast(${expr} as varchar)`;
-  },
-  asBoolean(expr, kind) {
-    return kind === 'boolean' ? expr : `try_cast(${this.asString(expr, kind)} as boolean)`;
-  },
-  asDecimal(expr, kind) {
-    if (kind === 'number') return `cast(${expr} as number(38, 9))`;
-    return `try_cast(${this.asString(expr, kind)} as number(38, 9))`;
+    return `nullif(object_agg(${caseWhen(value, condition)}, ${caseWhen(count, condition)}::variant), object_construct())`;
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
@@ -196,14 +168,14 @@ export const snowflake: Dialect = {
   filtered(aggregate, argument, condition) {
     // sums add exact numbers (counts, number(38, 9) partials): the cast is a no-op on Snowflake and
     // keeps fakesnow exact too, which sums any argument that is not a cast as a double
-    if (aggregate === 'sum') return `sum(cast(${when(argument, condition)} as number(38, 9)))`;
-    return `${aggregate}(${when(argument, condition)})`;
+    if (aggregate === 'sum') return `sum(cast(${caseWhen(argument, condition)} as number(38, 9)))`;
+    return `${aggregate}(${caseWhen(argument, condition)})`;
   },
   valueAtMin(value, key, condition) {
-    return `min_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+    return `min_by(${caseWhen(value, condition, `${value} is not null`)}, ${caseWhen(key, condition, `${value} is not null`)})`;
   },
   valueAtMax(value, key, condition) {
-    return `max_by(${when(value, condition, `${value} is not null`)}, ${when(key, condition, `${value} is not null`)})`;
+    return `max_by(${caseWhen(value, condition, `${value} is not null`)}, ${caseWhen(key, condition, `${value} is not null`)})`;
   },
   orderKey(ts, id) {
     // epoch microseconds at fixed width: no session format or fraction rendering changes the order
@@ -219,19 +191,7 @@ export const snowflake: Dialect = {
     const scalar = SCALAR_TYPES[elementType(listType)];
     const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
     // array_unique_agg drops NULLs and is bounded by the distinct values; an empty result is NULL
-    return `nullif(array_sort(array_unique_agg(${when(element, condition, `${text} is not null`)})), array_construct())`;
+    return `nullif(array_sort(array_unique_agg(${caseWhen(element, condition, `${text} is not null`)})), array_construct())`;
   },
 
-  isDistinctFrom(a, b) {
-    return `${a} is distinct from ${b}`;
-  },
-  like(expr, pattern) {
-    return `${expr} like ${pattern}`;
-  },
-  firstPerPartition(relation, partitionBy, orderBy) {
-    return qualifyFirst(relation, partitionBy, orderBy);
-  },
-  deleteBelowLimit(target, condition, column, limits, limitColumn) {
-    return deleteBelowSubquery(target, condition, column, limits, limitColumn);
-  },
 };
