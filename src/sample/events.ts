@@ -5,11 +5,12 @@
  * two vendors sharing an event name, quotes and `--` in values, several entities per event.
  * No dependencies: a seeded PRNG makes every run byte-identical for the same options.
  * Every event kind draws from the one seeded stream in a fixed order, so the kinds stay together
- * here; what they draw from is in catalogue.ts, the CSV form in csv.ts.
+ * here; what they draw from is in catalogue.ts, the users in users.ts, the CSV form in csv.ts.
  */
 import { Random } from './random';
-import { ACQUISITIONS, COUNTRIES, DEVICES, DUPLICATE_MARKER_COUNTRY, PAGES, PRODUCTS, SAMPLE_APP_ID, SAMPLE_EVENT_COLUMNS, SAMPLE_OTHER_APP_ID, STRUCT_EVENTS, type EventRow } from './catalogue';
-
+import { DAY, formatTimestamp, parseDate, withOffset } from './time';
+import { drawUsers, type User } from './users';
+import { ACQUISITIONS, DUPLICATE_MARKER_COUNTRY, PAGES, PRODUCTS, SAMPLE_EVENT_COLUMNS, STRUCT_EVENTS, type EventRow } from './catalogue';
 
 export interface SampleEventsOptions {
   /** PRNG seed (default 20250101). */
@@ -38,49 +39,11 @@ export interface SampleEventsOptions {
 
 const SNOWPLOW = 'com.snowplowanalytics.snowplow';
 const ACME = 'com.acme';
-const DAY = 86_400_000;
-
-function formatTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
-function parseDate(date: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`startDate must be YYYY-MM-DD, got "${date}"`);
-  return Date.parse(`${date}T00:00:00Z`);
-}
-
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The atomic columns that name an event's type. */
 function eventType(event: string, vendor: string, name: string, version: string): EventRow {
   return { event, event_vendor: vendor, event_name: name, event_version: version };
-}
-
-interface User {
-  domainUserid: string;
-  networkUserid: string;
-  userId: string | null;
-  member: boolean;
-  plan: string;
-  appId: string;
-  country: (typeof COUNTRIES)[number];
-  device: (typeof DEVICES)[number];
-  lang: string;
-  /** Device clock offset (ms): derived_tstamp corrects it. */
-  clockSkew: number;
-  /** Sends only application errors: events no view of the sample counts. */
-  errorsOnly: boolean;
-  /** When the account was created, as the acme user entity writes it: ISO-8601 with an offset or Z. */
-  signupTime: string;
-}
-
-/** An ISO-8601 local time at `offsetMinutes` from UTC, e.g. `2025-01-03T15:30:00.000+05:30`. */
-function withOffset(ms: number, offsetMinutes: number): string {
-  if (offsetMinutes === 0) return new Date(ms).toISOString();
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return new Date(ms + offsetMinutes * 60_000).toISOString().replace('Z', zone);
 }
 
 /** Generate atomic event rows, sorted by load_tstamp then event_id. */
@@ -104,25 +67,7 @@ export function generateEvents(options: SampleEventsOptions = {}): EventRow[] {
   const start = parseDate(o.startDate);
   const rows: EventRow[] = [];
 
-  const users: User[] = [];
-  for (let i = 0; i < o.users; i++) {
-    const loggedIn = rng.chance(0.35);
-    users.push({
-      domainUserid: rng.uuid(),
-      networkUserid: rng.uuid(),
-      userId: loggedIn ? `user_${String(i).padStart(4, '0')}@example.com` : null,
-      member: rng.chance(0.5),
-      plan: rng.pick(['free', 'pro', "pro 'plus'"]),
-      appId: rng.chance(o.otherAppFraction) ? SAMPLE_OTHER_APP_ID : SAMPLE_APP_ID,
-      country: rng.weighted(COUNTRIES.map((c) => [c, c[3]] as const)),
-      device: rng.weighted(DEVICES.map((d) => [d, d.weight] as const)),
-      lang: rng.pick(['en-US', 'de-DE', 'fr-FR', 'en-GB']),
-      clockSkew: rng.chance(0.2) ? rng.int(-120_000, 120_000) : 0,
-      errorsOnly: rng.chance(0.02),
-      // spread over the year before the start, at several offsets (derived, so the random stream is unchanged)
-      signupTime: withOffset(start - ((i * 7_919) % 365) * DAY - ((i * 104_729) % 86_400) * 1000, [0, 120, -300, 330][i % 4]),
-    });
-  }
+  const users = drawUsers(rng, o.users, o.otherAppFraction, start);
 
   for (const user of users) {
     const sessionCount = Math.min(14, 1 + Math.floor(-Math.log(1 - rng.next()) * 3));
