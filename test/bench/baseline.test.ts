@@ -16,6 +16,9 @@ import { TESTS } from '../../bench/profile';
 import { buildReport, environment, writeReport } from '../../bench/report';
 import { benchView } from '../../bench/view';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const GEN = { users: 200, startDate: '2025-01-01' };
 
 async function rowsFingerprint(loads: Array<[number, number]>): Promise<{ rows: number; fingerprint: string }> {

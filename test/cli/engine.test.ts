@@ -11,6 +11,9 @@ import { generateEvents, sampleView, writeEventsCsv } from '../../src/sample';
 import { query, tempDir } from '../engine/helpers';
 import { buildPackage, cliProcess, expectOneParagraph, packageRoot, type CliRun } from '../support/cli';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const fixtures = path.join(packageRoot, 'test', 'fixtures', 'views');
 const work = tempDir('cli-engine');
 

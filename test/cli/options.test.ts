@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { dialectFor, TARGETS } from '../../src/dbt';
 import { cliInProcess as cli, expectOneParagraph, packageRoot } from '../support/cli';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const view = path.join(packageRoot, 'test', 'fixtures', 'views', 'shop_view.api.json');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-options-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -8,6 +8,9 @@ import { SignalsClient } from '../../src/signals';
 import { TARGETS } from '../../src/dbt';
 import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const SIGNALS_ENV_NAMES = [
   'SNOWPLOW_API_URL',
   'SNOWPLOW_API_KEY',

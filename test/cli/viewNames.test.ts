@@ -10,6 +10,9 @@ import { SignalsClient } from '../../src/signals';
 import { sampleGroup } from '../emulator/fixtures';
 import { cliInProcess as cli, packageRoot } from '../support/cli';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-names-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 

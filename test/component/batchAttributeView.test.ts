@@ -24,6 +24,9 @@ import { BatchAttributeView, BatchAttributeViewArgsError, type BatchAttributeVie
 import { generateProject } from '../../src/dbt';
 import { parseView } from '../../src/definition';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const COMPONENT_TYPE = 'signals-batch:index:BatchAttributeView';
 const DYNAMIC = (t: string) => `pulumi-nodejs:dynamic/signals-batch:${t}`;
 const SCHEMA_TYPE = 'snowflake:index/schema:Schema';

@@ -26,6 +26,9 @@ installMocks(
 
 import program = require('../../examples/snowflake/index');
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 describe('examples/snowflake', () => {
   let outputs: Record<string, unknown>;
 

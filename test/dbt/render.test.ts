@@ -10,6 +10,9 @@ import { DEFAULT_VARS, generateProject, writeProject } from '../../src/dbt';
 import { sampleView } from '../../src/sample';
 import { tempDir } from '../engine/helpers';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const DOCUMENTED_VARS = [
   'snowplow__start_date',
   'snowplow__app_id',

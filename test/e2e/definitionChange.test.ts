@@ -18,6 +18,9 @@ import { SignalsClient } from '../../src/signals';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { queryDuckdb } from '../support/duckdb';
 
+// Per-test timeout of this file: it the real Pulumi engine deploys, updates and destroys stacks that run dbt.
+jest.setTimeout(45 * 60_000);
+
 const API_KEY = 'definition-change-api-key-42';
 const VIEWS: Attribute = { name: 'page_views', type: 'int64', aggregation: 'counter', events: [pageView()] };
 const PINGS: Attribute = { name: 'page_pings', type: 'int64', aggregation: 'counter', events: [pagePing()] };

@@ -20,6 +20,9 @@ import { SignalsClient } from '../../src/signals';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { queryDuckdb } from '../support/duckdb';
 
+// Per-test timeout of this file: it the real Pulumi engine deploys, updates and destroys stacks that run dbt.
+jest.setTimeout(45 * 60_000);
+
 const PASSPHRASE = 'e2e-test-passphrase';
 const API_KEY = 'e2e-api-key-0123456789abcdef';
 

@@ -17,6 +17,9 @@ import { generateEvents, writeEventsCsv } from '../../src/sample';
 import { SignalsClient } from '../../src/signals';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 
+// Per-test timeout of this file: it the real Pulumi engine deploys, updates and destroys stacks that run dbt.
+jest.setTimeout(45 * 60_000);
+
 const API_KEY = 'moved-checkout-api-key-0123';
 let root: string;
 let emulator: EmulatorHandle;

@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { ensurePulumiCli, localStack, type PulumiCli } from '../../examples/quickstart/pulumiCli';
 import { localSecrets, resettablePaths } from '../../scripts/quickstart';
 
+// Per-test timeout of this file: it the real Pulumi engine deploys, updates and destroys stacks that run dbt.
+jest.setTimeout(45 * 60_000);
+
 const SECRET = 'qs-key-0123456789abcdef0123';
 let cli: PulumiCli;
 let dir: string;

@@ -10,6 +10,9 @@ import type { EngineEvent } from '@pulumi/pulumi/automation';
 import { ensurePulumiCli, localStack } from '../../examples/quickstart/pulumiCli';
 import { DbtRun } from '../../src/providers/dbtRun';
 
+// Per-test timeout of this file: it the real Pulumi engine deploys, updates and destroys stacks that run dbt.
+jest.setTimeout(45 * 60_000);
+
 const SECRET = 'dbt-password-e2e-5f1c9a';
 let dir: string;
 

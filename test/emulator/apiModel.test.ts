@@ -6,6 +6,9 @@
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
 import { http, sampleBatchSource, sampleGroup } from './fixtures';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 let emulator: EmulatorHandle;
 beforeEach(async () => {
   emulator = await startEmulator();

@@ -5,6 +5,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { EmulatorHandle, duckdbFilesFromPaths, startEmulator } from '../../src/emulator';
 import { http, sampleBatchSource, sampleGroup } from './fixtures';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 let emulator: EmulatorHandle;
 let token: string;
 let workDir: string;

@@ -57,6 +57,9 @@ for i in range(1, rounds + 1):
     time.sleep(0.005)
 `;
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 describe('emulator get-online-attributes and a concurrent writer', () => {
   it('never blocks another process writing the DuckDB file while reads flow, and serves consistent, fresh values', async () => {
     const python = pythonExecutable();

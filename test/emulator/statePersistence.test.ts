@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
 import { http, sampleGroup } from './fixtures';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 let emulator: EmulatorHandle | undefined;
 let workDir: string;
 beforeEach(() => {

@@ -10,6 +10,9 @@ import { writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { collectLog, query, tempDir, type Row } from './helpers';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const checkout = (): EventSpec => event('com.acme', 'checkout', '1-0-0');
 const signupTime = entityField('com.acme', 'user', 1, '$.signupTime');
 const placedAt = eventField('com.acme', 'checkout', 1, '$.placedAt');

@@ -24,6 +24,9 @@ import { beforeEachCommit, describePoint, finishedModels, ForkedDbt, incremental
 import { buildPackage } from '../support/cli';
 import { collectLog, copyDatabase, readTable, tableDifferences, tempDir, type Row } from './helpers';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const START_DATE = '2025-01-01';
 /**
  * Three batches of events, one round each. The first round builds every table; the second is an

@@ -25,6 +25,9 @@ import { oracleDifferences, oracleTable } from '../support/oracle';
 import { inScope as inScopeFrom, ONLY_EVERY_EVENT, splitByLoadTime } from '../support/sampleBatches';
 import { collectLog, query, readTable, tableDifferences, tempDir, toMillis, type Row } from './helpers';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const START_DATE = '2025-01-01';
 const BATCHES = 6;
 const DAY = 86_400_000;

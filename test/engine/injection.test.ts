@@ -13,6 +13,9 @@ import { writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { collectLog, query, tempDir, type Row } from './helpers';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const CANARY = 'canary-secret-7f3a';
 const PAYLOADS: readonly string[] = [
   "{% do run_query('create table main.pwned as select 42 as x') %}",

@@ -9,6 +9,9 @@ import { csvField, eventsToCsv, generateEvents, Random, sampleView, writeEventsC
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { query, tempDir } from './helpers';
 
+// Per-test timeout of this file: it generates and loads the sample events.
+jest.setTimeout(3 * 60_000);
+
 describe('generateEvents', () => {
   test('the same seed gives the same rows, another seed other rows', () => {
     const a = eventsToCsv(generateEvents({ seed: 11, users: 30, days: 5 }));

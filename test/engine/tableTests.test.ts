@@ -11,6 +11,9 @@ import { writeEventsCsv } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { collectLog, tempDir } from './helpers';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const view = parseView({
   name: 'tested_table',
   attributeKey: { name: 'domain_userid' },

@@ -12,6 +12,9 @@ import { writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { collectLog, query, tempDir } from './helpers';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const view = parseView({
   name: 'moving_windows',
   version: 1,

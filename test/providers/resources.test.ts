@@ -1,5 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 interface Registered {
   type: string;
   name: string;

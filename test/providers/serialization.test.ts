@@ -18,6 +18,9 @@ import { DbtRunProvider } from '../../src/providers/dbtRun';
 import { sampleGroup } from '../emulator/fixtures';
 import { PROVIDER_ENV_NAMES, ProviderTestContext, startProviderContext } from './support';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 let ctx: ProviderTestContext;
 let dir: string;
 

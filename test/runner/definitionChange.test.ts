@@ -7,6 +7,9 @@ import { DbtRunError, runUntilCaughtUp } from '../../src/runner';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { queryDuckdb } from '../support/duckdb';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const EVENTS = `event_id,app_id,domain_userid,event_vendor,event_name,event_version,derived_tstamp,dvce_created_tstamp,load_tstamp
 e1,web,u1,com.snowplowanalytics.snowplow,page_view,1-0-0,2025-01-02 10:00:00,2025-01-02 10:00:00,2025-01-02 10:05:00
 e2,web,u1,com.snowplowanalytics.snowplow,page_view,1-0-0,2025-01-03 10:00:00,2025-01-03 10:00:00,2025-01-03 10:05:00

@@ -5,6 +5,9 @@ import { DbtRunError, isCaughtUp, parseStatus, pythonEnvFor, renderProfile, requ
 import { generateProject, writeProject } from '../../src/dbt';
 import { parseView, pageView, domainUserid } from '../../src/definition';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 describe('reading the status line a generated project logs', () => {
   it('takes the last status line of a dbt run', () => {
     const out = [

@@ -15,6 +15,9 @@ import { generateEvents, writeEventsCsv } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { buildPackage, startCliProcess } from '../support/cli';
 
+// Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
+jest.setTimeout(10 * 60_000);
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-stopping-'));
 const database = path.join(work, 'wh.duckdb');
 const view = parseView({

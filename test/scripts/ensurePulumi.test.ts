@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const PULUMI_VERSION = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).dependencies['@pulumi/pulumi'];
 
 let scratch: string;

@@ -12,6 +12,9 @@ import {
 } from '../../src/signals';
 import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
 
+// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+jest.setTimeout(3 * 60_000);
+
 const FAST_RETRY = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 };
 
 let emulator: EmulatorHandle;
