@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { parseApiView, parseView, toApiView } from '../../src/definition';
 import { generateProject } from '../../src/dbt';
 import { generateEvents, sampleView, writeEventsCsv } from '../../src/sample';
-import { query, tempDir } from '../engine/helpers';
+import { queryDuckdb } from '../support/duckdb';
+import { tempDir } from '../support/run';
 import { buildPackage, cliProcess, expectOneParagraph, packageRoot, type CliRun } from '../support/cli';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
@@ -109,7 +110,7 @@ describe('signals-batch load-events and run', () => {
     expect(run.stderr).toMatch(/round 1: .* - caught up/); // progress per round
     expect(run.stdout).toMatch(/^caught up after 1 round\(s\) in [\d.]+s; attribute table: main_derived\.sample_shop_users_1_attributes$/m);
 
-    const table = await query(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid');
+    const table = await queryDuckdb(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid');
     const keys = new Set(rows.filter((r) => r.domain_userid !== null && String(r.derived_tstamp) >= '2025-01-01').map((r) => r.domain_userid));
     expect(table.length).toBeGreaterThan(20);
     expect(table.length).toBeLessThanOrEqual(keys.size);
@@ -117,7 +118,7 @@ describe('signals-batch load-events and run', () => {
 
     const again = cli('run', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}');
     expect(again.code).toBe(0);
-    expect(await query(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid')).toEqual(table);
+    expect(await queryDuckdb(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid')).toEqual(table);
   });
 
   test('run --json: stdout is exactly one line of JSON with the result, progress stays on stderr', async () => {

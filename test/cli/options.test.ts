@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { dialectFor, TARGETS } from '../../src/dbt';
 import { cliInProcess as cli, expectOneParagraph, packageRoot } from '../support/cli';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts the CLI as a process per test.
 jest.setTimeout(3 * 60_000);
 
 const view = path.join(packageRoot, 'test', 'fixtures', 'views', 'shop_view.api.json');

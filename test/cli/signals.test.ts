@@ -6,9 +6,9 @@ import { cliInProcess as cli } from '../support/cli';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
 import { SignalsClient } from '../../src/signals';
 import { TARGETS } from '../../src/dbt';
-import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
+import { sampleBatchSource, sampleGroup } from '../support/emulator';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts the CLI and the emulator as processes.
 jest.setTimeout(3 * 60_000);
 
 const SIGNALS_ENV_NAMES = [

@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
 import { SignalsClient } from '../../src/signals';
-import { sampleGroup } from '../emulator/fixtures';
+import { sampleGroup } from '../support/emulator';
 import { cliInProcess as cli, packageRoot } from '../support/cli';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts the CLI as a process per test.
 jest.setTimeout(3 * 60_000);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-names-'));

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as snowflake from '@pulumi/snowflake';
-import { byName, installMocks, plainOccurrences, registrations, RUN_RESULT, SECRET_SIG_KEY, settle, value } from './mocks';
+import { byName, installMocks, plainOccurrences, registrations, RUN_RESULT, SECRET_SIG_KEY, settle, value } from '../support/pulumiMocks';
 
 installMocks(
   {
@@ -24,7 +24,7 @@ import { BatchAttributeView, BatchAttributeViewArgsError, type BatchAttributeVie
 import { generateProject } from '../../src/dbt';
 import { parseView } from '../../src/definition';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it builds components under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
 const COMPONENT_TYPE = 'signals-batch:index:BatchAttributeView';

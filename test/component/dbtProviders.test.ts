@@ -10,7 +10,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DbtProjectFilesProvider, type DbtProjectFilesInputs, type DbtProjectFilesOutputs } from '../../src/providers/dbtProjectFiles';
 import { DbtRunProvider, type DbtRunInputs, type DbtRunOutputs } from '../../src/providers/dbtRun';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it runs the providers, which start dbt commands.
 jest.setTimeout(3 * 60_000);
 
 const UNKNOWN = pulumi.runtime.unknownValue;

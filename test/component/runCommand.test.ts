@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { TARGETS } from '../../src/dbt';
 import { cliScript, parseRunResult, portablePath, runArgv, shellCommand, WAREHOUSES } from '../../src/component';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it builds components under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
 const base = { script: 'bin/signals-batch.js', projectDir: 'dbt/engagement_1', connectionArgs: ['--duckdb', 'wh.duckdb', '--schema', 'main'], targetName: 'dev', threads: 4, maxRounds: 200 };

@@ -2,7 +2,7 @@
  * examples/snowflake under Pulumi mocks: two views with different attribute keys, every Snowflake
  * child through the explicit provider, grants to the Signals role, dbt's key only as a secret.
  */
-import { installMocks, plainOccurrences, registrations, settle, value } from './mocks';
+import { installMocks, plainOccurrences, registrations, settle, value } from '../support/pulumiMocks';
 
 const ADMIN_KEY = '-----BEGIN PRIVATE KEY-----admin-----END PRIVATE KEY-----';
 const DBT_KEY = '-----BEGIN PRIVATE KEY-----dbt-----END PRIVATE KEY-----';
@@ -26,7 +26,7 @@ installMocks(
 
 import program = require('../../examples/snowflake/index');
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it runs the example program under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
 describe('examples/snowflake', () => {

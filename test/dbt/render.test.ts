@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { atomic, entityField, eventField, pageView, parseApiView, parseView, type View } from '../../src/definition';
 import { DEFAULT_VARS, generateProject, writeProject } from '../../src/dbt';
 import { sampleView } from '../../src/sample';
-import { tempDir } from '../engine/helpers';
+import { tempDir } from '../support/run';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it compiles generated projects with dbt.
 jest.setTimeout(3 * 60_000);
 
 const DOCUMENTED_VARS = [

@@ -1,9 +1,6 @@
 /** The generated project's dbt variables: every type, range and date checked before dbt runs. */
 import { checkVarOverrides, DEFAULT_VARS, isCalendarDate, resolveVars } from '../../src/dbt/vars';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
-jest.setTimeout(3 * 60_000);
-
 const problemOf = (overrides: Record<string, unknown>) => {
   try {
     checkVarOverrides(overrides);

@@ -5,9 +5,6 @@
 import { caseCollisions, MAX_PERIOD_DAYS, pageView, parseView, periodDays } from '../../src/definition';
 import { refusal } from '../support/definition';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
-jest.setTimeout(3 * 60_000);
-
 const errorOf = (input: unknown) => refusal(() => parseView(input));
 
 const view = (attribute: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({

@@ -3,22 +3,15 @@
  * feature of that model, refuses what the model refuses with FastAPI's 422 body, and is not limited
  * to what this project's engine can compute.
  */
-import { EmulatorHandle, startEmulator } from '../../src/emulator';
-import { http, sampleBatchSource, sampleGroup } from './fixtures';
+import { emulatorPerTest, http, sampleBatchSource, sampleGroup } from '../support/emulator';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts an emulator per test.
 jest.setTimeout(3 * 60_000);
 
-let emulator: EmulatorHandle;
-beforeEach(async () => {
-  emulator = await startEmulator();
-});
-afterEach(async () => {
-  await emulator.close();
-});
+const emulator = emulatorPerTest();
 
 const api = (method: string, path: string, body?: unknown) =>
-  http(emulator.url, method, `/api/v1/${path}`, { token: emulator.credentials.sandboxToken, body });
+  http(emulator().url, method, `/api/v1/${path}`, { token: emulator().credentials.sandboxToken, body });
 
 const pageView = { vendor: 'com.snowplowanalytics.snowplow', name: 'page_view', version: '1-0-0' };
 const atomic = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'atomic', name, ...extra });

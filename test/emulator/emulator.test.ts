@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EmulatorHandle, duckdbFilesFromPaths, startEmulator } from '../../src/emulator';
-import { http, sampleBatchSource, sampleGroup } from './fixtures';
+import { http, sampleBatchSource, sampleGroup } from '../support/emulator';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts an emulator per test, some with DuckDB files.
 jest.setTimeout(3 * 60_000);
 
 let emulator: EmulatorHandle;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EmulatorHandle, duckdbFilesFromPaths, startEmulator } from '../../src/emulator';
 import { pythonExecutable } from '../../src/runner/python';
-import { http, sampleBatchSource, sampleGroup } from './fixtures';
+import { http, sampleBatchSource, sampleGroup } from '../support/emulator';
 
 let emulator: EmulatorHandle | undefined;
 let workDir: string;
@@ -57,7 +57,7 @@ for i in range(1, rounds + 1):
     time.sleep(0.005)
 `;
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it writes DuckDB tables with Python and starts an emulator over them.
 jest.setTimeout(3 * 60_000);
 
 describe('emulator get-online-attributes and a concurrent writer', () => {

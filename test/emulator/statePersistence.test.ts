@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
-import { http, sampleGroup } from './fixtures';
+import { http, sampleGroup } from '../support/emulator';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts emulators over thousands of stored attributes.
 jest.setTimeout(3 * 60_000);
 
 let emulator: EmulatorHandle | undefined;

@@ -8,7 +8,9 @@ import { generateProject, writeProject } from '../../src/dbt';
 import { runUntilCaughtUp } from '../../src/runner';
 import { writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { collectLog, query, tempDir, type Row } from './helpers';
+import { queryDuckdb } from '../support/duckdb';
+import { collectLog, tempDir } from '../support/run';
+import { type Row } from '../support/tables';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);
@@ -116,7 +118,7 @@ beforeAll(async () => {
   const projectDir = await writeProject(path.join(work, 'projects'), project);
   const { log } = collectLog();
   await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: database }, log });
-  const table = await query(database, `select * from main_derived.${project.tables.attributes}`);
+  const table = await queryDuckdb(database, `select * from main_derived.${project.tables.attributes}`);
   rows = new Map(table.map((r) => [String(r.domain_userid), r]));
 });
 

@@ -22,7 +22,9 @@ import { generateEvents, sampleView, SAMPLE_APP_ID, writeEventsCsv, type EventRo
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { beforeEachCommit, describePoint, finishedModels, ForkedDbt, incrementalModels, withVenv, type KillPoint, type RecordedEvent } from '../support/forkedDbt';
 import { buildPackage } from '../support/cli';
-import { collectLog, copyDatabase, readTable, tableDifferences, tempDir, type Row } from './helpers';
+import { copyDatabase, readTable } from '../support/duckdb';
+import { collectLog, tempDir } from '../support/run';
+import { tableDifferences, type Row } from '../support/tables';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);

@@ -22,8 +22,10 @@ import {
 } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { oracleDifferences, oracleTable } from '../support/oracle';
-import { inScope as inScopeFrom, ONLY_EVERY_EVENT, splitByLoadTime } from '../support/sampleBatches';
-import { collectLog, query, readTable, tableDifferences, tempDir, toMillis, type Row } from './helpers';
+import { ONLY_EVERY_EVENT, inScope as inScopeFrom, splitByLoadTime, toMillis } from '../support/sampleBatches';
+import { queryDuckdb, readTable } from '../support/duckdb';
+import { collectLog, tempDir } from '../support/run';
+import { tableDifferences, type Row } from '../support/tables';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);
@@ -173,7 +175,7 @@ describe('incremental runs equal one full refresh', () => {
     expect(summary.totals).toEqual({ newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 });
     const again = await readTable(incrementalDb, table, key);
     expect(tableDifferences(incremental, again, key)).toEqual([]);
-    const runs = await query(incrementalDb, `select count(*) as runs from main_snowplow_manifest.${project.tables.incrementalManifest}`);
+    const runs = await queryDuckdb(incrementalDb, `select count(*) as runs from main_snowplow_manifest.${project.tables.incrementalManifest}`);
     expect(Number(runs[0].runs)).toBe(BATCHES + 1);
   });
 

@@ -10,8 +10,11 @@ import { atomic, entityField, pageView, parseView, type Attribute, type View } f
 import { dialectFor, generateProject, TARGETS, writeProject, type Target } from '../../src/dbt';
 import { runUntilCaughtUp } from '../../src/runner';
 import { writeEventsCsv, type EventRow } from '../../src/sample';
+import { pageViewRow } from '../support/events';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { collectLog, query, tempDir, type Row } from './helpers';
+import { queryDuckdb } from '../support/duckdb';
+import { collectLog, tempDir } from '../support/run';
+import { type Row } from '../support/tables';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);
@@ -55,26 +58,11 @@ function payloadView(): View {
   });
 }
 
-let sequence = 0;
+let day = 0;
+/** A page_view titled `title`, on one of five days in turn. */
 function pageViewOf(user: string, title: string): EventRow {
-  sequence += 1;
-  const at = `2025-01-0${1 + (sequence % 5)} 10:00:00`;
-  return {
-    app_id: PAYLOADS[1],
-    event: 'page_view',
-    event_id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
-    event_vendor: 'com.snowplowanalytics.snowplow',
-    event_name: 'page_view',
-    event_format: 'jsonschema',
-    event_version: '1-0-0',
-    domain_userid: user,
-    page_title: title,
-    mkt_term: null,
-    dvce_created_tstamp: at,
-    collector_tstamp: at,
-    derived_tstamp: at,
-    load_tstamp: at,
-  };
+  day = (day + 1) % 5;
+  return pageViewRow(user, `2025-01-0${1 + day} 10:00:00`, { app_id: PAYLOADS[1], page_title: title, mkt_term: null });
 }
 
 describe('user text is only ever data', () => {
@@ -135,7 +123,7 @@ describe('user text is only ever data', () => {
       for (const name of Object.keys(env)) delete process.env[name];
     }
 
-    const rows = await query(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`);
+    const rows = await queryDuckdb(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`);
     const byUser = new Map(rows.map((r) => [r.domain_userid as string, r]));
     const payloadUser = byUser.get('u_payload') as Row;
     const plainUser = byUser.get('u_plain') as Row;
@@ -150,7 +138,7 @@ describe('user text is only ever data', () => {
     // No environment value reached any cell.
     expect(JSON.stringify(rows)).not.toContain(CANARY);
     // No table other than the project's and the events appeared.
-    const tables = await query(database, `select table_schema || '.' || table_name as name from information_schema.tables order by 1`);
+    const tables = await queryDuckdb(database, `select table_schema || '.' || table_name as name from information_schema.tables order by 1`);
     for (const { name } of tables) expect(String(name)).toMatch(/^(atomic\.events|main_(derived|scratch|snowplow_manifest)\.injection_1_\w+)$/);
   });
 

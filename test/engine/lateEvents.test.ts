@@ -10,8 +10,11 @@ import { atomic, parseView, pageView, type View } from '../../src/definition';
 import { generateProject, writeProject } from '../../src/dbt';
 import { runUntilCaughtUp, type RunSummary } from '../../src/runner';
 import { writeEventsCsv, type EventRow } from '../../src/sample';
+import { pageViewRow } from '../support/events';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { collectLog, query, tempDir, type Row } from './helpers';
+import { queryDuckdb } from '../support/duckdb';
+import { collectLog, tempDir } from '../support/run';
+import { type Row } from '../support/tables';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);
@@ -36,25 +39,9 @@ const view: View = parseView({
   ],
 });
 
-let sequence = 0;
-/** A Snowplow page_view of `user` at `at`, loaded at `loaded`. */
-function pageViewRow(user: string, at: string, loaded: string, country: string): EventRow {
-  sequence += 1;
-  return {
-    app_id: 'web',
-    event: 'page_view',
-    event_id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
-    event_vendor: 'com.snowplowanalytics.snowplow',
-    event_name: 'page_view',
-    event_format: 'jsonschema',
-    event_version: '1-0-0',
-    domain_userid: user,
-    geo_country: country,
-    dvce_created_tstamp: at,
-    collector_tstamp: at,
-    derived_tstamp: at,
-    load_tstamp: loaded,
-  };
+/** A page_view of `user` at `at`, loaded at `loaded`, from `country`. */
+function pageViewFrom(user: string, at: string, loaded: string, country: string): EventRow {
+  return pageViewRow(user, at, { load_tstamp: loaded, geo_country: country });
 }
 
 const work = tempDir('late-events');
@@ -75,13 +62,13 @@ async function loadAndRun(name: string, rows: EventRow[]): Promise<RunSummary> {
 }
 
 async function user(id: string): Promise<Row> {
-  const rows = await query(database, `select * from ${attributes} where domain_userid = '${id}'`);
+  const rows = await queryDuckdb(database, `select * from ${attributes} where domain_userid = '${id}'`);
   expect(rows).toHaveLength(1);
   return rows[0];
 }
 
 async function manifestOf(date: string): Promise<Row> {
-  const rows = await query(database, `select cast(event_date as varchar) as event_date, skipped_events from ${dailyManifest} where event_date = date '${date}'`);
+  const rows = await queryDuckdb(database, `select cast(event_date as varchar) as event_date, skipped_events from ${dailyManifest} where event_date = date '${date}'`);
   expect(rows).toHaveLength(1);
   return rows[0];
 }
@@ -93,9 +80,9 @@ beforeAll(async () => {
 describe('late events below and above snowplow__min_late_events_to_process', () => {
   test('first run: events loaded on time are all computed', async () => {
     const summary = await loadAndRun('batch_1', [
-      pageViewRow('alice', '2025-01-03 10:00:00.000', '2025-01-03 10:05:00.000', 'DE'),
-      pageViewRow('alice', '2025-01-05 10:00:00.000', '2025-01-05 10:05:00.000', 'FR'),
-      pageViewRow('bob', '2025-01-05 11:00:00.000', '2025-01-05 11:05:00.000', 'US'),
+      pageViewFrom('alice', '2025-01-03 10:00:00.000', '2025-01-03 10:05:00.000', 'DE'),
+      pageViewFrom('alice', '2025-01-05 10:00:00.000', '2025-01-05 10:05:00.000', 'FR'),
+      pageViewFrom('bob', '2025-01-05 11:00:00.000', '2025-01-05 11:05:00.000', 'US'),
     ]);
     expect(summary.totals).toMatchObject({ newEvents: 3, datesRecomputed: 2, datesSkipped: 0 });
     expect(await user('alice')).toMatchObject({ select: '2', LastCountry: 'FR', '1st_country': 'DE' });
@@ -107,10 +94,10 @@ describe('late events below and above snowplow__min_late_events_to_process', () 
     aliceBefore = await user('alice');
     const summary = await loadAndRun('batch_2', [
       // 2025-01-03, loaded 9 days later: late (lookback 2 days)
-      pageViewRow('alice', '2025-01-03 12:00:00.000', '2025-01-12 08:00:00.000', 'GB'),
-      pageViewRow('alice', '2025-01-03 13:00:00.000', '2025-01-12 08:00:01.000', 'GB'),
+      pageViewFrom('alice', '2025-01-03 12:00:00.000', '2025-01-12 08:00:00.000', 'GB'),
+      pageViewFrom('alice', '2025-01-03 13:00:00.000', '2025-01-12 08:00:01.000', 'GB'),
       // 2025-01-10, loaded 2 days later: within the lookback, recomputed though alone
-      pageViewRow('carol', '2025-01-10 09:00:00.000', '2025-01-12 08:00:02.000', 'NL'),
+      pageViewFrom('carol', '2025-01-10 09:00:00.000', '2025-01-12 08:00:02.000', 'NL'),
     ]);
     expect(summary.totals).toMatchObject({ newEvents: 3, datesRecomputed: 1, datesSkipped: 1 });
     expect(await manifestOf('2025-01-03')).toEqual({ event_date: '2025-01-03', skipped_events: '2' });
@@ -121,7 +108,7 @@ describe('late events below and above snowplow__min_late_events_to_process', () 
   });
 
   test('a third late event reaches the threshold: the date is recomputed with all three, the count resets', async () => {
-    const summary = await loadAndRun('batch_3', [pageViewRow('alice', '2025-01-03 14:00:00.000', '2025-01-14 08:00:00.000', 'JP')]);
+    const summary = await loadAndRun('batch_3', [pageViewFrom('alice', '2025-01-03 14:00:00.000', '2025-01-14 08:00:00.000', 'JP')]);
     expect(summary.totals).toMatchObject({ newEvents: 1, datesRecomputed: 1, datesSkipped: 0 });
     expect(await manifestOf('2025-01-03')).toEqual({ event_date: '2025-01-03', skipped_events: '0' });
     const alice = await user('alice');
@@ -132,7 +119,7 @@ describe('late events below and above snowplow__min_late_events_to_process', () 
 
   test('with the default threshold (1) a single late event is processed at once', async () => {
     const file = path.join(work, 'batch_4.csv');
-    await writeEventsCsv([pageViewRow('bob', '2025-01-04 09:00:00.000', '2025-01-15 08:00:00.000', 'BR')], file);
+    await writeEventsCsv([pageViewFrom('bob', '2025-01-04 09:00:00.000', '2025-01-15 08:00:00.000', 'BR')], file);
     await loadEventsCsv([file], { database });
     const late = await runUntilCaughtUp({
       projectDir,

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { parseView } from '../../src/definition';
 import { csvField, eventsToCsv, generateEvents, Random, sampleView, writeEventsCsv, SAMPLE_EVENT_COLUMNS, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { query, tempDir } from './helpers';
+import { queryDuckdb } from '../support/duckdb';
+import { tempDir } from '../support/run';
 
 // Per-test timeout of this file: it generates and loads the sample events.
 jest.setTimeout(3 * 60_000);
@@ -106,7 +107,7 @@ describe('CSV', () => {
     expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toBe(SAMPLE_EVENT_COLUMNS.join(','));
     const database = path.join(work, 'w.duckdb');
     expect((await loadEventsCsv([file], { database })).rowsLoaded).toBe(rows.length);
-    const [back] = await query(
+    const [back] = await queryDuckdb(
       database,
       `select domain_userid, page_title, se_value, dvce_ismobile, cast(derived_tstamp as varchar) as derived_tstamp, contexts_com_acme_cart_1 from atomic.events where event_id = 'e-1'`,
     );

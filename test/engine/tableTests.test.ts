@@ -9,7 +9,7 @@ import { generateProject, writeProject } from '../../src/dbt';
 import { runUntilCaughtUp } from '../../src/runner';
 import { writeEventsCsv } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { collectLog, tempDir } from './helpers';
+import { collectLog, tempDir } from '../support/run';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);

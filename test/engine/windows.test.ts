@@ -10,7 +10,8 @@ import { generateProject, writeProject } from '../../src/dbt';
 import { runUntilCaughtUp } from '../../src/runner';
 import { writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { collectLog, query, tempDir } from './helpers';
+import { queryDuckdb } from '../support/duckdb';
+import { collectLog, tempDir } from '../support/run';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
 jest.setTimeout(10 * 60_000);
@@ -90,7 +91,7 @@ describe('windows move with the current day, in both directions, without new dat
       log,
     });
     expect(summary.caughtUp).toBe(true);
-    const rows = await query(database, `select * exclude (updated_at) from main_derived.${project.tables.attributes} order by domain_userid`);
+    const rows = await queryDuckdb(database, `select * exclude (updated_at) from main_derived.${project.tables.attributes} order by domain_userid`);
     const actual = Object.fromEntries(rows.map((r) => [r.domain_userid, { views_1d: Number(r.views_1d), views_3d: Number(r.views_3d), views: Number(r.views) }]));
     expect(actual).toEqual(expected(day, includeToday));
   });
@@ -98,7 +99,7 @@ describe('windows move with the current day, in both directions, without new dat
 
 describe('windows cannot reach back into the rolled-up days', () => {
   test('a current day moved back past the rollup slack stops the run with the fix, changing nothing', async () => {
-    const before = await query(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`);
+    const before = await queryDuckdb(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`);
     await expect(
       runUntilCaughtUp({
         projectDir,
@@ -107,6 +108,6 @@ describe('windows cannot reach back into the rolled-up days', () => {
         log,
       }),
     ).rejects.toThrow(/moved back further than snowplow__late_event_lookback_days allows[\s\S]*--full-refresh --allow-refresh/);
-    expect(await query(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`)).toEqual(before);
+    expect(await queryDuckdb(database, `select * from main_derived.${project.tables.attributes} order by domain_userid`)).toEqual(before);
   });
 });

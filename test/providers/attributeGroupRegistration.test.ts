@@ -5,8 +5,8 @@ import {
   splitGroup,
 } from '../../src/providers/attributeGroupRegistration';
 import { parseApiView, toApiGroup, type GroupRegistrationOptions } from '../../src/definition';
-import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
-import { PROVIDER_ENV_NAMES, ProviderTestContext, UNKNOWN, configRequest, startProviderContext } from './support';
+import { sampleBatchSource, sampleGroup } from '../support/emulator';
+import { PROVIDER_ENV_NAMES, ProviderTestContext, UNKNOWN, configRequest, startProviderContext } from '../support/providers';
 
 let ctx: ProviderTestContext;
 let provider: AttributeGroupRegistrationProvider;

@@ -3,8 +3,8 @@ import {
   BatchSourceRegistrationOutputs,
   BatchSourceRegistrationProvider,
 } from '../../src/providers/batchSourceRegistration';
-import { sampleGroup } from '../emulator/fixtures';
-import { ProviderTestContext, UNKNOWN, startProviderContext } from './support';
+import { sampleGroup } from '../support/emulator';
+import { ProviderTestContext, UNKNOWN, startProviderContext } from '../support/providers';
 
 let ctx: ProviderTestContext;
 let provider: BatchSourceRegistrationProvider;

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it registers the dynamic resources under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
 interface Registered {

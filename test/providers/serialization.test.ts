@@ -15,10 +15,10 @@ import { AttributeGroupRegistrationProvider } from '../../src/providers/attribut
 import { BatchSourceRegistrationProvider } from '../../src/providers/batchSourceRegistration';
 import { DbtProjectFilesProvider } from '../../src/providers/dbtProjectFiles';
 import { DbtRunProvider } from '../../src/providers/dbtRun';
-import { sampleGroup } from '../emulator/fixtures';
-import { PROVIDER_ENV_NAMES, ProviderTestContext, startProviderContext } from './support';
+import { sampleGroup } from '../support/emulator';
+import { PROVIDER_ENV_NAMES, ProviderTestContext, startProviderContext } from '../support/providers';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it loads serialized providers in fresh Node processes.
 jest.setTimeout(3 * 60_000);
 
 let ctx: ProviderTestContext;

@@ -7,8 +7,8 @@ import { validateBatchSourceConfig } from '../../src/definition/batchSource';
 import { AttributeGroupRegistrationProvider } from '../../src/providers/attributeGroupRegistration';
 import { BatchSourceRegistrationProvider, type BatchSourceRegistrationInputs } from '../../src/providers/batchSourceRegistration';
 import { DEFAULT_RETRY_POLICY, SIGNALS_CONFIG_KEYS, SIGNALS_ENV } from '../../src/signals';
-import { sampleGroup } from '../emulator/fixtures';
-import { PROVIDER_ENV_NAMES, ProviderTestContext, configRequest, startProviderContext } from './support';
+import { sampleGroup } from '../support/emulator';
+import { PROVIDER_ENV_NAMES, ProviderTestContext, configRequest, startProviderContext } from '../support/providers';
 
 let ctx: ProviderTestContext;
 

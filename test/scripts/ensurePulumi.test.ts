@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it runs the Pulumi installer script.
 jest.setTimeout(3 * 60_000);
 
 const PULUMI_VERSION = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).dependencies['@pulumi/pulumi'];

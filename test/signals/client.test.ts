@@ -10,9 +10,9 @@ import {
   SignalsNetworkError,
   SignalsTimeoutError,
 } from '../../src/signals';
-import { sampleBatchSource, sampleGroup } from '../emulator/fixtures';
+import { sampleBatchSource, sampleGroup } from '../support/emulator';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it starts the emulator and exercises retries and timeouts.
 jest.setTimeout(3 * 60_000);
 
 const FAST_RETRY = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 20 };

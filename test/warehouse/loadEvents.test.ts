@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { EventsLoadError, loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { queryDuckdb } from '../support/duckdb';
 
-// Per-test timeout of this file: it starts processes (the CLI, the emulator, Python or Pulumi's mock engine).
+// Per-test timeout of this file: it loads CSV files into DuckDB files.
 jest.setTimeout(3 * 60_000);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-load-'));

@@ -11,7 +11,7 @@ import { REFERENCE_VARS, differingCells, requireConformanceData } from '../suppo
 import { csvRecords } from '../support/csv';
 import { cellText } from '../support/duckdb';
 import type { WarehouseEngine } from '../support/warehouses/engine';
-import { tempDir } from '../engine/helpers';
+import { tempDir } from '../support/run';
 
 /** Returns the project directory once the runs are done (its compiled SQL is checked separately). */
 export function conformanceSuite(engine: WarehouseEngine, ns = 'conformance'): () => string {

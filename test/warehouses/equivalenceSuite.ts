@@ -12,7 +12,8 @@ import { generateEvents, SAMPLE_APP_ID, sampleView, writeEventsCsv } from '../..
 import { oracleDifferences, oracleTable } from '../support/oracle';
 import { splitByLoadTime } from '../support/sampleBatches';
 import type { Row, WarehouseEngine } from '../support/warehouses/engine';
-import { tableDifferences, tempDir } from '../engine/helpers';
+import { tempDir } from '../support/run';
+import { tableDifferences } from '../support/tables';
 
 const START_DATE = '2025-01-01';
 const VARS = {

@@ -10,7 +10,7 @@ import { entityField, event, eventField, parseView } from '../../src/definition'
 import { generateProject, writeProject } from '../../src/dbt';
 import { runUntilCaughtUp } from '../../src/runner';
 import type { WarehouseEngine } from '../support/warehouses/engine';
-import { tempDir } from '../engine/helpers';
+import { tempDir } from '../support/run';
 
 const order = () => event('com.acme', 'order');
 const view = parseView({

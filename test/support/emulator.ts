@@ -1,5 +1,25 @@
-/** Shared test data (a small, valid batch attribute group in the API's JSON input form) and HTTP helpers. */
+/**
+ * The emulator in tests: a small, valid batch attribute group in the API's JSON input form, HTTP
+ * helpers, and an emulator started for each test.
+ */
 import { request } from 'node:http';
+import { startEmulator, type EmulatorHandle } from '../../src/emulator';
+
+/** Starts an emulator (default options) before each test of the file and closes it after; returns it. */
+export function emulatorPerTest(): () => EmulatorHandle {
+  let emulator: EmulatorHandle | undefined;
+  beforeEach(async () => {
+    emulator = await startEmulator();
+  });
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+  return () => {
+    if (!emulator) throw new Error('the emulator runs only inside a test');
+    return emulator;
+  };
+}
 
 const pageView = { vendor: 'com.snowplowanalytics.snowplow', name: 'page_view', version: '1-0-0' };
 
