@@ -1,19 +1,6 @@
-export {
-  runUntilCaughtUp,
-  isCaughtUp,
-  parseStatus,
-  DbtRunError,
-  RunInterruptedError,
-  RunOptionsError,
-  MAX_THREADS,
-  MAX_ROUNDS,
-  runResultJson,
-  type RunResultJson,
-  type RunTotals,
-  type RunOptions,
-  type RunSummary,
-  type RoundStatus,
-} from './run';
+export { runUntilCaughtUp, MAX_THREADS, MAX_ROUNDS, type RunOptions } from './run';
+export { isCaughtUp, parseStatus, runResultJson, type RoundStatus, type RunResultJson, type RunSummary, type RunTotals } from './result';
+export { DbtRunError, RunInterruptedError, RunOptionsError } from './invocation';
 export { ensurePythonEnv, venvDir, dbtExecutable, pythonExecutable, requirementsFile, type PythonEnv } from './python';
 export {
   renderProfile,

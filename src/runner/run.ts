@@ -10,7 +10,9 @@ import { checkVarOverrides, varsForDbt } from '../dbt/vars';
 import { StopSignals } from './dbtProcess';
 import { ensurePythonEnv, type PythonEnv } from './python';
 import { connectionProblems, nameProblem, pythonEnvFor, writeProfiles, type ProfileFiles, type WarehouseConnection } from './profiles';
-import { DbtWorker, type InvocationResult } from './worker';
+import { DbtRunError, describeFailure, invoke, RUN_RESULTS, RunInterruptedError, RunOptionsError, type RunResults } from './invocation';
+import { isCaughtUp, parseStatus, type RoundStatus, type RunSummary } from './result';
+import { DbtWorker } from './worker';
 
 export interface RunOptions {
   /** The generated project directory (holding dbt_project.yml). */
@@ -48,179 +50,9 @@ export interface RunOptions {
   pythonEnv?: PythonEnv;
 }
 
-export interface RoundStatus {
-  processedThrough: string | null;
-  newestLoadTstamp: string | null;
-  newEvents?: number;
-  datesRecomputed?: number;
-  datesSkipped?: number;
-  keysRecomputed?: number;
-  /** False when the last committed run's windows end before today's (a resumed run keeps its own day). */
-  windowsCurrent?: boolean;
-}
-
-export interface RunSummary {
-  rounds: number;
-  caughtUp: boolean;
-  status: RoundStatus;
-  seconds: number;
-  /** Events, dates and keys summed over the rounds. */
-  totals: RunTotals;
-}
-
-/** What the rounds of a run processed, summed over them. */
-export interface RunTotals {
-  /** New events processed. */
-  newEvents: number;
-  /** Event dates recomputed. */
-  datesRecomputed: number;
-  /** Event dates whose recomputation was deferred (only late events, below the threshold). */
-  datesSkipped: number;
-  /** Keys whose attributes were recomputed. */
-  keysRecomputed: number;
-}
-
-/** What `signals-batch run --json` prints: a contract other tools read, so these names stay. */
-export interface RunResultJson {
-  /** The generated project that ran (`<name>_<version>`). */
-  project: string;
-  /** Whether the run processed every loaded event. */
-  caughtUp: boolean;
-  /** dbt rounds run. */
-  rounds: number;
-  /** Wall time of the run in seconds. */
-  seconds: number;
-  /** `load_tstamp` processed through after the last round (null before any event was processed). */
-  processedThrough: string | null;
-  /** The newest `load_tstamp` of the events table when the run ended (null when it is empty). */
-  newestLoadTstamp: string | null;
-  totals: RunTotals;
-}
-
-export function runResultJson(project: string, summary: RunSummary): RunResultJson {
-  return {
-    project,
-    caughtUp: summary.caughtUp,
-    rounds: summary.rounds,
-    seconds: Math.round(summary.seconds * 1000) / 1000,
-    processedThrough: summary.status.processedThrough,
-    newestLoadTstamp: summary.status.newestLoadTstamp,
-    totals: { ...summary.totals },
-  };
-}
-
-/** dbt failed; `model` names the failing node when it is known. */
-export class DbtRunError extends Error {
-  constructor(
-    message: string,
-    readonly model: string | null,
-    readonly dbtLines: string[],
-  ) {
-    super(message);
-    this.name = 'DbtRunError';
-  }
-}
-
-/** The run was asked to stop (SIGINT/SIGTERM): dbt was stopped and waited for, and the profile removed. */
-export class RunInterruptedError extends Error {
-  constructor(
-    message: string,
-    readonly signal: NodeJS.Signals,
-  ) {
-    super(message);
-    this.name = 'RunInterruptedError';
-  }
-}
-
-/** Options a run refuses before it starts anything. */
-export class RunOptionsError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('; '));
-    this.name = 'RunOptionsError';
-  }
-}
-
-const STATUS_LINE = /signals-batch status: (\{.*\})/;
-
-export function parseStatus(stdout: string): RoundStatus | null {
-  const matches = [...stdout.matchAll(new RegExp(STATUS_LINE, 'g'))];
-  if (matches.length === 0) return null;
-  const raw = JSON.parse(matches[matches.length - 1][1]) as Record<string, unknown>;
-  const num = (k: string) => (typeof raw[k] === 'number' ? (raw[k] as number) : undefined);
-  return {
-    processedThrough: (raw.processed_through as string | null) ?? null,
-    newestLoadTstamp: (raw.newest_load_tstamp as string | null) ?? null,
-    newEvents: num('new_events'),
-    datesRecomputed: num('dates_recomputed'),
-    datesSkipped: num('dates_skipped'),
-    keysRecomputed: num('keys_recomputed'),
-    windowsCurrent: typeof raw.windows_current === 'boolean' ? raw.windows_current : undefined,
-  };
-}
-
-/**
- * Caught up when nothing is loaded yet, or processing reached the newest load with the windows
- * ending today. Timestamps are written by the project as `YYYY-MM-DD HH:MM:SS.ffffff`, which
- * compares as text.
- */
-export function isCaughtUp(s: RoundStatus): boolean {
-  if (s.newestLoadTstamp === null) return true;
-  if (s.processedThrough === null || s.windowsCurrent === false) return false;
-  return s.processedThrough >= s.newestLoadTstamp;
-}
-
-interface RunResults {
-  results: Array<{ unique_id: string; status: string; message: string | null }>;
-}
-
-const RUN_RESULTS = path.join('target', 'run_results.json');
-
 /** Bounds on the numeric options (dbt threads; dbt invocations per run). */
 export const MAX_THREADS = 64;
 export const MAX_ROUNDS = 100_000;
-
-/** One dbt invocation; a result left by an earlier invocation is removed first, so it is never read as this one's. */
-async function invoke(worker: DbtWorker, args: string[], projectDir: string): Promise<InvocationResult> {
-  await fs.rm(path.join(projectDir, RUN_RESULTS), { force: true });
-  return worker.invoke(args);
-}
-
-/** What went wrong in one dbt invocation: the failing node and dbt's own error lines. */
-async function describeFailure(projectDir: string, result: InvocationResult): Promise<DbtRunError> {
-  const project = path.basename(projectDir);
-  const output = result.error ? `${result.output}\n${result.error}` : result.output;
-  const lines = output.split('\n').map((l) => stripVTControlCharacters(l).replace(/^\d{2}:\d{2}:\d{2}\s+/, ''));
-  const tail = lines.filter((l) => l.trim() !== '').slice(-15);
-  if (result.exit) {
-    // The dbt process itself ended: killed from outside, or crashed.
-    const running = result.progress.runningNodes()[0]?.replace(/^model /, '') ?? null;
-    const how = result.exit.signal
-      ? `dbt was killed by ${result.exit.signal} ${result.progress.describe()} of project ${project} (dbt reported no error: it was stopped from outside, e.g. out of memory).`
-      : `dbt exited unexpectedly (code ${result.exit.code}) ${result.progress.describe()} of project ${project}: ${tail.join(' ').slice(0, 1500)}`;
-    return new DbtRunError(`${how}\nRun again: completed work is kept and nothing is processed twice.`, running, tail);
-  }
-  let model: string | null = null;
-  let message = '';
-  try {
-    const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
-    const failed = results.results.find((r) => r.status === 'error' || r.status === 'fail');
-    if (failed) {
-      model = failed.unique_id.split('.').pop() ?? failed.unique_id;
-      message = failed.message ?? '';
-    }
-  } catch {
-    // no run_results.json: dbt stopped before writing it (parse or connection errors)
-  }
-  const start = lines.findIndex((l) => /(Error|error) in |Failure in|Compilation Error|Runtime Error|Database Error|Parsing Error/.test(l));
-  const relevant = (start >= 0 ? lines.slice(start, start + 15) : lines.slice(-15)).filter((l) => l.trim() !== '');
-  const where = model ? `model ${model}` : `dbt (${result.progress.describe()})`;
-  return new DbtRunError(
-    `dbt run failed in ${where} of project ${project}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
-      `Fix the cause, then re-run: completed work is kept and nothing is processed twice.`,
-    model,
-    relevant,
-  );
-}
 
 /** Every problem with the options, found before anything starts. */
 function optionProblems(options: RunOptions): string[] {
