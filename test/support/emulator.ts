@@ -1,6 +1,6 @@
 /**
- * The emulator in tests: a small, valid batch attribute group in the API's JSON input form, HTTP
- * helpers, and an emulator started for each test.
+ * The emulator in tests: a small, valid batch attribute group in the API's JSON input form and the
+ * pieces to build others, HTTP helpers, and an emulator started for each test.
  */
 import { request } from 'node:http';
 import { startEmulator, type EmulatorHandle } from '../../src/emulator';
@@ -21,7 +21,7 @@ export function emulatorPerTest(): () => EmulatorHandle {
   };
 }
 
-const pageView = { vendor: 'com.snowplowanalytics.snowplow', name: 'page_view', version: '1-0-0' };
+export const pageView = { vendor: 'com.snowplowanalytics.snowplow', name: 'page_view', version: '1-0-0' };
 
 export function sampleGroup(overrides: Record<string, unknown> = {}): Record<string, unknown> & {
   name: string;
@@ -75,6 +75,24 @@ export function sampleBatchSource(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Calls `/api/v1/<path>` of the emulator `emulator()` returns, with its sandbox token. */
+export function sandboxApi(emulator: () => EmulatorHandle) {
+  return (method: string, path: string, body?: unknown) =>
+    http(emulator().url, method, `/api/v1/${path}`, { token: emulator().credentials.sandboxToken, body });
+}
+
+/** Pieces of attribute groups in the API's JSON input form, to build the cases of the API model tests. */
+export const atomic = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'atomic', name, ...extra });
+export const entity = (path: string, extra: Record<string, unknown> = {}) => ({
+  type: 'entity', vendor: 'com.acme', name: 'checkout', major_version: 1, path, index: 0, ...extra,
+});
+export const event = (path: string, extra: Record<string, unknown> = {}) => ({
+  type: 'event', vendor: 'com.acme', name: 'purchase', major_version: 2, path, ...extra,
+});
+export const attribute = (overrides: Record<string, unknown>) => ({ name: 'a', type: 'int64', aggregation: 'counter', events: [pageView], ...overrides });
+export const groupWith = (attributes: Record<string, unknown>[], overrides: Record<string, unknown> = {}) =>
+  sampleGroup({ attributes, ...overrides });
 
 export interface HttpOptions {
   /** API bearer token. */
