@@ -11,14 +11,28 @@ BigQuery SQL meets filled in, keeping BigQuery's semantics:
   to_json(map(keys, values)): the same object, keys in array order (BigQuery: a repeated key keeps
   its first value; the project's keys are distinct).
 
+Not a gap but the tests' loader: POST /_signals_batch/insert_rows {project, dataset, table,
+columns, rows} appends rows (JSON, already in the table's layout and written as BigQuery writes
+them, see bigquery_client.py) to a table created through the API, cast by DuckDB to the stored
+column types. It stands in for the BigQuery loader's writes: crucible 0.1 has no streaming
+inserts, its load jobs take flat CSV columns only, and INSERT ... VALUES through its GoogleSQL
+translation loads about 3 rows a second.
+
 Usage: python crucible_server.py serve --dialect bigquery --port PORT
 """
+import json
 import sys
 
 from sqlglot import exp
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from crucible import cli
 from crucible.dialects.bigquery import statements, transforms
+from crucible.engine import Session
+from crucible.engine.catalog import qualified, quote
+from crucible.server import app as server_app
 
 _plan = statements._plan
 
@@ -60,6 +74,42 @@ def _json_object_of_arrays(tree, ctx):
 
 # before crucible's own json transform, on the type-annotated tree
 transforms.PIPELINE = (("sb_json_object", _json_object_of_arrays),) + transforms.PIPELINE
+
+
+def _insert_rows(engine, body):
+    project, dataset, table, columns = body["project"], body["dataset"], body["table"], body["columns"]
+    with engine.cursor(Session()) as cursor:
+        stored = dict(cursor.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? and schema_name = ? and table_name = ?",
+            [project, dataset, table],
+        ).fetchall())
+        missing = [c for c in columns if c not in stored]
+        if not stored or missing:
+            raise ValueError(f"{project}.{dataset}.{table}: no such table or columns {missing}")
+        row_type = "STRUCT(" + ", ".join(f"{quote(c)} {stored[c]}" for c in columns) + ")"
+        cursor.execute(
+            f"insert into {qualified(project, dataset, table)} ({', '.join(quote(c) for c in columns)}) "
+            f"select r.* from (select unnest(cast(?::JSON as {row_type}[])) as r)",
+            [json.dumps(body["rows"])],
+        )
+    return len(body["rows"])
+
+
+_create_app = server_app.create_app
+
+
+def _create_app_with_loader(dialect, engine):
+    app = _create_app(dialect, engine)
+
+    async def insert_rows(request):
+        return JSONResponse({"rows": await run_in_threadpool(_insert_rows, engine, await request.json())})
+
+    # ahead of the dialect server's catch-all route
+    app.router.routes.insert(0, Route("/_signals_batch/insert_rows", insert_rows, methods=["POST"]))
+    return app
+
+
+server_app.create_app = _create_app_with_loader
 
 if __name__ == "__main__":
     sys.exit(cli.main(sys.argv[1:]))
