@@ -1,5 +1,5 @@
 """
-crucible-emulator (BigQuery) for the BigQuery tests, with the one emulator gap this project's
+crucible-emulator (BigQuery) for the BigQuery tests, with the emulator gaps this project's
 BigQuery SQL meets filled in, keeping BigQuery's semantics:
 
 - DELETE FROM t WHERE c: not supported by crucible 0.1. Run as keeping the rows where c is not
@@ -10,6 +10,10 @@ BigQuery SQL meets filled in, keeping BigQuery's semantics:
   json_object(key, value), which needs a VARCHAR key and so rejects an array. Run as DuckDB's
   to_json(map(keys, values)): the same object, keys in array order (BigQuery: a repeated key keeps
   its first value; the project's keys are distinct).
+
+- EXTRACT(part FROM timestamp): crucible refuses EXTRACT from a TIMESTAMP (DuckDB TIMESTAMPTZ),
+  whose result depends on a time zone. BigQuery extracts in UTC unless AT TIME ZONE is given, so
+  it runs on the timestamp's UTC wall-clock time (DuckDB `ts AT TIME ZONE 'UTC'`).
 
 Not a gap but the tests' loader: POST /_signals_batch/insert_rows {project, dataset, table,
 columns, rows} appends rows (JSON, already in the table's layout and written as BigQuery writes
@@ -72,8 +76,25 @@ def _json_object_of_arrays(tree, ctx):
     return tree
 
 
-# before crucible's own json transform, on the type-annotated tree
-transforms.PIPELINE = (("sb_json_object", _json_object_of_arrays),) + transforms.PIPELINE
+def _extract_in_utc(tree, ctx):
+    for node in list(tree.find_all(exp.Extract)):
+        value = node.expression
+        if isinstance(value, exp.Expr) and value.is_type(exp.DataType.Type.TIMESTAMPTZ):
+            utc = exp.AtTimeZone(this=value.copy(), zone=exp.Literal.string("UTC"))
+            utc.type = exp.DataType.build("DATETIME", dialect="bigquery")
+            node.set("expression", utc)
+    return tree
+
+
+# on the type-annotated tree: JSON_OBJECT before crucible's own transforms, EXTRACT after its dates
+# transform (which rewrites DAYOFWEEK, ISOWEEK and ISOYEAR into functions)
+_dates = [name for name, _ in transforms.PIPELINE].index("dates") + 1
+transforms.PIPELINE = (
+    (("sb_json_object", _json_object_of_arrays),)
+    + transforms.PIPELINE[:_dates]
+    + (("sb_extract_utc", _extract_in_utc),)
+    + transforms.PIPELINE[_dates:]
+)
 
 
 def _insert_rows(engine, body):
