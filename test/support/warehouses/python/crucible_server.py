@@ -15,6 +15,11 @@ BigQuery SQL meets filled in, keeping BigQuery's semantics:
   whose result depends on a time zone. BigQuery extracts in UTC unless AT TIME ZONE is given, so
   it runs on the timestamp's UTC wall-clock time (DuckDB `ts AT TIME ZONE 'UTC'`).
 
+- ARRAY_AGG(DISTINCT e ... ORDER BY e): DuckDB refuses it once crucible has added its runtime
+  checks (ERROR() calls) to e, as it cannot tell the ORDER BY is the argument. BigQuery orders a
+  DISTINCT aggregate only by its argument, so it runs as the unordered aggregate sorted by DuckDB's
+  list_sort, in the same direction with NULLs placed as BigQuery places them.
+
 Not a gap but the tests' loader: POST /_signals_batch/insert_rows {project, dataset, table,
 columns, rows} appends rows (JSON, already in the table's layout and written as BigQuery writes
 them, see bigquery_client.py) to a table created through the API, cast by DuckDB to the stored
@@ -86,11 +91,26 @@ def _extract_in_utc(tree, ctx):
     return tree
 
 
-# on the type-annotated tree: JSON_OBJECT before crucible's own transforms, EXTRACT after its dates
-# transform (which rewrites DAYOFWEEK, ISOWEEK and ISOYEAR into functions)
+def _distinct_array_agg_sorted(tree, ctx):
+    for node in list(tree.find_all(exp.ArrayAgg)):
+        order = node.this
+        if not isinstance(order, exp.Order) or not isinstance(order.this, exp.Distinct) or len(order.expressions) != 1:
+            continue
+        key = order.expressions[0]
+        outer = node.parent if isinstance(node.parent, exp.IgnoreNulls) else node
+        node.set("this", order.this)
+        sort = [exp.Literal.string("DESC" if key.args.get("desc") else "ASC"), exp.Literal.string("NULLS FIRST" if key.args.get("nulls_first") else "NULLS LAST")]
+        sorted_ = exp.Anonymous(this="list_sort", expressions=[outer.copy(), *sort])
+        sorted_.type = outer.type
+        outer.replace(sorted_)
+    return tree
+
+
+# on the type-annotated tree: JSON_OBJECT and ARRAY_AGG before crucible's own transforms, EXTRACT
+# after its dates transform (which rewrites DAYOFWEEK, ISOWEEK and ISOYEAR into functions)
 _dates = [name for name, _ in transforms.PIPELINE].index("dates") + 1
 transforms.PIPELINE = (
-    (("sb_json_object", _json_object_of_arrays),)
+    (("sb_json_object", _json_object_of_arrays), ("sb_distinct_array_agg", _distinct_array_agg_sorted))
     + transforms.PIPELINE[:_dates]
     + (("sb_extract_utc", _extract_in_utc),)
     + transforms.PIPELINE[_dates:]
