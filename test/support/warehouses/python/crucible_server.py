@@ -15,6 +15,9 @@ BigQuery SQL meets filled in, keeping BigQuery's semantics:
   whose result depends on a time zone. BigQuery extracts in UTC unless AT TIME ZONE is given, so
   it runs on the timestamp's UTC wall-clock time (DuckDB `ts AT TIME ZONE 'UTC'`).
 
+- DATE_TRUNC(date, part): crucible generates DuckDB's date_trunc, which returns a TIMESTAMP for a
+  DATE (so its text reads '2025-01-01 00:00:00'); BigQuery returns a DATE. Cast back to DATE.
+
 - ARRAY_AGG(DISTINCT e ... ORDER BY e): DuckDB refuses it once crucible has added its runtime
   checks (ERROR() calls) to e, as it cannot tell the ORDER BY is the argument. BigQuery orders a
   DISTINCT aggregate only by its argument, so it runs as the unordered aggregate sorted by DuckDB's
@@ -39,6 +42,7 @@ from starlette.routing import Route
 
 from crucible import cli
 from crucible.dialects.bigquery import statements, transforms
+from crucible.dialects.bigquery.transforms.common import duck_cast, typed
 from crucible.engine import Session
 from crucible.engine.catalog import qualified, quote
 from crucible.server import app as server_app
@@ -91,6 +95,13 @@ def _extract_in_utc(tree, ctx):
     return tree
 
 
+def _date_trunc_of_date(tree, ctx):
+    for node in list(tree.find_all(exp.DateTrunc)):
+        if node.is_type(exp.DataType.Type.DATE):
+            node.replace(typed(duck_cast(node.copy(), "DATE"), "DATE"))
+    return tree
+
+
 def _distinct_array_agg_sorted(tree, ctx):
     for node in list(tree.find_all(exp.ArrayAgg)):
         order = node.this
@@ -107,12 +118,12 @@ def _distinct_array_agg_sorted(tree, ctx):
 
 
 # on the type-annotated tree: JSON_OBJECT and ARRAY_AGG before crucible's own transforms, EXTRACT
-# after its dates transform (which rewrites DAYOFWEEK, ISOWEEK and ISOYEAR into functions)
+# and DATE_TRUNC after its dates transform (which rewrites DAYOFWEEK, ISOWEEK and ISOYEAR)
 _dates = [name for name, _ in transforms.PIPELINE].index("dates") + 1
 transforms.PIPELINE = (
     (("sb_json_object", _json_object_of_arrays), ("sb_distinct_array_agg", _distinct_array_agg_sorted))
     + transforms.PIPELINE[:_dates]
-    + (("sb_extract_utc", _extract_in_utc),)
+    + (("sb_extract_utc", _extract_in_utc), ("sb_date_trunc", _date_trunc_of_date))
     + transforms.PIPELINE[_dates:]
 )
 
