@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import { NAME_RULES, SECRET_ENV } from '../../runner/profiles';
 import { identifier, input, nonEmpty } from '../validation';
-import { loadPackage, missingPackage } from './optionalPackage';
+import { loadPackage, needsPackage, provisioningIssues } from './optionalPackage';
 import { schemaNames, secretEnvironment, type WarehouseUnit } from './unit';
 
 /** A Google Cloud project's BigQuery. The batch source's `database` is the project, its `schema` the derived dataset. */
@@ -62,14 +62,7 @@ const argsSchema = z
     signalsMember: input(nonEmpty('signalsMember')).optional(),
   })
   .strict()
-  .refine((s) => !(s.dropSchemasOnDestroy && s.createSchemas === false), {
-    error: 'dropSchemasOnDestroy needs createSchemas (the datasets are managed elsewhere)',
-    path: ['dropSchemasOnDestroy'],
-  })
-  .superRefine((s, ctx) => {
-    const problem = (s.createSchemas ?? true) || s.signalsMember !== undefined ? missingPackage(PACKAGE, 'bigquery') : undefined;
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  .superRefine((s, ctx) => provisioningIssues(s, s.signalsMember, { name: PACKAGE, warehouse: 'bigquery', schemas: 'datasets' }, ctx));
 
 export const bigqueryWarehouse: WarehouseUnit<BigqueryWarehouseArgs> = {
   target: 'bigquery',
@@ -77,8 +70,7 @@ export const bigqueryWarehouse: WarehouseUnit<BigqueryWarehouseArgs> = {
   setup(bq, { name, parent, project }) {
     const names = schemaNames(bq.schema, project);
     const drop = bq.dropSchemasOnDestroy ?? false;
-    const needsGcp = (bq.createSchemas ?? true) || bq.signalsMember !== undefined;
-    const { bigquery } = needsGcp ? loadPackage<typeof gcp>(PACKAGE, 'bigquery') : ({} as typeof gcp);
+    const { bigquery } = needsPackage(bq, bq.signalsMember) ? loadPackage<typeof gcp>(PACKAGE, 'bigquery') : ({} as typeof gcp);
 
     const schemas: gcp.bigquery.Dataset[] = [];
     if (bq.createSchemas ?? true) {

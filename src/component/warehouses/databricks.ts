@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
 import { NAME_RULES, SECRET_ENV } from '../../runner/profiles';
 import { identifier, input, nonEmpty } from '../validation';
-import { loadPackage, missingPackage } from './optionalPackage';
+import { loadPackage, needsPackage, provisioningIssues } from './optionalPackage';
 import { schemaNames, secretEnvironment, type WarehouseUnit } from './unit';
 
 /**
@@ -67,14 +67,7 @@ const argsSchema = z
     signalsPrincipal: input(nonEmpty('signalsPrincipal')).optional(),
   })
   .strict()
-  .refine((s) => !(s.dropSchemasOnDestroy && s.createSchemas === false), {
-    error: 'dropSchemasOnDestroy needs createSchemas (the schemas are managed elsewhere)',
-    path: ['dropSchemasOnDestroy'],
-  })
-  .superRefine((s, ctx) => {
-    const problem = (s.createSchemas ?? true) || s.signalsPrincipal !== undefined ? missingPackage(PACKAGE, 'databricks') : undefined;
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  .superRefine((s, ctx) => provisioningIssues(s, s.signalsPrincipal, { name: PACKAGE, warehouse: 'databricks', schemas: 'schemas' }, ctx));
 
 export const databricksWarehouse: WarehouseUnit<DatabricksWarehouseArgs> = {
   target: 'databricks',
@@ -83,8 +76,7 @@ export const databricksWarehouse: WarehouseUnit<DatabricksWarehouseArgs> = {
     const catalog = pulumi.output(dbx.catalog).apply((c) => c.toLowerCase());
     const names = schemaNames(dbx.schema.toLowerCase(), project);
     const drop = dbx.dropSchemasOnDestroy ?? false;
-    const needsSdk = (dbx.createSchemas ?? true) || dbx.signalsPrincipal !== undefined;
-    const sdk = needsSdk ? loadPackage<typeof databricksSdk>(PACKAGE, 'databricks') : undefined;
+    const sdk = needsPackage(dbx, dbx.signalsPrincipal) ? loadPackage<typeof databricksSdk>(PACKAGE, 'databricks') : undefined;
 
     const schemas: databricksSdk.Schema[] = [];
     if (sdk && (dbx.createSchemas ?? true)) {
