@@ -12,6 +12,8 @@ import { WAREHOUSES, type WarehouseArgs } from './warehouses';
 export type { WarehouseArgs };
 export type { DuckdbWarehouseArgs } from './warehouses/duckdb';
 export type { SnowflakeWarehouseArgs } from './warehouses/snowflake';
+export type { BigqueryWarehouseArgs } from './warehouses/bigquery';
+export type { DatabricksWarehouseArgs } from './warehouses/databricks';
 
 /**
  * A batch attribute view in the TypeScript form (camelCase): the same fields as the Signals API's
@@ -35,7 +37,7 @@ export interface DbtArgs {
   threads?: number;
   /** dbt profile name written into the project and its profiles.yml (default `signals_batch`). */
   profile?: string;
-  /** dbt target name (default `dev` on DuckDB, `prod` on Snowflake; `snowplow__dev_target_name` allows full refreshes). */
+  /** dbt target name (default `dev` on DuckDB, `prod` on Snowflake, BigQuery and Databricks; `snowplow__dev_target_name` allows full refreshes). */
   targetName?: string;
   /** Run with `--full-refresh` (state is dropped only where `snowplow__allow_refresh` or the dev target allows it). */
   fullRefresh?: boolean;
@@ -52,7 +54,7 @@ export interface DbtArgs {
 export interface BatchAttributeViewArgs {
   /** The view definition (TypeScript form). Its name and version name the attribute group, the dbt project and the table. */
   view: ViewDefinition;
-  /** The warehouse the attribute table is computed in (exactly one of `duckdb`, `snowflake`). */
+  /** The warehouse the attribute table is computed in (exactly one of `duckdb`, `snowflake`, `bigquery`, `databricks`). */
   warehouse: WarehouseArgs;
   /**
    * Directory the dbt project is written under, as `<projectDir>/<name>_<version>/`: relative to the

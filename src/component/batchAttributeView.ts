@@ -3,8 +3,8 @@
  *
  * Children (each `{parent: this}`, named `<name>-...`), in the order they change things:
  * 1. `<name>-dbt-project`      the generated dbt project's files (dynamic resource: preview lists changed files);
- * 2. the warehouse's own children (see `warehouses/`: on Snowflake the schemas and the grants to the
- *    Signals role; on DuckDB none, dbt creates the file and schemas itself);
+ * 2. the warehouse's own children (see `warehouses/`: on Snowflake, BigQuery and Databricks the schemas
+ *    or datasets and the grants to the Signals role; on DuckDB none, dbt creates the file and schemas itself);
  * 3. `<name>-dbt-run`          `signals-batch run` until caught up (`local.Command`, or the dynamic runner);
  * 4. `<name>-attribute-group`  the view registered as an attribute group, after the run;
  * 5. `<name>-batch-source`     the attribute table registered as the batch source and published.
@@ -146,9 +146,9 @@ export class BatchAttributeView extends pulumi.ComponentResource {
   /** The children, for `dependsOn` and inspection. */
   public readonly attributeGroup: AttributeGroupRegistration;
   public readonly projectFiles: DbtProjectFiles;
-  /** The warehouse's schemas (Snowflake), empty when it has none to create. */
+  /** The warehouse's schemas (Snowflake and Databricks schemas, BigQuery datasets), empty when it has none to create. */
   public readonly schemas: pulumi.CustomResource[];
-  /** The grants to the Signals sync role (Snowflake with `signalsRole`). */
+  /** The grants to the Signals sync role or principal (`signalsRole`, `signalsMember`, `signalsPrincipal`). */
   public readonly grants: pulumi.CustomResource[];
   public readonly dbtRun: local.Command | DbtRun;
   public readonly batchSource: BatchSourceRegistration | undefined;

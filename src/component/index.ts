@@ -7,6 +7,8 @@ export {
   type WarehouseArgs,
   type DuckdbWarehouseArgs,
   type SnowflakeWarehouseArgs,
+  type BigqueryWarehouseArgs,
+  type DatabricksWarehouseArgs,
   type DbtArgs,
 } from './args';
 export { WAREHOUSES, type WarehouseName, type WarehouseUnit, type WarehouseSetup, type WarehouseContext } from './warehouses';

@@ -115,6 +115,10 @@ export const NAME_RULES = {
   snowflakeAccount: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, says: 'letters, digits, ".", "-" or "_" (e.g. myorg-account1)' },
   snowflakeUser: { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.@$+-]{0,254}$/, says: 'letters, digits and _ . @ $ + -' },
   snowflakeObject: { pattern: /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/, says: 'a letter or _, then letters, digits, _ or $' },
+  bigqueryProject: { pattern: /^[a-z0-9][a-z0-9.:-]{0,62}$/, says: 'a GCP project id: lower-case letters, digits, "-" (a domain-scoped one also "." and ":")' },
+  bigqueryLocation: { pattern: /^[A-Za-z][A-Za-z0-9-]{0,62}$/, says: 'a BigQuery location such as EU, US or europe-west2' },
+  databricksHost: { pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, says: 'a host name such as adb-123.4.azuredatabricks.net (no scheme or path)' },
+  databricksHttpPath: { pattern: /^\/?[A-Za-z0-9][A-Za-z0-9/._-]{0,254}$/, says: 'an HTTP path such as /sql/1.0/warehouses/abc123' },
 } as const;
 
 /** Problems with a name (`what` says which option or field), or undefined when it is fine. */
@@ -149,15 +153,19 @@ export function connectionProblems(connection: WarehouseConnection | undefined):
       );
       break;
     case 'bigquery':
-      problems.push(nameProblem('BigQuery dataset', connection.dataset, 'identifier'));
-      if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(connection.project) && !/^[a-z0-9.:-]+$/.test(connection.project)) {
-        problems.push(`BigQuery project ${JSON.stringify(connection.project)} is not a valid project id`);
-      }
+      problems.push(
+        nameProblem('BigQuery project', connection.project, 'bigqueryProject'),
+        nameProblem('BigQuery dataset', connection.dataset, 'identifier'),
+        connection.location === undefined ? undefined : nameProblem('BigQuery location', connection.location, 'bigqueryLocation'),
+      );
       break;
     case 'databricks':
-      problems.push(nameProblem('Databricks catalog', connection.catalog, 'identifier'), nameProblem('schema', connection.schema, 'identifier'));
-      if (!/^[A-Za-z0-9.-]+$/.test(connection.host)) problems.push(`Databricks host ${JSON.stringify(connection.host)} is not a host name`);
-      if (/[\s'"{}]/.test(connection.httpPath)) problems.push(`Databricks http path ${JSON.stringify(connection.httpPath)} is not valid`);
+      problems.push(
+        nameProblem('Databricks host', connection.host, 'databricksHost'),
+        nameProblem('Databricks HTTP path', connection.httpPath, 'databricksHttpPath'),
+        nameProblem('Databricks catalog', connection.catalog, 'identifier'),
+        nameProblem('schema', connection.schema, 'identifier'),
+      );
       break;
     case 'spark':
       problems.push(nameProblem('schema', connection.schema, 'identifier'));

@@ -2,7 +2,6 @@
  * BatchAttributeView under Pulumi mocks: children (type, name, parent), ordering (dependencies),
  * Snowflake schemas and grants, argument validation before any registration, secrets.
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as snowflake from '@pulumi/snowflake';
@@ -19,34 +18,18 @@ installMocks(
 );
 
 // Imported after the mocks, as the SDK requires.
-import { atomic, domainUserid, pageView, userId } from '../../src/definition';
+import { pageView, userId } from '../../src/definition';
 import { BatchAttributeView, BatchAttributeViewArgsError, type BatchAttributeViewArgs, type ViewDefinition } from '../../src/component';
+import { build, COMPONENT_TYPE, tmp, view } from '../support/component';
 import { generateProject } from '../../src/dbt';
 import { parseView } from '../../src/definition';
 
 // Per-test timeout of this file: it builds components under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
-const COMPONENT_TYPE = 'signals-batch:index:BatchAttributeView';
 const DYNAMIC = (t: string) => `pulumi-nodejs:dynamic/signals-batch:${t}`;
 const SCHEMA_TYPE = 'snowflake:index/schema:Schema';
 const GRANT_TYPE = 'snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole';
-
-const tmp = path.join(os.tmpdir(), 'signals-batch-component-test');
-
-function view(overrides: Partial<ViewDefinition> = {}): ViewDefinition {
-  return {
-    name: 'engagement',
-    version: 2,
-    owner: 'data@example.com',
-    attributeKey: domainUserid,
-    attributes: [
-      { name: 'page_views', type: 'int64', aggregation: 'counter', events: [pageView()] },
-      { name: 'last_country', type: 'string', aggregation: 'last', events: [pageView()], property: atomic('geo_country') },
-    ],
-    ...overrides,
-  };
-}
 
 function duckdbArgs(overrides: Partial<BatchAttributeViewArgs> = {}): BatchAttributeViewArgs {
   return {
@@ -75,19 +58,6 @@ function snowflakeArgs(overrides: Partial<NonNullable<BatchAttributeViewArgs['wa
     },
     projectDir: path.join(tmp, 'projects'),
   };
-}
-
-/** Construct, wait for every child, and return the registrations made for it. */
-async function build(name: string, args: BatchAttributeViewArgs, opts?: pulumi.ComponentResourceOptions) {
-  const before = registrations.length;
-  const component = new BatchAttributeView(name, args, opts);
-  await value(component.attributeGroupName);
-  await value(component.lastRun);
-  await value(component.attributeTable);
-  if (component.batchSource) await value(component.batchSource.urn);
-  await Promise.all([component.dbtRun.urn, ...component.grants.map((g) => g.urn), ...component.schemas.map((s) => s.urn)].map(value));
-  await settle();
-  return { component, own: registrations.slice(before).filter((r) => r.name.startsWith(name)) };
 }
 
 describe('BatchAttributeView on DuckDB', () => {
@@ -332,7 +302,7 @@ describe('BatchAttributeView on Snowflake', () => {
 
 describe('BatchAttributeView argument validation', () => {
   const cases: Array<[string, () => BatchAttributeViewArgs, RegExp]> = [
-    ['no warehouse', () => ({ ...duckdbArgs(), warehouse: {} }), /exactly one of warehouse.duckdb and warehouse.snowflake/],
+    ['no warehouse', () => ({ ...duckdbArgs(), warehouse: {} }), /exactly one of warehouse.duckdb, warehouse.snowflake, warehouse.bigquery and warehouse.databricks/],
     ['two warehouses', () => ({ ...duckdbArgs(), warehouse: { ...duckdbArgs().warehouse, ...snowflakeArgs().warehouse } }), /exactly one of/],
     [
       'an invalid view (message from parseView, naming the attribute and field)',

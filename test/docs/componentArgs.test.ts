@@ -39,6 +39,8 @@ describe.each([
   ['src/component/args.ts', 'DbtArgs'],
   ['src/component/warehouses/duckdb.ts', 'DuckdbWarehouseArgs'],
   ['src/component/warehouses/snowflake.ts', 'SnowflakeWarehouseArgs'],
+  ['src/component/warehouses/bigquery.ts', 'BigqueryWarehouseArgs'],
+  ['src/component/warehouses/databricks.ts', 'DatabricksWarehouseArgs'],
 ])('%s %s', (file, name) => {
   const fields = interfaceFields(file, name);
 

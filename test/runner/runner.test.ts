@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DbtRunError, isCaughtUp, parseStatus, pythonEnvFor, renderProfile, requirementsFile, runUntilCaughtUp, writeProfiles } from '../../src/runner';
+import { connectionProblems, DbtRunError, isCaughtUp, parseStatus, pythonEnvFor, renderProfile, requirementsFile, runUntilCaughtUp, writeProfiles } from '../../src/runner';
 import { generateProject, writeProject } from '../../src/dbt';
 import { parseView, pageView, domainUserid } from '../../src/definition';
 
@@ -98,6 +98,18 @@ describe('dbt profiles written from options', () => {
     expect(yaml).toContain('catalog: "main"');
     expect(yaml).toContain('http_path: "/sql/1.0/warehouses/abc"');
     expect(env).toEqual({ SIGNALS_BATCH_DBT_DATABRICKS_TOKEN: 'dapi-secret' });
+  });
+
+  it('refuses BigQuery and Databricks names that could break the profile, naming each', () => {
+    expect(connectionProblems({ type: 'bigquery', project: 'Acme Analytics', dataset: 'signals', location: "EU'" })).toEqual([
+      'BigQuery project "Acme Analytics" is not valid: use a GCP project id: lower-case letters, digits, "-" (a domain-scoped one also "." and ":")',
+      'BigQuery location "EU\'" is not valid: use a BigQuery location such as EU, US or europe-west2',
+    ]);
+    expect(connectionProblems({ type: 'databricks', host: 'https://adb-1.net', httpPath: "/sql/{{ x }}", token: 't', catalog: 'main', schema: 'signals' })).toEqual([
+      'Databricks host "https://adb-1.net" is not valid: use a host name such as adb-123.4.azuredatabricks.net (no scheme or path)',
+      'Databricks HTTP path "/sql/{{ x }}" is not valid: use an HTTP path such as /sql/1.0/warehouses/abc123',
+    ]);
+    expect(connectionProblems({ type: 'databricks', host: 'adb-1.2.azuredatabricks.net', httpPath: 'sql/protocolv1/o/123/0123-456789-abc', token: 't', catalog: 'main', schema: 'signals' })).toEqual([]);
   });
 
   it('runs each adapter from its own pinned environment', () => {

@@ -7,7 +7,7 @@ import * as snowflake from '@pulumi/snowflake';
 import { z } from 'zod';
 import { SECRET_ENV } from '../../runner/profiles';
 import { identifier, input, nonEmpty } from '../validation';
-import type { WarehouseUnit } from './unit';
+import { secretEnvironment, type WarehouseUnit } from './unit';
 
 /**
  * A Snowflake account. Names are used as Snowflake resolves unquoted identifiers (upper case), which
@@ -120,12 +120,6 @@ export const snowflakeWarehouse: WarehouseUnit<SnowflakeWarehouseArgs> = {
       grant('future-tables-select', { privileges: ['SELECT'], onSchemaObject: { future: { objectTypePlural: 'TABLES', inSchema: derivedFqn } } }, schemas);
     }
 
-    const secrets: Record<string, pulumi.Input<string>> = {};
-    for (const key of ['password', 'privateKey', 'privateKeyPassphrase'] as const) {
-      const value = sf[key];
-      if (value !== undefined) secrets[SECRET_ENV[key]] = value;
-    }
-
     return {
       attributeTable: database.apply((db) => ({ database: db, schema: names.derived, table })),
       connectionArgs: [
@@ -136,7 +130,11 @@ export const snowflakeWarehouse: WarehouseUnit<SnowflakeWarehouseArgs> = {
         ...(sf.role !== undefined ? ['--snowflake-role', sf.role] : []),
         '--schema', sf.schema,
       ],
-      secretEnvironment: pulumi.secret(secrets) as pulumi.Output<Record<string, string>>,
+      secretEnvironment: secretEnvironment({
+        [SECRET_ENV.password]: sf.password,
+        [SECRET_ENV.privateKey]: sf.privateKey,
+        [SECRET_ENV.privateKeyPassphrase]: sf.privateKeyPassphrase,
+      }),
       identity: pulumi.interpolate`snowflake:${sf.account}/${database}/${sf.schema}`,
       defaultTargetName: 'prod',
       timestampField: (column) => column.toUpperCase(),

@@ -2,7 +2,7 @@
  * What a warehouse contributes to a `BatchAttributeView`: one unit per warehouse (a file in this folder
  * and a line in `index.ts`) turns its arguments into what the rest of the component needs.
  */
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import type { z } from 'zod';
 import type { GeneratedProject, Target } from '../../dbt';
 
@@ -53,4 +53,17 @@ export interface WarehouseUnit<Args> {
   /** zod schema of its arguments (checked at construction, with every other argument). */
   argsSchema: z.ZodType;
   setup(args: Args, context: WarehouseContext): WarehouseSetup;
+}
+
+/** The three schemas dbt writes to, `<base>_<suffix>` (the derived one holds the synced table). */
+export function schemaNames(base: string, project: GeneratedProject): { derived: string; scratch: string; manifest: string } {
+  const { derivedSchemaSuffix, scratchSchemaSuffix, manifestSchemaSuffix } = project.tables;
+  return { derived: `${base}_${derivedSchemaSuffix}`, scratch: `${base}_${scratchSchemaSuffix}`, manifest: `${base}_${manifestSchemaSuffix}` };
+}
+
+/** The run's credentials as environment variables (those given), always a secret Output, even for plain strings. */
+export function secretEnvironment(values: Record<string, pulumi.Input<string> | undefined>): pulumi.Output<Record<string, string>> {
+  const given: Record<string, pulumi.Input<string>> = {};
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) given[name] = value;
+  return pulumi.secret(given) as pulumi.Output<Record<string, string>>;
 }

@@ -25,7 +25,7 @@ incoming_events as (
 affected_keys as (
     select distinct key_value from incoming_events
 <%- if plan.measuresTimeSince %>
-    union
+    <$ dialect.unionDistinct $>
     -- time since an event is measured at the window's end: when it moves, every key changes
     select daily.key_value
     from {{ ref('<$ project $>_daily_aggregates') }} as daily

@@ -1,6 +1,6 @@
 /**
  * BigQuery on crucible-emulator (a local BigQuery REST API backed by DuckDB, GoogleSQL translated
- * by sqlglot; pinned in python/requirements/crucible.txt; its DELETE gap filled in
+ * by sqlglot; pinned in python/requirements/crucible.txt; its gaps filled, and events loaded, by
  * python/crucible_server.py), reached by dbt-bigquery through its
  * `api_endpoint` setting with a dummy OAuth token. Each namespace is a dataset prefix: models in
  * `<ns>_derived`..., events in `<ns>_atomic.events`, the events of the first load days in the 1.x
@@ -27,7 +27,7 @@ export class CrucibleBigqueryEngine implements WarehouseEngine {
     await ensurePythonEnv('crucible', () => undefined);
     await ensurePythonEnv('bigquery', () => undefined);
     this.port = await freePort();
-    // crucible with its DELETE gap filled (python/crucible_server.py)
+    // crucible with its gaps filled and a bulk insert for the loader (python/crucible_server.py)
     this.server = await startProcess(pythonExecutable('crucible'), [path.join(SUPPORT_PYTHON, 'crucible_server.py'), 'serve', '--dialect', 'bigquery', '--port', String(this.port)], /startup complete|Uvicorn running/);
   }
 
@@ -58,7 +58,9 @@ export class CrucibleBigqueryEngine implements WarehouseEngine {
   }
 
   async loadEventsCsv(ns: string, files: string[]): Promise<number> {
-    const args = ['load', this.settings(), `${ns}_atomic.events`, atomicKinds(), JSON.stringify(this.typeFiles), ...files];
+    // the type files describe one dataset: a load of other files is typed from those files
+    const typeFiles = files.every((f) => this.typeFiles.includes(f)) ? this.typeFiles : [];
+    const args = ['load', this.settings(), `${ns}_atomic.events`, atomicKinds(), JSON.stringify(typeFiles), ...files];
     return ((await runPythonJson('bigquery', 'bigquery_client.py', args)) as { rows: number }).rows;
   }
 

@@ -2,7 +2,8 @@
 The BigQuery side of the warehouse tests, through google-cloud-bigquery (here against the local
 crucible-emulator): load CSV exports into the BigQuery loader's layout (RECORD / REPEATED RECORD
 with snake_case fields; rows loaded before `legacy_before` in the 1.x loader's full-version
-columns), and run queries.
+columns), and run queries. Tables are created through the API; rows go in through the emulator's
+test-side bulk insert (crucible_server.py), written as BigQuery writes them.
 
   python bigquery_client.py load  '<settings json>' '<dataset.table>' '<atomic kinds json>' '<type files json>' file.csv...
   python bigquery_client.py query '<settings json>' '<sql>'      -> JSON rows on stdout
@@ -12,6 +13,7 @@ import decimal
 import json
 import sys
 
+import requests
 from google.api_core.client_options import ClientOptions
 from google.api_core.exceptions import NotFound
 from google.auth.credentials import AnonymousCredentials
@@ -48,43 +50,18 @@ def column_sql_type(column, types, kinds):
     return ATOMIC_TYPES[atomic_kind(column, kinds)]
 
 
-def atomic_type(column, kinds):
-    return ("atomic", atomic_kind(column, kinds))
-
-
-def literal(value, t):
-    """A BigQuery literal of `value`, of type `t` (an inferred type, or ('atomic', kind))."""
-    kind = t[0]
-    if kind == "atomic":
+def written(value, t):
+    """A conformed value as BigQuery writes it: a NULL array is an empty one, at any depth, and an
+    array may not hold a NULL element."""
+    if t[0] == "array":
         if value is None:
-            return f"CAST(NULL AS {ATOMIC_TYPES[t[1]]})"
-        if t[1] == "timestamp":
-            return f"TIMESTAMP '{value}'"
-        if t[1] == "number":
-            return repr(float(value))
-        if t[1] == "boolean":
-            return "TRUE" if value else "FALSE"
-        return quote(value)
-    if kind == "array":
-        inner = t[1] if t[1][0] != "null" else ("string",)
-        if not value:
-            return f"CAST([] AS {sql_type(t)})"
-        return "[" + ", ".join(literal(v, inner) for v in value) + "]"
-    if value is None:
-        return f"CAST(NULL AS {sql_type(t if kind != 'null' else ('string',))})"
-    if kind == "struct":
-        return "STRUCT(" + ", ".join(f"{literal(value.get(k), ft)} AS `{k}`" for k, ft in sorted(t[1].items())) + ")"
-    if kind == "bool":
-        return "TRUE" if value else "FALSE"
-    if kind == "int":
-        return str(int(value))
-    if kind == "float":
-        return repr(float(value))
-    return quote(value if isinstance(value, str) else json.dumps(value))
-
-
-def quote(text):
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r") + "'"
+            return []
+        if any(v is None for v in value):
+            raise ValueError("Array cannot have a null element")
+        return [written(v, t[1]) for v in value]
+    if t[0] == "struct" and value is not None:
+        return {k: written(value.get(k), ft) for k, ft in t[1].items()}
+    return value
 
 
 def load(settings, table, kinds, type_files, files):
@@ -107,13 +84,12 @@ def load(settings, table, kinds, type_files, files):
         for c in columns:
             if c not in existing:
                 bq.query_and_wait(f"alter table `{table}` add column `{c}` {column_sql_type(c, types, kinds)}")
-    # DML with typed literals: the emulator has no streaming inserts
-    for start in range(0, len(rows), 200):
-        values = ",\n".join(
-            "(" + ", ".join(literal(conform(r.get(c), types[c]) if c in types else r.get(c), types.get(c) or atomic_type(c, kinds)) for c in columns) + ")"
-            for r in rows[start : start + 200]
-        )
-        bq.query_and_wait(f"insert into `{table}` ({', '.join(f'`{c}`' for c in columns)}) values {values}")
+    # the emulator has no streaming inserts: its test-side bulk insert (crucible_server.py)
+    project = settings["project"]
+    for start in range(0, len(rows), 2000):
+        batch = [{c: written(conform(r.get(c), types[c]), types[c]) if c in types else r.get(c) for c in columns} for r in rows[start : start + 2000]]
+        body = {"project": project, "dataset": dataset, "table": table.split(".")[1], "columns": columns, "rows": batch}
+        requests.post(f"{settings['endpoint']}/_signals_batch/insert_rows", json=body, timeout=600).raise_for_status()
     return len(rows)
 
 

@@ -122,12 +122,17 @@ def type_of(value):
 
 
 def column_types(rows):
-    """The merged type of every self-describing column over all rows."""
+    """The merged type of every self-describing column over all rows; a major-version column also
+    takes the type of its full-version columns (the same schemas, as the loader types it)."""
     types = {}
     for row in rows:
         for column, value in row.items():
             if column.startswith(("contexts_", "unstruct_event_")):
                 types[column] = merge_type(types.get(column, ("null",)), type_of(value))
+    for column, t in list(types.items()):
+        m = SELF_DESCRIBING.match(column)
+        if m and m.group(1) in types:
+            types[m.group(1)] = merge_type(types[m.group(1)], t)
     return {c: (t if t[0] != "null" else ("string",)) for c, t in types.items()}
 
 
