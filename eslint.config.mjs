@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'bench/results/', 'coverage/', '.quickstart/', '.signals-batch/'] },
+  { ignores: ['node_modules/', '.venv/', 'build/', 'dist/', 'bench/results/', 'coverage/', '.quickstart/', '.signals-batch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
