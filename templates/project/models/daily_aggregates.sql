@@ -86,3 +86,4 @@ where not exists (
 )
 {%- endif %}
 group by contributions.key_value, contributions.event_date, run_limits.run_id
+<$ dialect.storageOrder(['event_date', 'key_value']) $>

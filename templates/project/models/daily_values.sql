@@ -87,3 +87,4 @@ where not exists (
 )
 {%- endif %}
 group by contributions.key_value, contributions.event_date, contributions.attribute, contributions.value, run_limits.run_id
+<$ dialect.storageOrder(['event_date', 'key_value']) $>
