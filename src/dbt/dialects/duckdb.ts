@@ -204,6 +204,9 @@ export const duckdb: Dialect = {
   firstPerPartition(relation, partitionBy, orderBy) {
     return qualifyFirst(relation, partitionBy, orderBy);
   },
+  storageOrder(columns) {
+    return `order by ${columns.join(', ')}`;
+  },
   deleteBelowLimit(target, condition, column, limits, limitColumn) {
     return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },

@@ -231,6 +231,10 @@ export const snowflake: Dialect = {
   firstPerPartition(relation, partitionBy, orderBy) {
     return qualifyFirst(relation, partitionBy, orderBy);
   },
+  storageOrder() {
+    // cluster_by orders the rows dbt-snowflake writes
+    return '';
+  },
   deleteBelowLimit(target, condition, column, limits, limitColumn) {
     return deleteBelowSubquery(target, condition, column, limits, limitColumn);
   },
