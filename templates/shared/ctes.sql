@@ -61,3 +61,80 @@
     where (waiting.released_in is null or waiting.released_in = run_limits.run_id)
         and waiting.event_date in (select event_date from dates_this_run where is_processed)
 <%- endmacro %>
+
+<#- The stored rows a daily state model folds this run's partials into, read only where the run
+    needs them (the dbt variable `facts`, from signals_batch_rollup_facts(), when the model runs):
+    the days that aged past the rollup boundary (`aged_days`, only when it moved), the (key, date)
+    pairs this run writes (`touched`), their stored rows (`stored_rows`: daily rows from the first
+    date this run touches, rollup rows only when it touches them), and the pairs an interrupted
+    attempt of this run already wrote (`written_by_this_run`). `incoming` is the CTE of this run's
+    partials; `columns` are the partial columns besides key_value and event_date. #>
+<% macro rollupReads(incoming, columns) -%>
+{%- set facts = signals_batch_rollup_facts() %}
+{%- if facts.moved %}
+
+-- days that left every window since the last run fold into their key's rollup row
+aged_days as (
+    select
+        stored.key_value,
+        <$ sentinel $> as event_date
+<%- for c in columns %>,
+        stored.<$ c $>
+<%- endfor %>
+    from {{ this }} as stored
+    where stored.event_date <> <$ sentinel $>
+        and stored.event_date < {{ signals_batch_date(facts.rollup_before) }}
+{%- if facts.previous_rollup_before %}
+        and stored.event_date >= {{ signals_batch_date(facts.previous_rollup_before) }}
+{%- endif %}
+),
+{%- endif %}
+
+touched as (
+    select distinct key_value, event_date from <$ incoming $>
+{%- if facts.moved %}
+    <$ dialect.unionDistinct $>
+    select key_value, event_date from aged_days
+{%- endif %}
+),
+
+stored_rows as (
+{%- if facts.daily_from %}
+<$ storedRowsWhere(columns, 'stored.event_date >= {{ signals_batch_date(facts.daily_from) }}') $>
+{%- endif %}
+{%- if facts.daily_from and facts.touches_rollup %}
+    union all
+{%- endif %}
+{%- if facts.touches_rollup %}
+<$ storedRowsWhere(columns, 'stored.event_date = ' + sentinel) $>
+{%- endif %}
+{%- if not facts.daily_from and not facts.touches_rollup %}
+<$ storedRowsWhere(columns, 'false') $>
+{%- endif %}
+),
+
+-- (key, date) pairs an interrupted attempt of this run already wrote
+written_by_this_run as (
+    select distinct stored_rows.key_value, stored_rows.event_date
+    from stored_rows
+    inner join run_limits
+        on stored_rows.merged_in = run_limits.run_id
+)
+<%- endmacro %>
+
+<#- The stored rows of the touched (key, date) pairs where `condition` holds (a constant range the
+    warehouse prunes on). #>
+<% macro storedRowsWhere(columns, condition) -%>
+<$ '    ' $>select
+        stored.key_value,
+        stored.event_date
+<%- for c in columns %>,
+        stored.<$ c $>
+<%- endfor %>,
+        stored.merged_in
+    from {{ this }} as stored
+    inner join touched
+        on stored.key_value = touched.key_value
+        and stored.event_date = touched.event_date
+    where <$ condition $>
+<%- endmacro %>

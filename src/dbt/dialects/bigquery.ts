@@ -234,4 +234,8 @@ export const bigquery: Dialect = {
     // QUALIFY needs a WHERE, GROUP BY or HAVING clause in BigQuery
     return `select * from ${relation} where true qualify row_number() over (partition by ${partitionBy} order by ${orderBy}) = 1`;
   },
+  storageOrder() {
+    // partitioned by date
+    return '';
+  },
 };

@@ -195,6 +195,10 @@ export const databricks: Dialect = {
   firstPerPartition(relation, partitionBy, orderBy) {
     return `select * from (select *, row_number() over (partition by ${partitionBy} order by ${orderBy}) as first_copy_rank from ${relation}) where first_copy_rank = 1`;
   },
+  storageOrder() {
+    // liquid clustering
+    return '';
+  },
   deleteBelowLimit(target, condition, column, limits, limitColumn) {
     // open-source Delta has no subquery in a DELETE's condition: a MERGE with the one-row limits deletes the same rows
     const on = [condition, `${column} < limits.${limitColumn}`].filter((c) => c && c !== 'true').join(' and ');

@@ -126,6 +126,13 @@ export interface Dialect {
   /** A query of the rows of `relation` that come first in their partition (extra columns allowed). */
   firstPerPartition(relation: string, partitionBy: string, orderBy: string): string;
   /**
+   * The ORDER BY ending a state model's query (empty when none is needed): rows stored in that
+   * order let a warehouse that prunes by what each block of a table holds (DuckDB's row-group
+   * min/max) skip the dates a run does not touch. Where the table's own clustering or partitions
+   * already do that (Snowflake, BigQuery, Databricks), empty.
+   */
+  storageOrder(columns: string[]): string;
+  /**
    * A statement deleting the rows of `target` where `condition` holds and `column` is below the
    * `limitColumn` of the one-row relation `limits`.
    */

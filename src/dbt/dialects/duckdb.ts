@@ -176,4 +176,7 @@ export const duckdb: Dialect = {
     return `list_sort(list_distinct(list(${element})${filterClause(condition, `${text} is not null`)}))`;
   },
 
+  storageOrder(columns) {
+    return `order by ${columns.join(', ')}`;
+  },
 };

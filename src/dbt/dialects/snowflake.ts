@@ -194,4 +194,8 @@ export const snowflake: Dialect = {
     return `nullif(array_sort(array_unique_agg(${caseWhen(element, condition, `${text} is not null`)})), array_construct())`;
   },
 
+  storageOrder() {
+    // cluster_by orders the rows dbt-snowflake writes
+    return '';
+  },
 };

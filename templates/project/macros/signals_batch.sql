@@ -1,4 +1,5 @@
 {#- Helpers of this generated project (no packages: only dbt built-ins and these macros). -#}
+<%- macro day(expr) %><$ dialect.formatTimestamp(dialect.timestampFromDate(expr)) $><% endmacro %>
 
 {#- Full refreshes may drop accumulated state only when allowed (the seed's rule). -#}
 {% macro signals_batch_allow_refresh() %}
@@ -77,6 +78,68 @@
 {#- This dbt invocation's start, the same in every model of the run. -#}
 {% macro signals_batch_run_timestamp() -%}
   <$ dialect.timestampFromText("signals_batch_string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f'))" | jinjaExpr) $>
+{%- endmacro %}
+
+{#- A date from `YYYY-MM-DD` text known when the model runs: a constant the warehouse prunes on. -#}
+{% macro signals_batch_date(text) -%}
+  <$ dialect.dateFromText("signals_batch_string_literal(text)" | jinjaExpr) $>
+{%- endmacro %}
+
+{#-
+  What the daily state models of this run must read, asked when they run (nothing at parse time):
+  the rollup boundary and the last committed one, whether it moved (only then do days age into the
+  rollup rows and leave the daily rows), the first daily date this run's events can touch (none
+  without events), and whether they touch the rollup rows. The dates are `YYYY-MM-DD` text.
+-#}
+{% macro signals_batch_rollup_facts() %}
+  {% if not execute %}
+    {{ return({'moved': true, 'rollup_before': none, 'previous_rollup_before': none, 'daily_from': none, 'touches_rollup': true}) }}
+  {% endif %}
+  {% set query %}
+    select
+        <$ day('limits.rollup_before') $>,
+        <$ day('limits.previous_rollup_before') $>,
+        <$ day('incoming.first_date') $>
+    from {{ ref('<$ project $>_run_limits') }} as limits
+    cross join (
+        -- every event this run can fold in: its new events and the late events waiting
+        select min(dates.event_date) as first_date
+        from (
+            select new_events.event_date
+            from {{ ref('<$ project $>_events_this_run') }} as new_events
+            union all
+            select waiting.event_date
+            from {{ ref('<$ project $>_deferred_events') }} as waiting
+            inner join {{ ref('<$ project $>_run_limits') }} as run_limits
+                on waiting.deferred_in < run_limits.run_id
+            where waiting.released_in is null or waiting.released_in = run_limits.run_id
+        ) as dates
+    ) as incoming
+  {% endset %}
+  {% set row = run_query(query).rows[0] %}
+  {% set day = [] %}
+  {% for value in row %}{% do day.append(none if value is none else (value | string)[:10]) %}{% endfor %}
+  {% set rollup_before, previous, first = day[0], day[1], day[2] %}
+  {% set moved = rollup_before is not none and (previous is none or rollup_before > previous) %}
+  {{ return({
+    'moved': moved,
+    'rollup_before': rollup_before,
+    'previous_rollup_before': previous,
+    'daily_from': none if first is none else (first if rollup_before is none or first > rollup_before else rollup_before),
+    'touches_rollup': moved or (first is not none and rollup_before is not none and first < rollup_before)
+  }) }}
+{% endmacro %}
+
+{#-
+  The post-hook of the daily state models: delete the daily rows this run folded into the rollup
+  rows (readers ignore them meanwhile). Nothing when the boundary did not move: the committed run
+  that moved it last deleted every older daily row before it committed.
+-#}
+{% macro signals_batch_delete_folded(relation) -%}
+  {%- set facts = signals_batch_rollup_facts() -%}
+  {%- if facts.moved -%}
+    delete from {{ relation }} where event_date <> <$ sentinel $> and event_date < {{ signals_batch_date(facts.rollup_before) }}
+  {%- endif -%}
 {%- endmacro %}
 
 {#- Stop before anything changes when the tables were built from another definition. -#}

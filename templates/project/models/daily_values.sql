@@ -5,7 +5,7 @@
 <$ dialect.modelConfig({ write: 'upsert', uniqueKey: ['key_value', 'event_date', 'attribute', 'value'], dateColumn: 'event_date', keyColumn: 'key_value' }) $>
     full_refresh=signals_batch_full_refresh_config(),
     post_hook=[
-      "<$ dialect.deleteBelowLimit('{{ this }}', 'event_date <> ' + sentinel, 'event_date', "{{ ref('" + project + "_run_limits') }}", 'rollup_before') $>",
+      "{{ signals_batch_delete_folded(this) }}",
     ],
   )
 }}
@@ -53,58 +53,16 @@ incoming_values as (
 )
 
 {%- if is_incremental() %},
-
--- days that left every window since the last run fold into their key's rollup row
-aged_days as (
-    select
-        stored.key_value,
-        <$ sentinel $> as event_date,
-        stored.attribute,
-        stored.value,
-        stored.n,
-        stored.last_key
-    from {{ this }} as stored
-    cross join run_limits
-    where stored.event_date <> <$ sentinel $>
-        and stored.event_date < run_limits.rollup_before
-        and (run_limits.previous_rollup_before is null or stored.event_date >= run_limits.previous_rollup_before)
-),
-
-touched as (
-    select key_value, event_date from incoming_values
-    <$ dialect.unionDistinct $>
-    select key_value, event_date from aged_days
-),
-
-stored_rows as (
-    select
-        stored.key_value,
-        stored.event_date,
-        stored.attribute,
-        stored.value,
-        stored.n,
-        stored.last_key,
-        stored.merged_in
-    from {{ this }} as stored
-    inner join touched
-        on stored.key_value = touched.key_value
-        and stored.event_date = touched.event_date
-),
-
--- (key, date) pairs an interrupted attempt of this run already wrote
-written_by_this_run as (
-    select distinct stored_rows.key_value, stored_rows.event_date
-    from stored_rows
-    inner join run_limits
-        on stored_rows.merged_in = run_limits.run_id
-)
+<$ ctes.rollupReads('incoming_values', ['attribute', 'value', 'n', 'last_key']) $>
 {%- endif %},
 
 contributions as (
     select key_value, event_date, attribute, value, n, last_key from incoming_values
 {%- if is_incremental() %}
+{%- if facts.moved %}
     union all
     select key_value, event_date, attribute, value, n, last_key from aged_days
+{%- endif %}
     union all
     select key_value, event_date, attribute, value, n, last_key from stored_rows
 {%- endif %}
@@ -129,3 +87,4 @@ where not exists (
 )
 {%- endif %}
 group by contributions.key_value, contributions.event_date, contributions.attribute, contributions.value, run_limits.run_id
+<$ dialect.storageOrder(['event_date', 'key_value']) $>
