@@ -217,7 +217,9 @@ export const databricks: Dialect = {
     return `case when size(${sorted}) > 0 then ${sorted} end`;
   },
 
-  isDistinctFrom(a, b) {
+  isDistinctFrom(a, b, type) {
+    // maps have no equality in Spark SQL: compare their entries, sorted (the same map, the same array)
+    if (type === 'dict') return `not (array_sort(map_entries(${a})) <=> array_sort(map_entries(${b})))`;
     return `not (${a} <=> ${b})`;
   },
   like(expr, pattern) {
