@@ -1,7 +1,7 @@
 /**
  * Databricks SQL on open-source Spark with Delta: pyspark and delta-spark pinned in
  * python/requirements/spark.txt, the Delta jars fetched once from Maven Central into the Ivy cache,
- * an embedded Derby metastore and a warehouse folder per engine. One Spark serves the whole file
+ * a warehouse folder per engine. One Spark serves the whole file
  * (python/spark_server.py, over Spark Connect): dbt-spark's `session` method, the loader and the
  * reader are its clients, so the JVM start and warm-up are paid once, not once per process.
  * Each namespace is a schema prefix: models in `<ns>_derived`..., events in `<ns>_atomic.events`.
@@ -60,7 +60,10 @@ export class SparkDeltaEngine implements WarehouseEngine {
   /**
    * The server's settings. Tuned for tables of a few hundred rows on two cores, none of them
    * changing what a query returns: 2 shuffle partitions (not 200), no adaptive re-planning, one
-   * partition for Delta's log replay (not 50), no UI or progress bars.
+   * partition for Delta's log replay (not 50), no UI or progress bars; the catalog in memory (one
+   * JVM: no metastore database); expressions interpreted, not compiled to Java (compiling them
+   * took most of the time on tiny tables), and the JVM's quick compiler only (its optimizing one
+   * spent minutes of CPU on code that runs for milliseconds).
    */
   private serverConf(): Record<string, string> {
     return {
@@ -70,8 +73,8 @@ export class SparkDeltaEngine implements WarehouseEngine {
       'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
       'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
       'spark.sql.warehouse.dir': path.join(this.dir, 'warehouse'),
-      'spark.hadoop.javax.jdo.option.ConnectionURL': `jdbc:derby:;databaseName=${path.join(this.dir, 'metastore_db')};create=true`,
-      'spark.driver.extraJavaOptions': `-Dderby.system.home=${this.dir}`,
+      'spark.sql.catalogImplementation': 'in-memory',
+      'spark.driver.extraJavaOptions': '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
       'spark.sql.session.timeZone': 'UTC',
       'spark.sql.shuffle.partitions': '2',
       'spark.default.parallelism': '2',
@@ -80,6 +83,8 @@ export class SparkDeltaEngine implements WarehouseEngine {
       'spark.sql.adaptive.enabled': 'false',
       'spark.databricks.delta.snapshotPartitions': '1',
       'spark.ui.showConsoleProgress': 'false',
+      'spark.sql.codegen.wholeStage': 'false',
+      'spark.sql.codegen.factoryMode': 'NO_CODEGEN',
     };
   }
 

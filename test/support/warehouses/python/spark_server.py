@@ -19,7 +19,7 @@ from pyspark.sql import SparkSession
 
 def main() -> int:
     conf, port = json.loads(sys.argv[1]), sys.argv[2]
-    builder = SparkSession.builder.enableHiveSupport()
+    builder = SparkSession.builder
     for key, value in conf.items():
         builder = builder.config(key, value)
     builder = builder.config("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin")
@@ -27,7 +27,6 @@ def main() -> int:
     builder = builder.config("spark.connect.grpc.binding.port", port)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    # the first statement boots the metastore: before "ready", so no client waits on it
     spark.sql("show databases").collect()
     print("spark connect server ready", flush=True)
     stop = threading.Event()
