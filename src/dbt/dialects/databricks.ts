@@ -152,7 +152,9 @@ export const databricks: Dialect = {
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
-    return isListType(type) ? `cast(${expr} as array<${scalar}>)` : `cast(${expr} as ${scalar})`;
+    if (isListType(type)) return `cast(${expr} as array<${scalar}>)`;
+    // Spark's cast to a whole number truncates; the semantics (and the other targets' casts) round
+    return scalar === 'int' || scalar === 'bigint' ? `cast(round(${expr}) as ${scalar})` : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
     const one = (v: unknown) => scalarLiteral(this, v);
