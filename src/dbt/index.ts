@@ -139,6 +139,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     return {
       name: a.name,
       code: a.code,
+      type: a.type,
       column,
       valueSet: a.valueSet,
       match: attributeMatch(d, plan, a, 'events'),

@@ -124,7 +124,9 @@ export const databricks: Dialect = {
   },
   castToAttributeType(expr, type: AttributeType) {
     const scalar = SCALAR_TYPES[elementType(type)];
-    return isListType(type) ? `cast(${expr} as array<${scalar}>)` : `cast(${expr} as ${scalar})`;
+    if (isListType(type)) return `cast(${expr} as array<${scalar}>)`;
+    // Spark's cast to a whole number truncates; the semantics (and the other targets' casts) round
+    return scalar === 'int' || scalar === 'bigint' ? `cast(round(${expr}) as ${scalar})` : `cast(${expr} as ${scalar})`;
   },
   typedLiteral(value, type) {
     const one = (v: unknown) => scalarLiteral(this, v);
@@ -189,7 +191,9 @@ export const databricks: Dialect = {
     return `case when size(${sorted}) > 0 then ${sorted} end`;
   },
 
-  isDistinctFrom(a, b) {
+  isDistinctFrom(a, b, type) {
+    // maps have no equality in Spark SQL: compare their entries, sorted (the same map, the same array)
+    if (type === 'dict') return `not (array_sort(map_entries(${a})) <=> array_sort(map_entries(${b})))`;
     return `not (${a} <=> ${b})`;
   },
   firstPerPartition(relation, partitionBy, orderBy) {

@@ -119,8 +119,8 @@ export interface Dialect {
    */
   sortedDistinctList(textExpr: string, listType: AttributeType, condition: string): string;
 
-  /** Null-safe inequality of two values of any type (lists included). */
-  isDistinctFrom(a: string, b: string): string;
+  /** Null-safe inequality of two values of attribute type `type` (lists and dicts included). */
+  isDistinctFrom(a: string, b: string, type: AttributeType): string;
   /** SQL LIKE on text. */
   like(expr: string, pattern: string): string;
   /** A query of the rows of `relation` that come first in their partition (extra columns allowed). */

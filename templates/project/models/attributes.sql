@@ -23,6 +23,6 @@ left join {{ this }} as current_rows
 where
     current_rows.<$ keyColumn $> is null
 <%- for a in attributes %>
-    or <$ dialect.isDistinctFrom('recomputed.' + a.column, 'current_rows.' + a.column) $>
+    or <$ dialect.isDistinctFrom('recomputed.' + a.column, 'current_rows.' + a.column, a.type) $>
 <%- endfor %>
 {%- endif %}

@@ -1,15 +1,17 @@
 /**
  * Databricks SQL on open-source Spark with Delta: pyspark and delta-spark pinned in
  * python/requirements/spark.txt, the Delta jars fetched once from Maven Central into the Ivy cache,
- * an embedded Derby metastore and a warehouse folder per engine, dbt-spark's `session` method.
+ * a warehouse folder per engine. One Spark serves the whole file
+ * (python/spark_server.py, over Spark Connect): dbt-spark's `session` method, the loader and the
+ * reader are its clients, so the JVM start and warm-up are paid once, not once per process.
  * Each namespace is a schema prefix: models in `<ns>_derived`..., events in `<ns>_atomic.events`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensurePythonEnv, requirementsFile } from '../../../src/runner';
-import { atomicKinds, runPythonJson, type Row, type WarehouseEngine } from './engine';
+import { ensurePythonEnv, pythonExecutable, requirementsFile } from '../../../src/runner';
+import { atomicKinds, freePort, runPythonJson, startProcess, stopProcess, SUPPORT_PYTHON, type Row, type WarehouseEngine } from './engine';
 
 /** The delta-spark version pinned for Python is the version of the Delta jars. */
 function deltaVersion(): string {
@@ -30,20 +32,40 @@ export class SparkDeltaEngine implements WarehouseEngine {
   readonly target = 'databricks' as const;
   readonly engineName = 'Spark + Delta (dbt-spark session)';
   private dir = '';
+  private server: ChildProcess | null = null;
+  private port = 0;
   typeFiles: string[] = [];
 
   async start(): Promise<void> {
     requireJava();
     await ensurePythonEnv('spark', () => undefined);
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-spark-'));
+    this.port = await freePort();
+    const script = path.join(SUPPORT_PYTHON, 'spark_server.py');
+    // the first start resolves the Delta jars from Maven Central
+    this.server = await startProcess(pythonExecutable('spark'), [script, JSON.stringify(this.serverConf()), String(this.port)], /spark connect server ready/, { TZ: 'UTC' }, 540_000);
   }
 
   async stop(): Promise<void> {
+    await stopProcess(this.server);
+    this.server = null;
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Session settings shared by dbt and the test's own loader and reader (never at the same time: Derby allows one process). */
+  /** What every client (dbt, the loader, the reader) sets: the server, over Spark Connect. */
   sparkConf(): Record<string, string> {
+    return { 'spark.remote': `sc://127.0.0.1:${this.port}` };
+  }
+
+  /**
+   * The server's settings. Tuned for tables of a few hundred rows on two cores, none of them
+   * changing what a query returns: 2 shuffle partitions (not 200), no adaptive re-planning, one
+   * partition for Delta's log replay (not 50), no UI or progress bars; the catalog in memory (one
+   * JVM: no metastore database); expressions interpreted, not compiled to Java (compiling them
+   * took most of the time on tiny tables), and the JVM's quick compiler only (its optimizing one
+   * spent minutes of CPU on code that runs for milliseconds).
+   */
+  private serverConf(): Record<string, string> {
     return {
       'spark.master': 'local[2]',
       'spark.app.name': 'signals-batch-test',
@@ -51,13 +73,18 @@ export class SparkDeltaEngine implements WarehouseEngine {
       'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
       'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
       'spark.sql.warehouse.dir': path.join(this.dir, 'warehouse'),
-      'spark.hadoop.javax.jdo.option.ConnectionURL': `jdbc:derby:;databaseName=${path.join(this.dir, 'metastore_db')};create=true`,
-      'spark.driver.extraJavaOptions': `-Dderby.system.home=${this.dir}`,
+      'spark.sql.catalogImplementation': 'in-memory',
+      'spark.driver.extraJavaOptions': '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
       'spark.sql.session.timeZone': 'UTC',
       'spark.sql.shuffle.partitions': '2',
       'spark.default.parallelism': '2',
       'spark.ui.enabled': 'false',
       'spark.driver.memory': '2g',
+      'spark.sql.adaptive.enabled': 'false',
+      'spark.databricks.delta.snapshotPartitions': '1',
+      'spark.ui.showConsoleProgress': 'false',
+      'spark.sql.codegen.wholeStage': 'false',
+      'spark.sql.codegen.factoryMode': 'NO_CODEGEN',
     };
   }
 

@@ -1,7 +1,8 @@
 """
-The Databricks side of the warehouse tests, on a local Spark session with Delta (the same session
-settings dbt-spark's `session` method gets): load CSV exports into the lake loader's layout
-(STRUCT / ARRAY<STRUCT> with snake_case fields, one column per major version), and run queries.
+The Databricks side of the warehouse tests, a client of the local Spark with Delta that
+spark_server.py runs (the session settings dbt-spark's `session` method gets too): load CSV
+exports into the lake loader's layout (STRUCT / ARRAY<STRUCT> with snake_case fields, one column
+per major version), and run queries.
 
   python spark_client.py load  '<spark conf json>' '<schema.table>' '<atomic kinds json>' '<type files json>' file.csv...
   python spark_client.py query '<spark conf json>' '<sql>'      -> JSON rows on stdout
@@ -23,9 +24,7 @@ def session(conf):
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in conf.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
+    return builder.getOrCreate()
 
 
 def spark_type(t):
