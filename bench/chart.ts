@@ -98,7 +98,7 @@ const GLYPHS: Record<string, string[]> = {
   '=': ['.....', '.....', '#####', '.....', '#####', '.....', '.....'],
   '<': ['...#.', '..#..', '.#...', '#....', '.#...', '..#..', '...#.'],
   '>': ['.#...', '..#..', '...#.', '....#', '...#.', '..#..', '.#...'],
-  '_': ['.....', '.....', '.....', '.....', '.....', '.....', '#####'],
+  _: ['.....', '.....', '.....', '.....', '.....', '.....', '#####'],
   "'": ['..#..', '..#..', '.#...', '.....', '.....', '.....', '.....'],
   '*': ['.....', '..#..', '#.#.#', '.###.', '#.#.#', '..#..', '.....'],
 };
@@ -295,7 +295,10 @@ function drawBars(canvas: Canvas, area: Area, panel: BarPanel): void {
 function drawLines(canvas: Canvas, area: Area, panel: LinePanel): void {
   const format = panel.format ?? ((v: number) => v.toFixed(2));
   const xFormat = panel.xFormat ?? ((x: number) => String(x));
-  const values = [...panel.series.flatMap((s) => s.values.filter((v): v is number => v !== null)), ...(panel.reference ? [panel.reference.value] : [])];
+  const values = [
+    ...panel.series.flatMap((s) => s.values.filter((v): v is number => v !== null)),
+    ...(panel.reference ? [panel.reference.value] : []),
+  ];
   const { plot, yOf } = frame(canvas, area, panel.title, panel.yLabel, panel.series, Math.max(0, ...values));
   const lo = panel.x[0];
   const hi = panel.x[panel.x.length - 1];

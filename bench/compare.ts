@@ -68,7 +68,11 @@ export async function compareTables(conn: DuckDBConnection, o: CompareOptions): 
       )
     )
       .getRows()
-      .map(([key, left, right]) => ({ key: String(key), left: left === null ? null : String(left), right: right === null ? null : String(right) }));
+      .map(([key, left, right]) => ({
+        key: String(key),
+        left: left === null ? null : String(left),
+        right: right === null ? null : String(right),
+      }));
     mismatches.push({ column: c, rows, examples });
   }
   if (dupKeys > 0) mismatches.push({ column: `${o.key} (duplicate keys in ${o.left})`, rows: dupKeys, examples: [] });
@@ -86,9 +90,13 @@ export async function compareTables(conn: DuckDBConnection, o: CompareOptions): 
 /** A readable account of a comparison, for errors and the report. */
 export function describeComparison(c: Comparison, leftName: string, rightName: string): string {
   if (c.equal) return `${leftName} equals ${rightName}: ${c.leftRows} rows, ${c.cellsCompared} cells`;
-  const lines = [`${leftName} differs from ${rightName}: ${c.leftRows} vs ${c.rightRows} rows, ${c.onlyLeft} keys only in ${leftName}, ${c.onlyRight} only in ${rightName}`];
+  const lines = [
+    `${leftName} differs from ${rightName}: ${c.leftRows} vs ${c.rightRows} rows, ${c.onlyLeft} keys only in ${leftName}, ${c.onlyRight} only in ${rightName}`,
+  ];
   for (const m of c.mismatches) {
-    lines.push(`  ${m.column}: ${m.rows} rows differ${m.examples.length ? `, e.g. ${m.examples.map((e) => `${e.key}: ${e.left} vs ${e.right}`).join('; ')}` : ''}`);
+    lines.push(
+      `  ${m.column}: ${m.rows} rows differ${m.examples.length ? `, e.g. ${m.examples.map((e) => `${e.key}: ${e.left} vs ${e.right}`).join('; ')}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

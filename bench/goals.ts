@@ -20,7 +20,8 @@ export interface Goal {
 
 const GIB4 = 4 * 1024 ** 3;
 
-export const n = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
+export const n = (v: number | null | undefined, digits = 2) =>
+  v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits);
 export const int = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : Math.round(v).toLocaleString('en-US'));
 export const ratio = (a: number | null | undefined, b: number | null | undefined) =>
   a === null || a === undefined || b === null || b === undefined || b <= 0 ? null : a / b;
@@ -137,7 +138,10 @@ export function computeGoals(bench: BenchResult): Goal[] {
     reason:
       `${verdict(le(g1, 0.15))}: the median steady-state run took ${n(steady, 1)} s and the hand-written query ${n(base?.seconds, 1)} s, ` +
       `so the goal allows ${n(base ? 0.15 * base.seconds : null, 1)} s. Of the median run: ${timeSplit(run)}. ` +
-      `Its costliest models: ${topModels(run?.cost?.models.filter((m) => !isDbtGroup(m.model)), 3)}.`,
+      `Its costliest models: ${topModels(
+        run?.cost?.models.filter((m) => !isDbtGroup(m.model)),
+        3,
+      )}.`,
   });
 
   const g2 = ratio(marginal, base?.seconds);
@@ -199,7 +203,10 @@ export function computeGoals(bench: BenchResult): Goal[] {
       reason:
         `${verdict(le(v, 1.5))}: the ${what} took ${n(full.seconds, 1)} s in ${full.rounds} round(s) ` +
         `(snowplow__backfill_limit_days ${bench.options.backfillLimitDays}), the hand-written query ${n(hand?.seconds, 1)} s. ` +
-        `Of the ${what}: ${timeSplit(full)}; costliest models: ${topModels(full.cost?.models.filter((m) => !isDbtGroup(m.model)), 3)}. ` +
+        `Of the ${what}: ${timeSplit(full)}; costliest models: ${topModels(
+          full.cost?.models.filter((m) => !isDbtGroup(m.model)),
+          3,
+        )}. ` +
         `It scanned ${int(full.rowsScanned)} rows, the hand-written query ${int(hand?.rowsScanned)}.`,
     });
   }
@@ -253,7 +260,10 @@ export function computeGoals(bench: BenchResult): Goal[] {
  * The cross-run dedupe's cost in a phase's steady-state runs (medians), and per day of lookback:
  * a run looks back snowplow__upsert_lookback_days of loads, or all earlier loads when fewer.
  */
-export function lookbackCost(bench: BenchResult, phaseDays: number): { days: number; rows: number; perDay: number; scanSeconds: number; shareOfRows: number } | null {
+export function lookbackCost(
+  bench: BenchResult,
+  phaseDays: number,
+): { days: number; rows: number; perDay: number; scanSeconds: number; shareOfRows: number } | null {
   const runs = steadyRuns(bench, phaseDays).filter((s) => s.cost?.dedupeLookback);
   if (runs.length === 0) return null;
   const daysOf = (s: ScenarioResult) => Math.min(bench.options.upsertLookbackDays, s.historyDays - 1);

@@ -116,7 +116,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const partialsTable = `${DERIVED_SCHEMA}.${project.name}_daily_aggregates`;
   const columns = view.attributes.map((a) => a.name);
   const key = keyColumnName(view);
-  log(`work dir ${workDir}; ${options.users} users, ${lengths.join(', ')} days; backfill limit ${backfillLimitDays} days; dedupe lookback ${upsertLookbackDays} days`);
+  log(
+    `work dir ${workDir}; ${options.users} users, ${lengths.join(', ')} days; backfill limit ${backfillLimitDays} days; dedupe lookback ${upsertLookbackDays} days`,
+  );
 
   const { log: _log, ...recorded } = options;
   void _log;
@@ -154,7 +156,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   const engineRun = async (id: ScenarioId, label: string, opts: { fullRefresh?: boolean } = {}) => {
     const lastWrite = await withConnection(database, (conn) => scalar(conn, `select epoch_us(max(updated_at)) from ${attributeTable}`));
-    const profileFile = path.join(workDir, 'profiles', `${String(result.scenarios.length + 1).padStart(2, '0')}-${id}-${loadedDays}d.jsonl`);
+    const profileFile = path.join(
+      workDir,
+      'profiles',
+      `${String(result.scenarios.length + 1).padStart(2, '0')}-${id}-${loadedDays}d.jsonl`,
+    );
     // The profiler writes to one path in every run and its file is renamed afterwards: the plugin's
     // settings are part of the profile dbt checks before reusing its last parse (partial parsing),
     // so a path per run would make the bench pay a full parse no user pays.
@@ -177,7 +183,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     const end = Date.now();
     const seconds = (end - t) / 1000;
-    if (options.profile) await fs.rename(liveProfileFile, profileFile).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+    if (options.profile)
+      await fs
+        .rename(liveProfileFile, profileFile)
+        .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
     if (!summary.caughtUp) throw new Error(`${label}: the engine did not catch up after ${summary.rounds} rounds`);
     const rowsWritten = await withConnection(database, (conn) =>
       scalar(conn, `select count(*) from ${attributeTable} where epoch_us(updated_at) > ${lastWrite ?? -1}`),
@@ -202,8 +211,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       cost,
       phases: options.profile ? runPhases(t / 1000, end / 1000, marks, statements) : null,
     };
-    const scanned = cost ? `, ${cost.rowsScanned.toLocaleString('en-US')} rows scanned (${cost.statements} statements, ${cost.sqlSeconds.toFixed(1)}s of SQL)` : '';
-    log(`${label}: ${seconds.toFixed(1)}s, ${summary.rounds} round(s)${scanned}, peak ${fmtBytes(usage.peakBytes)}, other processes ${usage.otherCpuSeconds?.toFixed(1) ?? 'n/a'} CPU s`);
+    const scanned = cost
+      ? `, ${cost.rowsScanned.toLocaleString('en-US')} rows scanned (${cost.statements} statements, ${cost.sqlSeconds.toFixed(1)}s of SQL)`
+      : '';
+    log(
+      `${label}: ${seconds.toFixed(1)}s, ${summary.rounds} round(s)${scanned}, peak ${fmtBytes(usage.peakBytes)}, other processes ${usage.otherCpuSeconds?.toFixed(1) ?? 'n/a'} CPU s`,
+    );
     result.scenarios.push(scenario);
     return scenario;
   };
@@ -213,15 +226,26 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   /** The hand-written query into hand_written.attributes (timed or not), then compared with the engine's table. */
   const baseline = async (label: string, after: string, timed: boolean) => {
     const t = Date.now();
-    const { result: run, usage } = await withUsage(() => runHandWritten(pythonExecutable(), database, BASELINE_TABLE, baselineQuery(), timed && options.profile));
+    const { result: run, usage } = await withUsage(() =>
+      runHandWritten(pythonExecutable(), database, BASELINE_TABLE, baselineQuery(), timed && options.profile),
+    );
     const seconds = (Date.now() - t) / 1000;
     const comparison = await withConnection(database, (conn) =>
       compareTables(conn, { left: attributeTable, right: BASELINE_TABLE, key, columns, doubleColumns: DOUBLE_COLUMNS }),
     );
     const detail = describeComparison(comparison, `engine (after ${after})`, `hand-written query (${loadedDays} days)`);
-    result.checks.push({ historyDays: loadedDays, after, equal: comparison.equal, rows: comparison.leftRows, cells: comparison.cellsCompared, detail });
+    result.checks.push({
+      historyDays: loadedDays,
+      after,
+      equal: comparison.equal,
+      rows: comparison.leftRows,
+      cells: comparison.cellsCompared,
+      detail,
+    });
     const scanned = run.rowsScanned === null ? '' : `, ${run.rowsScanned.toLocaleString('en-US')} rows scanned`;
-    log(`${label}: ${seconds.toFixed(1)}s${scanned}, peak ${fmtBytes(usage.peakBytes)}, other processes ${usage.otherCpuSeconds?.toFixed(1) ?? 'n/a'} CPU s; ${detail}`);
+    log(
+      `${label}: ${seconds.toFixed(1)}s${scanned}, peak ${fmtBytes(usage.peakBytes)}, other processes ${usage.otherCpuSeconds?.toFixed(1) ?? 'n/a'} CPU s; ${detail}`,
+    );
     if (timed) {
       result.scenarios.push({
         id: 'baseline',
@@ -285,7 +309,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await load(loadedDays + 1);
       await engineRun('steady', `steady state: day ${loadedDays} after ${loadedDays - 1} days`);
     }
-    if (options.steadyRuns > 0) await baseline(`check after the steady-state runs (${loadedDays} days)`, `${options.steadyRuns} steady-state run(s)`, false);
+    if (options.steadyRuns > 0)
+      await baseline(`check after the steady-state runs (${loadedDays} days)`, `${options.steadyRuns} steady-state run(s)`, false);
     if (options.fullRefreshAt === length) {
       await engineRun('full_refresh', `engine full refresh over ${loadedDays} days`, { fullRefresh: true });
       await baseline(`check after the full refresh (${loadedDays} days)`, 'full refresh', false);

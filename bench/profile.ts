@@ -109,7 +109,10 @@ export async function readStatements(file: string): Promise<StatementRecord[]> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`the bench profiler wrote nothing to ${file} (${(e as Error).message}): was the dbt-duckdb plugin loaded? Run with --no-profile to bench without it`, { cause: e });
+    throw new Error(
+      `the bench profiler wrote nothing to ${file} (${(e as Error).message}): was the dbt-duckdb plugin loaded? Run with --no-profile to bench without it`,
+      { cause: e },
+    );
   }
   return text
     .split('\n')

@@ -10,7 +10,19 @@ import * as path from 'node:path';
 import duckdb from '@duckdb/node-api';
 import { pythonExecutable } from '../src/runner/python';
 import { renderFigure } from './chart';
-import { computeGoals, find, fullRecomputes, int, lookbackCost, medianSteadyRun, n, ratio, steadyRows, steadySeconds, type Goal } from './goals';
+import {
+  computeGoals,
+  find,
+  fullRecomputes,
+  int,
+  lookbackCost,
+  medianSteadyRun,
+  n,
+  ratio,
+  steadyRows,
+  steadySeconds,
+  type Goal,
+} from './goals';
 import { fmtBytes, type BenchResult, type ScenarioResult } from './results';
 
 export interface Environment {
@@ -40,7 +52,13 @@ export function environment(): Environment {
   );
   if (probe.status === 0) python = JSON.parse(probe.stdout) as Record<string, string | null>;
   return {
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), os: `${os.type()} ${os.release()}`, arch: os.arch() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryBytes: os.totalmem(),
+      os: `${os.type()} ${os.release()}`,
+      arch: os.arch(),
+    },
     versions: {
       node: process.version,
       duckdbNode: duckdb.version(),
@@ -119,8 +137,11 @@ function markdown(report: Report): string {
     );
   }
 
-  push('## Against the hand-written query', '', "What a user would otherwise run: one query over the whole history, every day.", '');
-  push('| history | hand-written query | steady-state run (median) | no-op run | engine full recompute | rows scanned: hand-written / steady |', '|---|---|---|---|---|---|');
+  push('## Against the hand-written query', '', 'What a user would otherwise run: one query over the whole history, every day.', '');
+  push(
+    '| history | hand-written query | steady-state run (median) | no-op run | engine full recompute | rows scanned: hand-written / steady |',
+    '|---|---|---|---|---|---|',
+  );
   for (const L of lengths) {
     const hand = find(bench, 'baseline', L);
     const steady = steadySeconds(bench, L);
@@ -148,8 +169,14 @@ function markdown(report: Report): string {
   );
   if (report.dedupeLookback.length === 0) push('Not measured (run with the profiler).', '');
   else {
-    push('| history | days looked back | rows scanned | per lookback day | share of the run\'s rows | scan seconds |', '|---|---|---|---|---|---|');
-    for (const c of report.dedupeLookback) push(`| ${c.historyDays} d | ${c.days} | ${int(c.rows)} | ${int(c.perDay)} | ${n(100 * c.shareOfRows, 1)}% | ${n(c.scanSeconds, 3)} |`);
+    push(
+      "| history | days looked back | rows scanned | per lookback day | share of the run's rows | scan seconds |",
+      '|---|---|---|---|---|---|',
+    );
+    for (const c of report.dedupeLookback)
+      push(
+        `| ${c.historyDays} d | ${c.days} | ${int(c.rows)} | ${int(c.perDay)} | ${n(100 * c.shareOfRows, 1)}% | ${n(c.scanSeconds, 3)} |`,
+      );
     push('');
   }
 
@@ -172,7 +199,10 @@ function markdown(report: Report): string {
   push('## Where the time goes', '');
   if (cols.length === 0) push('Not measured (run with the profiler).', '');
   else {
-    push("Per model: seconds of its SQL statements / rows they scanned, over every round of the run. Entries in *italics* are dbt's own statements.", '');
+    push(
+      "Per model: seconds of its SQL statements / rows they scanned, over every round of the run. Entries in *italics* are dbt's own statements.",
+      '',
+    );
     push(`| model | ${cols.map((c) => c.title).join(' | ')} |`, `|---|${cols.map(() => '---').join('|')}|`);
     const models = [...new Set(cols.flatMap((c) => c.run.cost!.models.map((m) => m.model)))];
     for (const m of models) {
@@ -182,16 +212,20 @@ function markdown(report: Report): string {
       });
       push(`| ${modelLabel(m)} | ${cells.join(' | ')} |`);
     }
-    push(`| **total (SQL s / rows)** | ${cols.map((c) => `**${n(c.run.cost!.sqlSeconds, 2)} / ${int(c.run.cost!.rowsScanned)}**`).join(' | ')} |`);
+    push(
+      `| **total (SQL s / rows)** | ${cols.map((c) => `**${n(c.run.cost!.sqlSeconds, 2)} / ${int(c.run.cost!.rowsScanned)}**`).join(' | ')} |`,
+    );
     push(`| wall clock of the run (s) | ${cols.map((c) => n(c.run.seconds, 1)).join(' | ')} |`);
     const phase = (c: { run: ScenarioResult }) => {
       const p = c.run.phases;
-      return p ? `${n(p.setupSeconds + p.startSeconds, 1)} / ${n(p.roundsSeconds, 1)} (${n(p.roundsSqlSeconds, 1)}) / ${n(p.testsSeconds, 1)} / ${n(p.endSeconds, 1)}` : 'n/a';
+      return p
+        ? `${n(p.setupSeconds + p.startSeconds, 1)} / ${n(p.roundsSeconds, 1)} (${n(p.roundsSqlSeconds, 1)}) / ${n(p.testsSeconds, 1)} / ${n(p.endSeconds, 1)}`
+        : 'n/a';
     };
     push(`| wall clock: start-up / rounds (SQL) / tests / end (s) | ${cols.map(phase).join(' | ')} |`, '');
     push(
       "Start-up is the time before dbt's first statement (Python environment check, the worker's Python start, dbt's imports, parsing); " +
-        'rounds run from the first statement to the last round\'s end, SQL in brackets (the rest is dbt between statements: compiling models, metadata, bookkeeping; SQL summed over dbt\'s threads can exceed the wall clock); ' +
+        "rounds run from the first statement to the last round's end, SQL in brackets (the rest is dbt between statements: compiling models, metadata, bookkeeping; SQL summed over dbt's threads can exceed the wall clock); " +
         'tests are the dbt tests of the synced table, end is stopping the worker.',
       '',
     );
@@ -202,12 +236,20 @@ function markdown(report: Report): string {
     push('');
   }
 
-  push('## Equality with the hand-written query', '', '| history | engine state | equal | rows | cells compared |', '|---|---|---|---|---|');
-  for (const c of bench.checks) push(`| ${c.historyDays} d | after ${c.after} | ${c.equal ? 'yes' : '**no**'} | ${int(c.rows)} | ${int(c.cells)} |`);
+  push(
+    '## Equality with the hand-written query',
+    '',
+    '| history | engine state | equal | rows | cells compared |',
+    '|---|---|---|---|---|',
+  );
+  for (const c of bench.checks)
+    push(`| ${c.historyDays} d | after ${c.after} | ${c.equal ? 'yes' : '**no**'} | ${int(c.rows)} | ${int(c.cells)} |`);
   push('');
 
   push('## Data', '');
-  push('| history | events table rows | distinct event_id | app "bench" rows | users | DB file | daily aggregate rows (rollup rows) | daily value rows | attribute rows |');
+  push(
+    '| history | events table rows | distinct event_id | app "bench" rows | users | DB file | daily aggregate rows (rollup rows) | daily value rows | attribute rows |',
+  );
   push('|---|---|---|---|---|---|---|---|---|');
   for (const z of bench.sizes) {
     push(
@@ -216,14 +258,29 @@ function markdown(report: Report): string {
     );
   }
   const genSeconds = bench.generatorSeconds.reduce((a, g) => a + g.seconds, 0);
-  push('', `Generator: ${int(bench.generatorSeconds.reduce((a, g) => a + g.rows, 0))} rows in ${n(genSeconds, 1)} s, straight into DuckDB with SQL.`, '');
+  push(
+    '',
+    `Generator: ${int(bench.generatorSeconds.reduce((a, g) => a + g.rows, 0))} rows in ${n(genSeconds, 1)} s, straight into DuckDB with SQL.`,
+    '',
+  );
   push('Keys with a non-default value per attribute (hand-written query, first length): the data exercises every attribute.', '');
-  push(Object.entries(bench.columnsWithValues).map(([c, v]) => `${c} ${int(v)}`).join(', '), '');
+  push(
+    Object.entries(bench.columnsWithValues)
+      .map(([c, v]) => `${c} ${int(v)}`)
+      .join(', '),
+    '',
+  );
 
   push('## Machine and versions', '', '| | |', '|---|---|');
-  push(`| CPU | ${env.machine.cpus} x ${env.machine.cpuModel} |`, `| memory | ${fmtBytes(env.machine.memoryBytes)} |`, `| OS | ${env.machine.os} (${env.machine.arch}) |`);
+  push(
+    `| CPU | ${env.machine.cpus} x ${env.machine.cpuModel} |`,
+    `| memory | ${fmtBytes(env.machine.memoryBytes)} |`,
+    `| OS | ${env.machine.os} (${env.machine.arch}) |`,
+  );
   push(`| Node | ${env.versions.node} |`);
-  push(`| DuckDB | ${env.versions.duckdbNode} (generator, @duckdb/node-api); ${env.versions.duckdbPython ?? 'n/a'} (dbt-duckdb and the hand-written query) |`);
+  push(
+    `| DuckDB | ${env.versions.duckdbNode} (generator, @duckdb/node-api); ${env.versions.duckdbPython ?? 'n/a'} (dbt-duckdb and the hand-written query) |`,
+  );
   push(`| dbt | dbt-core ${env.versions.dbtCore ?? 'n/a'}, dbt-duckdb ${env.versions.dbtDuckdb ?? 'n/a'} |`, '');
   push('## Notes', '', ...report.notes.map((x) => `- ${x}`), '');
   return lines.join('\n');
@@ -243,9 +300,17 @@ export function chart(report: Report): Buffer {
       groups: lengths.map((L) => `${L} days of history`),
       series: [
         { name: 'hand-written query', color: [244, 165, 130], values: lengths.map(hand) },
-        { name: 'engine full recompute', color: [214, 96, 77], values: lengths.map((L) => fullRecomputes(bench).find((s) => s.phaseDays === L)?.seconds ?? null) },
+        {
+          name: 'engine full recompute',
+          color: [214, 96, 77],
+          values: lengths.map((L) => fullRecomputes(bench).find((s) => s.phaseDays === L)?.seconds ?? null),
+        },
         { name: 'steady state (one more day, median)', color: [67, 147, 195], values: lengths.map((L) => steadySeconds(bench, L)) },
-        { name: 'no-op run (fixed cost of a run)', color: [160, 160, 160], values: lengths.map((L) => find(bench, 'noop', L)?.seconds ?? null) },
+        {
+          name: 'no-op run (fixed cost of a run)',
+          color: [160, 160, 160],
+          values: lengths.map((L) => find(bench, 'noop', L)?.seconds ?? null),
+        },
       ],
     },
   ];

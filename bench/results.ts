@@ -62,7 +62,10 @@ export interface DataSize {
 }
 
 export interface BenchResult {
-  options: Omit<BenchOptions, 'log' | 'backfillLimitDays' | 'upsertLookbackDays'> & { backfillLimitDays: number; upsertLookbackDays: number };
+  options: Omit<BenchOptions, 'log' | 'backfillLimitDays' | 'upsertLookbackDays'> & {
+    backfillLimitDays: number;
+    upsertLookbackDays: number;
+  };
   generatorSeconds: Array<{ fromDay: number; toDay: number; rows: number; seconds: number }>;
   sizes: DataSize[];
   scenarios: ScenarioResult[];

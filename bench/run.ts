@@ -46,11 +46,23 @@ export async function main(argv: string[]): Promise<number> {
     .option('--days <list>', 'history lengths in days, one phase each (a single number: one phase)', lengths, [60, 120, 240])
     .option('--start-date <date>', 'first day of the history (snowplow__start_date)', date, '2025-01-01')
     .option('--backfill-limit-days <n>', "snowplow__backfill_limit_days (default: the engine's, 30)", positiveInt)
-    .option('--upsert-lookback-days <n>', "snowplow__upsert_lookback_days: the cross-run dedupe lookback (default: the engine's, 30)", wholeNumber)
+    .option(
+      '--upsert-lookback-days <n>',
+      "snowplow__upsert_lookback_days: the cross-run dedupe lookback (default: the engine's, 30)",
+      wholeNumber,
+    )
     .option('--steady-runs <n>', 'steady-state runs (consecutive days) per history length; the median is reported', positiveInt, 3)
-    .option('--full-refresh-at <days>', 'the history length at which the engine is also rebuilt from scratch (default: the second length)', positiveInt)
+    .option(
+      '--full-refresh-at <days>',
+      'the history length at which the engine is also rebuilt from scratch (default: the second length)',
+      positiveInt,
+    )
     .option('--chunk-days <n>', 'load days the generator inserts per SQL statement', positiveInt, 15)
-    .option('--work-dir <dir>', 'where the DuckDB file and the dbt project go (emptied first)', path.join(os.tmpdir(), 'signals-batch-bench'))
+    .option(
+      '--work-dir <dir>',
+      'where the DuckDB file and the dbt project go (emptied first)',
+      path.join(os.tmpdir(), 'signals-batch-bench'),
+    )
     .option('--out <dir>', 'report directory', path.join(packageRoot(), 'bench', 'results'))
     .option('--threads <n>', 'dbt threads', positiveInt)
     .option('--no-double', 'only the first history length')
@@ -86,7 +98,10 @@ export async function main(argv: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   if (o.reportFrom) {
     const earlier = JSON.parse(await fs.readFile(o.reportFrom, 'utf8')) as Report;
-    const files = await writeReport(path.resolve(o.out), { ...buildReport(earlier.bench, earlier.environment), generatedAt: earlier.generatedAt });
+    const files = await writeReport(path.resolve(o.out), {
+      ...buildReport(earlier.bench, earlier.environment),
+      generatedAt: earlier.generatedAt,
+    });
     log(`report written again from ${o.reportFrom}: ${files.markdown}, ${files.json}, ${files.chart}`);
     return 0;
   }
@@ -97,7 +112,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const env = environment();
-  log(`${env.machine.cpus} CPUs, ${fmtBytes(env.machine.memoryBytes)}; node ${env.versions.node}, DuckDB ${env.versions.duckdbNode}, dbt-core ${env.versions.dbtCore}`);
+  log(
+    `${env.machine.cpus} CPUs, ${fmtBytes(env.machine.memoryBytes)}; node ${env.versions.node}, DuckDB ${env.versions.duckdbNode}, dbt-core ${env.versions.dbtCore}`,
+  );
   const bench = await runBench({
     users: o.users,
     lengths: days,
@@ -118,10 +135,19 @@ export async function main(argv: string[]): Promise<number> {
   log(`report: ${files.markdown}, ${files.json}, ${files.chart}`);
   const noisy = bench.scenarios.filter((s) => disturbed(s, env.machine.cpus));
   if (noisy.length > 0) {
-    log(`warning: other processes used much CPU during ${noisy.map((s) => `"${s.label}"`).join(', ')}; those times are inflated, run again on an idle machine`);
+    log(
+      `warning: other processes used much CPU during ${noisy.map((s) => `"${s.label}"`).join(', ')}; those times are inflated, run again on an idle machine`,
+    );
   }
   for (const g of report.goals) {
-    const value = g.unit === 'bytes' ? fmtBytes(g.value) : g.value === null ? 'n/a' : g.unit === 'seconds' ? `${g.value.toFixed(2)} s` : g.value.toFixed(3);
+    const value =
+      g.unit === 'bytes'
+        ? fmtBytes(g.value)
+        : g.value === null
+          ? 'n/a'
+          : g.unit === 'seconds'
+            ? `${g.value.toFixed(2)} s`
+            : g.value.toFixed(3);
     log(`goal ${g.name} ${g.limit}: ${value} -> ${g.met === null ? 'n/a' : g.met ? 'met' : 'NOT met'}`);
   }
   log(`total bench time ${(bench.totalSeconds / 60).toFixed(1)} min`);

@@ -37,13 +37,40 @@ const derived = atomic('derived_tstamp');
  * every event of a key in scope). bench/baseline.ts computes each by hand too.
  */
 const ATTRIBUTES_2026 = [
-  { name: 'favourite_category_30d', type: 'string', aggregation: 'most_frequent', events: [addToCart()], property: category, period: 'P30D' },
+  {
+    name: 'favourite_category_30d',
+    type: 'string',
+    aggregation: 'most_frequent',
+    events: [addToCart()],
+    property: category,
+    period: 'P30D',
+  },
   { name: 'rarest_country', type: 'string', aggregation: 'least_frequent', events: [pageView()], property: atomic('geo_country') },
   { name: 'cart_categories_counted', type: 'dict', aggregation: 'category_count', events: [addToCart()], property: category },
-  { name: 'countries_seen_30d', type: 'int64', aggregation: 'approx_count_distinct', events: [pageView()], property: atomic('geo_country'), period: 'P30D' },
+  {
+    name: 'countries_seen_30d',
+    type: 'int64',
+    aggregation: 'approx_count_distinct',
+    events: [pageView()],
+    property: atomic('geo_country'),
+    period: 'P30D',
+  },
   { name: 'hours_since_last_cart', type: 'int64', aggregation: 'time_since_last', events: [addToCart()], timeUnit: 'h' },
-  { name: 'usual_view_hour_7d', type: 'int64', aggregation: 'most_frequent', events: [pageView()], property: datePart(derived, 'hour_of_day'), period: 'P7D' },
-  { name: 'last_device', type: 'string', aggregation: 'last', events: [pageView()], property: calculated.concat([deviceClass, operatingSystem], ' / ') },
+  {
+    name: 'usual_view_hour_7d',
+    type: 'int64',
+    aggregation: 'most_frequent',
+    events: [pageView()],
+    property: datePart(derived, 'hour_of_day'),
+    period: 'P7D',
+  },
+  {
+    name: 'last_device',
+    type: 'string',
+    aggregation: 'last',
+    events: [pageView()],
+    property: calculated.concat([deviceClass, operatingSystem], ' / '),
+  },
   {
     name: 'untracked_source_views_7d',
     type: 'int64',

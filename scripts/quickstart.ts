@@ -95,7 +95,10 @@ export async function localSecrets(dir: string): Promise<LocalSecrets> {
     return JSON.parse(await fsp.readFile(file, 'utf8')) as LocalSecrets;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read ${path.relative(process.cwd(), file) || file}: ${(error as Error).message}. Restore it, or start over with: npm run quickstart -- --reset`, { cause: error });
+      throw new Error(
+        `cannot read ${path.relative(process.cwd(), file) || file}: ${(error as Error).message}. Restore it, or start over with: npm run quickstart -- --reset`,
+        { cause: error },
+      );
     }
   }
   if (fs.existsSync(path.join(dir, 'state', '.pulumi', 'stacks'))) {
@@ -126,7 +129,9 @@ async function eventsAlreadyLoaded(): Promise<number> {
     const connection = await instance.connect();
     try {
       const exists = (
-        await connection.runAndReadAll("select count(*) as n from information_schema.tables where table_schema = 'atomic' and table_name = 'events'")
+        await connection.runAndReadAll(
+          "select count(*) as n from information_schema.tables where table_schema = 'atomic' and table_name = 'events'",
+        )
       ).getRowObjectsJS()[0].n;
       if (Number(exists) === 0) return 0;
       return Number((await connection.runAndReadAll('select count(*) as n from atomic.events')).getRowObjectsJS()[0].n);
@@ -147,7 +152,9 @@ async function sampleKey(table: { schema: string; table: string }, keyColumn: st
     try {
       const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
       const rows = (
-        await connection.runAndReadAll(`select ${q(keyColumn)} as k from ${q(table.schema)}.${q(table.table)} order by page_views_lifetime desc, ${q(keyColumn)} limit 1`)
+        await connection.runAndReadAll(
+          `select ${q(keyColumn)} as k from ${q(table.schema)}.${q(table.table)} order by page_views_lifetime desc, ${q(keyColumn)} limit 1`,
+        )
       ).getRowObjectsJS();
       return rows[0] ? String(rows[0].k) : undefined;
     } finally {
@@ -189,9 +196,13 @@ async function main(): Promise<void> {
   await fsp.mkdir(home, { recursive: true });
   if (options.reset) {
     for (const entry of resettablePaths(home)) await fsp.rm(entry, { recursive: true, force: true });
-    process.stdout.write('reset: removed the stack, its workspace, the emulator registry and the local secrets (the warehouse and the dbt project stay)\n');
+    process.stdout.write(
+      'reset: removed the stack, its workspace, the emulator registry and the local secrets (the warehouse and the dbt project stay)\n',
+    );
   }
-  process.stdout.write(`signals-batch quickstart${options.destroy ? ' (destroy)' : ''}: working folder ${path.relative(process.cwd(), home) || home}\n`);
+  process.stdout.write(
+    `signals-batch quickstart${options.destroy ? ' (destroy)' : ''}: working folder ${path.relative(process.cwd(), home) || home}\n`,
+  );
 
   step('Python environment (dbt)');
   await ensurePythonEnv('duckdb', info);
@@ -243,8 +254,13 @@ async function main(): Promise<void> {
       // runProgram: providers get the current stack config (the emulator's URL changes between runs).
       const result = await stack.destroy({ onOutput: indented('      | '), color, runProgram: true });
       info(`destroyed: ${result.summary.resourceChanges?.delete ?? 0} resources`);
-      const groups = await new SignalsClient({ apiUrl: emulator.url, auth: { mode: 'sandbox', sandboxToken: secrets.emulator.sandboxToken } }).listAttributeGroups();
-      info(`attribute groups left in the emulator: ${groups.length === 0 ? 'none' : groups.map((g) => `${g.name} v${g.version}`).join(', ')}`);
+      const groups = await new SignalsClient({
+        apiUrl: emulator.url,
+        auth: { mode: 'sandbox', sandboxToken: secrets.emulator.sandboxToken },
+      }).listAttributeGroups();
+      info(
+        `attribute groups left in the emulator: ${groups.length === 0 ? 'none' : groups.map((g) => `${g.name} v${g.version}`).join(', ')}`,
+      );
       info('the warehouse tables and the dbt project are kept; remove .quickstart/ to start from scratch');
       step('Done');
       info(`in ${((Date.now() - started) / 1000).toFixed(0)}s`);
@@ -261,22 +277,30 @@ async function main(): Promise<void> {
     const up = await stack.up({ onOutput: indented('      | '), color, expectNoChanges: secondRun });
     const resourceChanges = up.summary.resourceChanges;
     if (secondRun) {
-      if (changed(resourceChanges)) throw new Error(`the second up changed resources (${describeChanges(resourceChanges)}); it should change nothing`);
+      if (changed(resourceChanges))
+        throw new Error(`the second up changed resources (${describeChanges(resourceChanges)}); it should change nothing`);
       info(`second run: nothing changed (${describeChanges(resourceChanges)}) — checked with expectNoChanges`);
     } else {
       info(`applied: ${describeChanges(resourceChanges)}`);
     }
 
-    step('Stack outputs and one user\'s attributes from Signals');
+    step("Stack outputs and one user's attributes from Signals");
     const outputs = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, v.secret ? '[secret]' : v.value]));
-    for (const [key, value] of Object.entries(outputs)) info(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    for (const [key, value] of Object.entries(outputs))
+      info(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
     const table = outputs.attributeTable as { schema: string; table: string };
     const keyColumn = String(outputs.keyColumn);
     const key = await sampleKey(table, keyColumn);
     if (!key) throw new Error(`the attribute table ${table.schema}.${table.table} is empty`);
     const client = new SignalsClient({
       apiUrl: emulator.url,
-      auth: { mode: 'bdp', apiKey: secrets.emulator.apiKey, apiKeyId: secrets.emulator.apiKeyId, orgId: secrets.emulator.orgId, consoleUrl: emulator.consoleUrl },
+      auth: {
+        mode: 'bdp',
+        apiKey: secrets.emulator.apiKey,
+        apiKeyId: secrets.emulator.apiKeyId,
+        orgId: secrets.emulator.orgId,
+        consoleUrl: emulator.consoleUrl,
+      },
     });
     const view = sampleView();
     const groupName = `${outputs.attributeGroupName}_v${outputs.attributeGroupVersion}`;
@@ -286,11 +310,14 @@ async function main(): Promise<void> {
     });
     info(`get-online-attributes for ${keyColumn} = ${key}:`);
     const width = Math.max(...view.attributes.map((a) => a.name.length));
-    for (const attribute of view.attributes) info(`  ${attribute.name.padEnd(width)}  ${JSON.stringify(attributes[attribute.name]?.[0] ?? null)}`);
+    for (const attribute of view.attributes)
+      info(`  ${attribute.name.padEnd(width)}  ${JSON.stringify(attributes[attribute.name]?.[0] ?? null)}`);
 
     step('Done');
     info(`in ${((Date.now() - started) / 1000).toFixed(0)}s. Run it again: nothing changes. Undo it: npm run quickstart -- --destroy`);
-    info(`state: ${path.relative(root, path.join(home, 'state'))} (file backend); dbt project: ${path.relative(root, String(outputs.projectDir))}`);
+    info(
+      `state: ${path.relative(root, path.join(home, 'state'))} (file backend); dbt project: ${path.relative(root, String(outputs.projectDir))}`,
+    );
   } finally {
     await emulator.close();
   }

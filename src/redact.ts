@@ -51,7 +51,9 @@ function base64Forms(secret: string): string[] {
   forms.add(whole);
   forms.add(whole.replace(/=+$/, ''));
   for (let offset = 0; offset < 3; offset++) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     // Characters that mix bits of the bytes before or after the secret depend on its neighbours.
     const skip = Math.ceil((8 * offset) / 6);
     const drop = (offset + bytes.length) % 3 === 0 ? 0 : 1;

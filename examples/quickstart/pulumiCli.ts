@@ -147,7 +147,12 @@ async function setConfigQuietly(
   try {
     await stack.setAllConfig(config);
   } catch (error) {
-    const secrets = [...Object.values(config).filter((entry) => entry.secret).map((entry) => entry.value), ...otherSecrets];
+    const secrets = [
+      ...Object.values(config)
+        .filter((entry) => entry.secret)
+        .map((entry) => entry.value),
+      ...otherSecrets,
+    ];
     const message = redact((error as Error).message, secrets);
     // no `cause`: the original message may hold a secret value, and a cause is printed unredacted
     // eslint-disable-next-line preserve-caught-error

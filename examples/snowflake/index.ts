@@ -44,7 +44,11 @@ export = async function program(): Promise<Record<string, unknown>> {
   });
 
   // The role Signals syncs with: each view grants it read access to its own table, nothing more.
-  const signalsRole = new snowflake.AccountRole('signals-sync-role', { name: 'SIGNALS_SYNC', comment: 'Snowplow Signals batch sync' }, { provider: admin });
+  const signalsRole = new snowflake.AccountRole(
+    'signals-sync-role',
+    { name: 'SIGNALS_SYNC', comment: 'Snowplow Signals batch sync' },
+    { provider: admin },
+  );
 
   // dbt connects as its own user; its key reaches dbt only as a secret environment variable.
   const warehouse = {
@@ -69,7 +73,14 @@ export = async function program(): Promise<Record<string, unknown>> {
         attributeKey: domainUserid,
         attributes: [
           { name: 'page_views_30d', type: 'int64', aggregation: 'counter', events: [pageView()], period: 'P30D' },
-          { name: 'first_referrer_host', type: 'string', aggregation: 'first', events: [pageView()], property: atomic('refr_urlhost'), defaultValue: 'direct' },
+          {
+            name: 'first_referrer_host',
+            type: 'string',
+            aggregation: 'first',
+            events: [pageView()],
+            property: atomic('refr_urlhost'),
+            defaultValue: 'direct',
+          },
           { name: 'last_page_title', type: 'string', aggregation: 'last', events: [pageView()], property: atomic('page_title') },
         ],
       },
@@ -93,7 +104,14 @@ export = async function program(): Promise<Record<string, unknown>> {
         attributeKey: userId,
         attributes: [
           { name: 'orders_lifetime', type: 'int64', aggregation: 'counter', events: [transaction] },
-          { name: 'revenue_lifetime', type: 'double', aggregation: 'sum', events: [transaction], property: atomic('tr_total'), defaultValue: 0 },
+          {
+            name: 'revenue_lifetime',
+            type: 'double',
+            aggregation: 'sum',
+            events: [transaction],
+            property: atomic('tr_total'),
+            defaultValue: 0,
+          },
           { name: 'revenue_90d', type: 'double', aggregation: 'sum', events: [transaction], property: atomic('tr_total'), period: 'P90D' },
           { name: 'last_order_country', type: 'string', aggregation: 'last', events: [transaction], property: atomic('geo_country') },
         ],

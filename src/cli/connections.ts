@@ -40,22 +40,35 @@ const groups = (): Record<string, Option[]> => ({
     new Option('--snowflake-user <user>', 'Snowflake user').argParser(plainName('snowflakeUser')),
     new Option('--snowflake-role <role>', 'Snowflake role').argParser(plainName('snowflakeObject')),
     new Option('--snowflake-warehouse <warehouse>', 'Snowflake virtual warehouse').argParser(plainName('snowflakeObject')),
-    new Option('--snowflake-database <database>', 'Snowflake database holding the events and the generated schemas').argParser(plainName('snowflakeObject')),
+    new Option('--snowflake-database <database>', 'Snowflake database holding the events and the generated schemas').argParser(
+      plainName('snowflakeObject'),
+    ),
   ],
   bigquery: [
     new Option(
       '--bigquery-project <project>',
       `GCP project the datasets are built in; a service-account key JSON comes from ${WAREHOUSE_SECRET_ENV.keyfileJson}, else Application Default Credentials`,
     ).argParser(plainName('bigqueryProject')),
-    new Option('--bigquery-location <location>', 'BigQuery location of the datasets (e.g. EU, US, europe-west2)').argParser(plainName('bigqueryLocation')),
-    new Option('--bigquery-maximum-bytes-billed <bytes>', 'refuse any query that would bill more bytes').argParser(wholeNumber(1, Number.MAX_SAFE_INTEGER)),
+    new Option('--bigquery-location <location>', 'BigQuery location of the datasets (e.g. EU, US, europe-west2)').argParser(
+      plainName('bigqueryLocation'),
+    ),
+    new Option('--bigquery-maximum-bytes-billed <bytes>', 'refuse any query that would bill more bytes').argParser(
+      wholeNumber(1, Number.MAX_SAFE_INTEGER),
+    ),
   ],
   databricks: [
-    new Option('--databricks-host <host>', `Databricks workspace host; the token comes from ${WAREHOUSE_SECRET_ENV.token}`).argParser(plainName('databricksHost')),
+    new Option('--databricks-host <host>', `Databricks workspace host; the token comes from ${WAREHOUSE_SECRET_ENV.token}`).argParser(
+      plainName('databricksHost'),
+    ),
     new Option('--databricks-http-path <path>', 'HTTP path of the SQL warehouse or cluster').argParser(plainName('databricksHttpPath')),
     new Option('--databricks-catalog <catalog>', 'Unity Catalog catalog of the generated schemas').argParser(plainName('identifier')),
   ],
-  profiles: [new Option('--profiles-dir <dir>', "your own dbt profiles (the folder holding profiles.yml), used as they are; --target-name picks the target, else the profile's default")],
+  profiles: [
+    new Option(
+      '--profiles-dir <dir>',
+      "your own dbt profiles (the folder holding profiles.yml), used as they are; --target-name picks the target, else the profile's default",
+    ),
+  ],
 });
 
 /** Adds every connection option; each conflicts with the options of every other group. */
@@ -102,9 +115,19 @@ export function runTarget(opts: ConnectionOptions): { connection: WarehouseConne
   if (opts.databricksHost) {
     requireAll(opts, 'databricksHost', ['databricksHttpPath', 'databricksCatalog']);
     const token = secretEnv('token');
-    if (!token) throw new CliError(`Databricks credentials missing: set ${WAREHOUSE_SECRET_ENV.token} to a personal access or service principal token`);
+    if (!token)
+      throw new CliError(
+        `Databricks credentials missing: set ${WAREHOUSE_SECRET_ENV.token} to a personal access or service principal token`,
+      );
     return {
-      connection: { type: 'databricks', host: opts.databricksHost, httpPath: opts.databricksHttpPath as string, catalog: opts.databricksCatalog as string, schema: opts.schema, token },
+      connection: {
+        type: 'databricks',
+        host: opts.databricksHost,
+        httpPath: opts.databricksHttpPath as string,
+        catalog: opts.databricksCatalog as string,
+        schema: opts.schema,
+        token,
+      },
     };
   }
   const given = Object.values(groups())

@@ -32,7 +32,8 @@ export function asCliError(error: unknown, context?: string, anyError = false): 
   const prefixed = (message: string) => (context ? `${context}: ${message}` : message);
   if (error instanceof CliError) return context ? new CliError(prefixed(error.message), error.exitCode) : error;
   if (error instanceof RunInterruptedError) return new CliError(prefixed(error.message), 128 + signalNumber(error.signal));
-  if (USER_FACING.some((type) => error instanceof type) || (anyError && error instanceof Error)) return new CliError(prefixed((error as Error).message));
+  if (USER_FACING.some((type) => error instanceof type) || (anyError && error instanceof Error))
+    return new CliError(prefixed((error as Error).message));
   return error;
 }
 

@@ -24,7 +24,17 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`${NAME}: ${text.replace(/^error: /, '')}`) })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const register of [registerGenerate, registerLoadEvents, registerRun, registerInit, registerRegister, registerMaterialize, registerUnmaterialize, registerTestConnection, registerEmulator]) {
+  for (const register of [
+    registerGenerate,
+    registerLoadEvents,
+    registerRun,
+    registerInit,
+    registerRegister,
+    registerMaterialize,
+    registerUnmaterialize,
+    registerTestConnection,
+    registerEmulator,
+  ]) {
     register(program);
   }
   return program;

@@ -48,9 +48,12 @@ export function varsJson(raw: string): Record<string, unknown> {
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    throw new InvalidArgumentError(`It is not valid JSON (${(error as Error).message}); pass an object such as '{"snowplow__start_date": "2025-01-01"}'.`);
+    throw new InvalidArgumentError(
+      `It is not valid JSON (${(error as Error).message}); pass an object such as '{"snowplow__start_date": "2025-01-01"}'.`,
+    );
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InvalidArgumentError('It must be a JSON object of dbt variables.');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidArgumentError('It must be a JSON object of dbt variables.');
   try {
     checkVarOverrides(value as Record<string, unknown>);
   } catch (error) {
@@ -63,7 +66,10 @@ export function varsJson(raw: string): Record<string, unknown> {
 export function existingDuckdbFile(raw: string): string {
   const problem = duckdbPathProblem(raw);
   if (problem) throw new InvalidArgumentError(`${problem}.`);
-  if (!fs.existsSync(raw)) throw new InvalidArgumentError(`No such file: ${raw}. Give the database holding the events (load them with signals-batch load-events).`);
+  if (!fs.existsSync(raw))
+    throw new InvalidArgumentError(
+      `No such file: ${raw}. Give the database holding the events (load them with signals-batch load-events).`,
+    );
   if (!fs.statSync(raw).isFile()) throw new InvalidArgumentError(`${raw} is not a file.`);
   return raw;
 }
@@ -81,7 +87,9 @@ export function addTargetOptions(
   const target = new Option('-t, --target <target>', description).choices(targets);
   if (options.defaultValue) target.default(options.defaultValue);
   if (options.env) target.env(CLI_ENV.target);
-  return command.addOption(target).addOption(new Option('--target-type <target>', 'alias of --target (the reference CLI name)').choices(targets).hideHelp());
+  return command
+    .addOption(target)
+    .addOption(new Option('--target-type <target>', 'alias of --target (the reference CLI name)').choices(targets).hideHelp());
 }
 
 /** The target chosen with `--target` or `--target-type` (given on the command line, it wins over the environment and defaults). */
@@ -90,7 +98,9 @@ export function chosenTarget(command: Command): Target | undefined {
   const alias = command.getOptionValue('targetType') as Target | undefined;
   if (alias === undefined) return target;
   if (command.getOptionValueSource('target') === 'cli' && target !== alias) {
-    throw new CliError(`--target ${target} and --target-type ${alias} disagree; give one of them (--target-type is the reference CLI's name for --target).`);
+    throw new CliError(
+      `--target ${target} and --target-type ${alias} disagree; give one of them (--target-type is the reference CLI's name for --target).`,
+    );
   }
   return alias;
 }

@@ -33,7 +33,9 @@ export function withConnection(command: Command): Command {
     .addOption(new Option('--auth-mode <mode>', 'how to authenticate').choices(['bdp', 'sandbox']).env(SIGNALS_ENV.authMode).default('bdp'))
     .addOption(new Option('--sandbox-token <token>', 'sandbox token (sandbox auth)').env(SIGNALS_ENV.sandboxToken))
     .addOption(
-      new Option('--console-url <url>', 'console URL for the BDP token exchange (default https://console.snowplowanalytics.com)').env(SIGNALS_ENV.consoleUrl),
+      new Option('--console-url <url>', 'console URL for the BDP token exchange (default https://console.snowplowanalytics.com)').env(
+        SIGNALS_ENV.consoleUrl,
+      ),
     );
 }
 
@@ -41,7 +43,11 @@ export function withSelection(command: Command, target: { required: boolean }): 
   command
     .addOption(new Option('--repo-path <dir>', 'folder holding one dbt project per attribute group').env(CLI_ENV.repoPath))
     .addOption(new Option('--attribute-group-name <name>', 'attribute group name').env(CLI_ENV.attributeGroupName))
-    .addOption(new Option('--attribute-group-version <version>', 'attribute group version').env(CLI_ENV.attributeGroupVersion).argParser(groupVersion));
+    .addOption(
+      new Option('--attribute-group-version <version>', 'attribute group version')
+        .env(CLI_ENV.attributeGroupVersion)
+        .argParser(groupVersion),
+    );
   // Only `init` writes SQL; the others merely accept the reference CLI's option.
   return target.required
     ? addTargetOptions(command, 'warehouse the projects are written for', { env: true })

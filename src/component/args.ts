@@ -118,10 +118,9 @@ const SIGNALS_NAME = /^[A-Za-z0-9_]+$/;
 
 const warehouseNames = Object.keys(WAREHOUSES).map((name) => `warehouse.${name}`);
 const warehouseSchema = z
-  .object(
-    Object.fromEntries(Object.entries(WAREHOUSES).map(([name, unit]) => [name, unit.argsSchema.optional()])),
-    { error: 'warehouse must be an object' },
-  )
+  .object(Object.fromEntries(Object.entries(WAREHOUSES).map(([name, unit]) => [name, unit.argsSchema.optional()])), {
+    error: 'warehouse must be an object',
+  })
   .strict()
   .refine((w) => Object.values(w).filter((value) => value !== undefined).length === 1, {
     error: `give exactly one of ${warehouseNames.slice(0, -1).join(', ')} and ${warehouseNames[warehouseNames.length - 1]}`,
@@ -149,10 +148,16 @@ export const batchAttributeViewArgsSchema = z
     dbtRunner: z.enum(['command', 'dynamic'], { error: 'dbtRunner must be "command" or "dynamic"' }).optional(),
     materialize: z.boolean().optional(),
     syncFrequency: z
-      .enum(REFRESH_RATES, { error: (issue) => `syncFrequency must be one of ${REFRESH_RATES.join(', ')} (hourly, every 6 hours, every 12 hours, daily); got ${JSON.stringify(issue.input)}` })
+      .enum(REFRESH_RATES, {
+        error: (issue) =>
+          `syncFrequency must be one of ${REFRESH_RATES.join(', ')} (hourly, every 6 hours, every 12 hours, daily); got ${JSON.stringify(issue.input)}`,
+      })
       .optional(),
     registration: z
-      .enum(REGISTRATION_FORMS, { error: (issue) => `registration must be "attributes" (the definitions) or "fields" (the table's columns); got ${JSON.stringify(issue.input)}` })
+      .enum(REGISTRATION_FORMS, {
+        error: (issue) =>
+          `registration must be "attributes" (the definitions) or "fields" (the table's columns); got ${JSON.stringify(issue.input)}`,
+      })
       .optional(),
     batchSourceName: z.string().max(128).regex(SIGNALS_NAME, 'batchSourceName must match ^[A-Za-z0-9_]+$').optional(),
     timestampField: identifier('timestampField').optional(),

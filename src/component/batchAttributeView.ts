@@ -38,7 +38,9 @@ export class BatchAttributeViewArgsError extends pulumi.RunError {
     readonly problems: string[],
     readonly viewError?: ViewValidationError,
   ) {
-    super(`BatchAttributeView "${componentName}": invalid arguments:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
+    super(
+      `BatchAttributeView "${componentName}": invalid arguments:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`,
+    );
     this.name = 'BatchAttributeViewArgsError';
   }
 }
@@ -97,7 +99,12 @@ function resolveArgs(name: string, args: BatchAttributeViewArgs): Resolved {
   const warehouse = WAREHOUSES[warehouseName] as WarehouseUnit<unknown>;
   let project: GeneratedProject;
   try {
-    project = generateProject(view, { target: warehouse.target, vars, profile: args.dbt?.profile, timestampColumn: args.timestampField ?? 'updated_at' });
+    project = generateProject(view, {
+      target: warehouse.target,
+      vars,
+      profile: args.dbt?.profile,
+      timestampColumn: args.timestampField ?? 'updated_at',
+    });
   } catch (error) {
     return fail([`cannot generate the dbt project: ${(error as Error).message}`]);
   }
@@ -190,7 +197,11 @@ export class BatchAttributeView extends pulumi.ComponentResource {
     this.grants = warehouse.grants;
 
     // 4. The view in the Signals registry, once its table is built (never published here: materializing publishes).
-    this.attributeGroup = new AttributeGroupRegistration(`${name}-attribute-group`, { group: r.group, publish: false }, { parent: this, dependsOn: [this.dbtRun] });
+    this.attributeGroup = new AttributeGroupRegistration(
+      `${name}-attribute-group`,
+      { group: r.group, publish: false },
+      { parent: this, dependsOn: [this.dbtRun] },
+    );
 
     // 5. Materialize: register the table as the batch source and publish.
     this.attributeTable = warehouse.attributeTable;
@@ -238,19 +249,21 @@ export class BatchAttributeView extends pulumi.ComponentResource {
   /** `signals-batch run`: re-runs when the project, its variables or the target change (or `dbt.rerunTrigger`). */
   private createRun(name: string, args: BatchAttributeViewArgs, r: Resolved, warehouse: WarehouseSetup): local.Command | DbtRun {
     const dbt = args.dbt ?? {};
-    const argv = pulumi.all([pulumi.all(warehouse.connectionArgs), this.projectFiles.rebuildFromHistory]).apply(([connectionArgs, rebuild]) =>
-      runArgv({
-        script: cliScript(),
-        projectDir: r.projectDir,
-        connectionArgs,
-        targetName: dbt.targetName ?? warehouse.defaultTargetName,
-        threads: dbt.threads ?? 4,
-        maxRounds: dbt.maxRounds ?? 200,
-        profile: dbt.profile,
-        fullRefresh: dbt.fullRefresh,
-        rebuildFromHistory: rebuild === true,
-      }),
-    );
+    const argv = pulumi
+      .all([pulumi.all(warehouse.connectionArgs), this.projectFiles.rebuildFromHistory])
+      .apply(([connectionArgs, rebuild]) =>
+        runArgv({
+          script: cliScript(),
+          projectDir: r.projectDir,
+          connectionArgs,
+          targetName: dbt.targetName ?? warehouse.defaultTargetName,
+          threads: dbt.threads ?? 4,
+          maxRounds: dbt.maxRounds ?? 200,
+          profile: dbt.profile,
+          fullRefresh: dbt.fullRefresh,
+          rebuildFromHistory: rebuild === true,
+        }),
+      );
     const triggers: pulumi.Input<string>[] = [r.project.hash, JSON.stringify(r.vars, Object.keys(r.vars).sort()), warehouse.identity];
     if (dbt.rerunTrigger !== undefined) triggers.push(dbt.rerunTrigger);
     const environment = warehouse.secretEnvironment ?? {};

@@ -35,5 +35,8 @@ export function portablePath(given: string, cwd: string = process.cwd(), folders
  * above it, in a workspace), or in this checkout when the program is this package's own.
  */
 export function cliScript(cwd: string = process.cwd()): string {
-  return path.relative(cwd, path.join(packageRoot(), 'bin', 'signals-batch.js')).split(path.sep).join('/');
+  return path
+    .relative(cwd, path.join(packageRoot(), 'bin', 'signals-batch.js'))
+    .split(path.sep)
+    .join('/');
 }

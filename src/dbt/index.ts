@@ -13,7 +13,19 @@ import type { Target } from './dialects';
 import { describeAttribute } from './describe';
 import { dialectFor } from './dialects';
 import { projectHash, writeProjectFiles } from './files';
-import { attributeMatch, attributeValue, combinedPartials, eventMatch, eventPartials, finalAggregate, finalValueSet, projectedValue, VALUE_RANKS, valueSetOutput, valueText } from './sql';
+import {
+  attributeMatch,
+  attributeValue,
+  combinedPartials,
+  eventMatch,
+  eventPartials,
+  finalAggregate,
+  finalValueSet,
+  projectedValue,
+  VALUE_RANKS,
+  valueSetOutput,
+  valueText,
+} from './sql';
 import { resolveVars, varsForDbt, type ProjectVars } from './vars';
 
 export { type Dialect } from './dialects/dialect';
@@ -123,7 +135,9 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   const project = plan.project;
   // Descriptions only document the tables: changing one must not ask for a rebuild from history.
   const computed = { ...plan, attributes: plan.attributes.map((a) => ({ ...a, description: null })) };
-  const definitionHash = sha256(JSON.stringify({ generator: GENERATOR_VERSION, target: options.target, plan: computed, timestampColumn })).slice(0, 16);
+  const definitionHash = sha256(
+    JSON.stringify({ generator: GENERATOR_VERSION, target: options.target, plan: computed, timestampColumn }),
+  ).slice(0, 16);
   const dialect = d;
   const sentinel = d.dateLiteral(ROLLUP_DATE);
   const maxPeriod = plan.periods.length === 0 ? 0 : plan.periods[plan.periods.length - 1];
@@ -146,7 +160,14 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       matchColumn,
       value,
       valueColumn,
-      eventPartials: eventPartials(d, a, `events.${matchColumn}`, value === null ? null : `events.${valueColumn}`, 'events.event_key', 'events.derived_tstamp'),
+      eventPartials: eventPartials(
+        d,
+        a,
+        `events.${matchColumn}`,
+        value === null ? null : `events.${valueColumn}`,
+        'events.event_key',
+        'events.derived_tstamp',
+      ),
       combined: combinedPartials(d, a),
       final: a.valueSet ? null : finalAggregate(d, a, window('event_date', 'window_end'), 'window_end'),
       valueText: a.valueSet ? valueText(d, a, `events.${valueColumn}`) : null,
@@ -185,7 +206,10 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     attributes,
     scalarAttributes: attributes.filter((a) => !a.valueSet),
     valueSetAttributes: attributes.filter((a) => a.valueSet),
-    valueSetNames: attributes.filter((a) => a.valueSet).map((a) => a.name).join(', '),
+    valueSetNames: attributes
+      .filter((a) => a.valueSet)
+      .map((a) => a.name)
+      .join(', '),
     hasValueSets: plan.hasValueSets,
     partialColumns: plan.attributes.flatMap((a) => a.dailyColumns.map((c) => d.ident(c.name))),
     eventColumns,
@@ -206,7 +230,12 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   };
 
   const env = environment();
-  const render = (template: string) => env.render(template, context).replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  const render = (template: string) =>
+    env
+      .render(template, context)
+      .replace(/[ \t]+$/gm, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n';
   const files: Record<string, string> = {
     'dbt_project.yml': render('project/dbt_project.yml'),
     'models/sources.yml': render('project/models/sources.yml'),

@@ -30,7 +30,10 @@ export function projectedValue(d: Dialect, s: SourceColumn, alias: string): stri
   const anyNull = numbers.map((n) => `${n} is null`).join(' or ');
   switch (s.operation) {
     case 'concat':
-      return d.concatNonNull(leaves.map((l) => d.asString(l.sql, l.kind)), d.stringLiteral(s.separator));
+      return d.concatNonNull(
+        leaves.map((l) => d.asString(l.sql, l.kind)),
+        d.stringLiteral(s.separator),
+      );
     case 'sum':
       return `(${numbers.join(' + ')})`;
     case 'product':
@@ -120,7 +123,14 @@ export interface DailyColumnSql {
  * The partials of one event as a row of its own (a count of 1 or 0, its value where it counts),
  * so that events and stored partial rows combine with the same aggregates.
  */
-export function eventPartials(d: Dialect, a: PlannedAttribute, matchCol: string, valueCol: string | null, keyCol: string, tstampCol: string): DailyColumnSql[] {
+export function eventPartials(
+  d: Dialect,
+  a: PlannedAttribute,
+  matchCol: string,
+  valueCol: string | null,
+  keyCol: string,
+  tstampCol: string,
+): DailyColumnSql[] {
   const counted = (value: string) => `case when ${matchCol} then ${value} end`;
   const present = (value: string) => `case when ${matchCol} and ${valueCol} is not null then ${value} end`;
   return a.dailyColumns.map(({ name, part }) => {

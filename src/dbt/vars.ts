@@ -30,7 +30,9 @@ const days = (min: number) =>
 
 /** Names that land in SQL as identifiers (schemas, tables, catalogs, dbt targets). */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const identifier = z.string({ error: 'must be a string' }).regex(IDENTIFIER, 'must be an identifier: a letter or _, then letters, digits, _ (at most 128)');
+const identifier = z
+  .string({ error: 'must be a string' })
+  .regex(IDENTIFIER, 'must be an identifier: a letter or _, then letters, digits, _ (at most 128)');
 /** A database: also a DuckDB file stem or a BigQuery project id, so hyphens are allowed. */
 const DATABASE = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,127}$/;
 
@@ -40,24 +42,34 @@ const appId = z
   .max(255, 'an app id is at most 255 characters')
   .refine((id) => !id.includes('\u0000'), 'an app id must not contain a NUL character');
 
-export const varsSchema = strictObject({
-  snowplow__start_date: calendarDate,
-  snowplow__app_id: z
-    .union([z.literal(''), appId, z.array(appId)], { error: 'must be an app id or a list of app ids' })
-    .transform((v) => (typeof v === 'string' ? (v ? [v] : []) : v)),
-  snowplow__backfill_limit_days: days(1),
-  snowplow__late_event_lookback_days: days(0),
-  snowplow__min_late_events_to_process: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(2 ** 31 - 1),
-  snowplow__allow_refresh: z.boolean({ error: 'must be true or false' }),
-  snowplow__dev_target_name: identifier,
-  snowplow__databricks_catalog: identifier,
-  snowplow__atomic_schema: identifier,
-  snowplow__database: z.string({ error: 'must be a string or null' }).regex(DATABASE, 'must be letters, digits, _ or - (at most 128)').nullable(),
-  snowplow__events_table: identifier,
-  snowplow__mock_current_day: calendarDate.nullable(),
-  snowplow__include_current_day_in_windows: z.boolean({ error: 'must be true or false' }),
-  snowplow__upsert_lookback_days: days(0),
-}, { noun: 'variable' });
+export const varsSchema = strictObject(
+  {
+    snowplow__start_date: calendarDate,
+    snowplow__app_id: z
+      .union([z.literal(''), appId, z.array(appId)], { error: 'must be an app id or a list of app ids' })
+      .transform((v) => (typeof v === 'string' ? (v ? [v] : []) : v)),
+    snowplow__backfill_limit_days: days(1),
+    snowplow__late_event_lookback_days: days(0),
+    snowplow__min_late_events_to_process: z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(2 ** 31 - 1),
+    snowplow__allow_refresh: z.boolean({ error: 'must be true or false' }),
+    snowplow__dev_target_name: identifier,
+    snowplow__databricks_catalog: identifier,
+    snowplow__atomic_schema: identifier,
+    snowplow__database: z
+      .string({ error: 'must be a string or null' })
+      .regex(DATABASE, 'must be letters, digits, _ or - (at most 128)')
+      .nullable(),
+    snowplow__events_table: identifier,
+    snowplow__mock_current_day: calendarDate.nullable(),
+    snowplow__include_current_day_in_windows: z.boolean({ error: 'must be true or false' }),
+    snowplow__upsert_lookback_days: days(0),
+  },
+  { noun: 'variable' },
+);
 
 export type ProjectVars = z.infer<typeof varsSchema>;
 
@@ -110,5 +122,7 @@ export function checkVarOverrides(overrides: Record<string, unknown>): void {
  * rendered by dbt and pass as they are.
  */
 export function varsForDbt<T extends Record<string, unknown>>(vars: T): T {
-  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, typeof value === 'string' ? jinjaInert(value) : value])) as T;
+  return Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [name, typeof value === 'string' ? jinjaInert(value) : value]),
+  ) as T;
 }

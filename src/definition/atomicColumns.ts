@@ -27,7 +27,10 @@ geo_timezone mkt_clickid mkt_network etl_tags refr_domain_userid domain_sessioni
 event_vendor event_name event_format event_version event_fingerprint`;
 
 function kinds(list: string, kind: AtomicKind): Array<[string, AtomicKind]> {
-  return list.split(/\s+/).filter(Boolean).map((c) => [c, kind]);
+  return list
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((c) => [c, kind]);
 }
 
 /** Every column of the API's atomic-property enum, with its kind. */

@@ -2,7 +2,17 @@
  * Built-in events, attribute keys and property helpers, so a view reads like the domain:
  * `events: [pageView()]`, `property: entity('nl.basjes', 'yauaa_context', 1, '$.deviceClass')`.
  */
-import type { AtomicProperty, AttributeKey, CalculatedOperation, CalculatedProperty, DatePart, EntityProperty, EventProperty, EventSpec, LeafProperty } from './model';
+import type {
+  AtomicProperty,
+  AttributeKey,
+  CalculatedOperation,
+  CalculatedProperty,
+  DatePart,
+  EntityProperty,
+  EventProperty,
+  EventSpec,
+  LeafProperty,
+} from './model';
 
 const SNOWPLOW = 'com.snowplowanalytics.snowplow';
 
@@ -47,7 +57,9 @@ const calculation =
 export const calculated = {
   /** The non-null values joined as text (NULL when all are NULL). */
   concat: (properties: LeafProperty[], separator?: string): CalculatedProperty =>
-    separator === undefined ? { type: 'calculated', operation: 'concat', properties } : { type: 'calculated', operation: 'concat', properties, separator },
+    separator === undefined
+      ? { type: 'calculated', operation: 'concat', properties }
+      : { type: 'calculated', operation: 'concat', properties, separator },
   /** The sum (NULL when any is NULL). */
   sum: calculation('sum'),
   /** The product (NULL when any is NULL). */

@@ -3,7 +3,16 @@
  * Signals API's snake_case JSON) into one `View`, and write it back as API JSON.
  */
 import type { z } from 'zod';
-import { apiSchemas, camelSchemas, DEFAULT_REFRESH_RATE, fieldName, type Naming, type RefreshRate, type RegistrationForm, type View } from './model';
+import {
+  apiSchemas,
+  camelSchemas,
+  DEFAULT_REFRESH_RATE,
+  fieldName,
+  type Naming,
+  type RefreshRate,
+  type RegistrationForm,
+  type View,
+} from './model';
 import { checkViewRules, type Issue } from './rules';
 
 export * from './model';
@@ -97,7 +106,8 @@ function validate(input: unknown, naming: Naming): ValidationResult {
   const issues = checkViewRules(view);
   if (issues.length > 0) {
     // Rule paths use camelCase names; report them in the caller's form.
-    const inForm = naming === 'snake' ? issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? camelToSnake(p) : p)) })) : issues;
+    const inForm =
+      naming === 'snake' ? issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? camelToSnake(p) : p)) })) : issues;
     return { ok: false, issues: inForm };
   }
   return { ok: true, view };
@@ -116,7 +126,12 @@ export function validateView(args: unknown): ValidationResult {
 /** Parse the API JSON form; throws `ViewValidationError`. */
 export function parseApiView(json: unknown): View {
   const r = validateApiView(json);
-  if (!r.ok) throw new ViewValidationError(r.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? snakeToCamel(p) : p)) })), 'snake', json);
+  if (!r.ok)
+    throw new ViewValidationError(
+      r.issues.map((i) => ({ ...i, path: i.path.map((p) => (typeof p === 'string' ? snakeToCamel(p) : p)) })),
+      'snake',
+      json,
+    );
   return r.view;
 }
 
@@ -152,7 +167,11 @@ export interface GroupRegistrationOptions {
  * group's `attribute_key` and the sync timestamp the batch source's `timestamp_field`, so neither is a field.
  */
 export function attributeTableFields(view: View): Array<{ name: string; type: string; description?: string }> {
-  return view.attributes.map((a) => ({ name: a.name, type: a.type, ...(a.description !== undefined ? { description: a.description } : {}) }));
+  return view.attributes.map((a) => ({
+    name: a.name,
+    type: a.type,
+    ...(a.description !== undefined ? { description: a.description } : {}),
+  }));
 }
 
 /**
@@ -164,10 +183,15 @@ export function attributeTableFields(view: View): Array<{ name: string; type: st
  */
 export function toApiGroup(view: View, options: GroupRegistrationOptions = {}): Record<string, unknown> {
   if (options.refreshRate !== undefined && view.refreshRate !== undefined && options.refreshRate !== view.refreshRate) {
-    throw new Error(`the sync frequency is given twice and differs (${options.refreshRate} and the view's refreshRate ${view.refreshRate}); give one`);
+    throw new Error(
+      `the sync frequency is given twice and differs (${options.refreshRate} and the view's refreshRate ${view.refreshRate}); give one`,
+    );
   }
   const owner = view.owner ?? options.owner;
-  const common = { refresh_rate: options.refreshRate ?? view.refreshRate ?? DEFAULT_REFRESH_RATE, ...(owner !== undefined ? { owner } : {}) };
+  const common = {
+    refresh_rate: options.refreshRate ?? view.refreshRate ?? DEFAULT_REFRESH_RATE,
+    ...(owner !== undefined ? { owner } : {}),
+  };
   const attributesForm: Record<string, unknown> = { ...toApiView(view), ...common };
   if ((options.form ?? 'attributes') === 'attributes') return attributesForm;
   const { attributes: _definitions, ...group } = attributesForm;

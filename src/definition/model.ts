@@ -15,15 +15,42 @@ export const SCHEMA_VERSION_PATTERN = /^[0-9]+-[0-9]+-[0-9]+$/;
 export const PROPERTY_PATH_PATTERN = /^(?!\$$)(?!.*\[['"]).+$/;
 
 export const ATTRIBUTE_TYPES = [
-  'bytes', 'string', 'int32', 'int64', 'double', 'float', 'bool', 'unix_timestamp', 'timestamp', 'dict',
-  'bytes_list', 'string_list', 'int32_list', 'int64_list', 'double_list', 'float_list', 'bool_list',
+  'bytes',
+  'string',
+  'int32',
+  'int64',
+  'double',
+  'float',
+  'bool',
+  'unix_timestamp',
+  'timestamp',
+  'dict',
+  'bytes_list',
+  'string_list',
+  'int32_list',
+  'int64_list',
+  'double_list',
+  'float_list',
+  'bool_list',
   'unix_timestamp_list',
 ] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
 export const AGGREGATIONS = [
-  'counter', 'sum', 'min', 'max', 'mean', 'first', 'last', 'unique_list',
-  'most_frequent', 'least_frequent', 'category_count', 'approx_count_distinct', 'time_since_last', 'time_since_first',
+  'counter',
+  'sum',
+  'min',
+  'max',
+  'mean',
+  'first',
+  'last',
+  'unique_list',
+  'most_frequent',
+  'least_frequent',
+  'category_count',
+  'approx_count_distinct',
+  'time_since_last',
+  'time_since_first',
 ] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
@@ -209,7 +236,10 @@ function buildSchemas(naming: Naming) {
   const calculatedProperty = strictObject({
     type: z.literal('calculated'),
     operation: z.enum(CALCULATED_OPERATIONS, { error: `operation must be one of ${CALCULATED_OPERATIONS.join(', ')}` }),
-    properties: z.array(leafProperty).min(1, 'a calculated property needs 1 to 50 properties').max(50, 'a calculated property takes at most 50 properties'),
+    properties: z
+      .array(leafProperty)
+      .min(1, 'a calculated property needs 1 to 50 properties')
+      .max(50, 'a calculated property takes at most 50 properties'),
     separator: z.string().max(16, 'separator must be at most 16 characters').optional(),
   });
   const property = z.discriminatedUnion('type', [atomicProperty, eventProperty, entityProperty, calculatedProperty], {

@@ -2,7 +2,16 @@
  * Rules beyond the API's own shapes: they make a view computable
  * without surprises. Each returns issues that name the attribute and the field.
  */
-import { VALUELESS_OPERATORS, type Attribute, type AttributeType, type Criterion, type CriterionValue, type LeafProperty, type Property, type View } from './model';
+import {
+  VALUELESS_OPERATORS,
+  type Attribute,
+  type AttributeType,
+  type Criterion,
+  type CriterionValue,
+  type LeafProperty,
+  type Property,
+  type View,
+} from './model';
 import { ATOMIC_COLUMNS } from './atomicColumns';
 
 export interface Issue {
@@ -34,7 +43,9 @@ export function periodDays(period: string): number {
   }
   const days = seconds / DAY_SECONDS;
   if (days > MAX_PERIOD_DAYS) {
-    throw new Error(`period "${period}" is ${days} days; at most ${MAX_PERIOD_DAYS} days (100 years) is supported, leave period out for a lifetime attribute`);
+    throw new Error(
+      `period "${period}" is ${days} days; at most ${MAX_PERIOD_DAYS} days (100 years) is supported, leave period out for a lifetime attribute`,
+    );
   }
   return days;
 }
@@ -103,7 +114,12 @@ export function valueFitsType(value: CriterionValue, type: AttributeType): boole
 const PROPERTYLESS: ReadonlySet<Attribute['aggregation']> = new Set(['counter', 'time_since_last', 'time_since_first']);
 const TIME_SINCE: ReadonlySet<Attribute['aggregation']> = new Set(['time_since_last', 'time_since_first']);
 /** Aggregations whose result is a count: an int type. */
-const COUNTING: ReadonlySet<Attribute['aggregation']> = new Set(['counter', 'approx_count_distinct', 'time_since_last', 'time_since_first']);
+const COUNTING: ReadonlySet<Attribute['aggregation']> = new Set([
+  'counter',
+  'approx_count_distinct',
+  'time_since_last',
+  'time_since_first',
+]);
 const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 
 function checkAggregation(a: Attribute, at: Array<string | number>, issues: Issue[]): void {
@@ -130,7 +146,8 @@ function checkAggregation(a: Attribute, at: Array<string | number>, issues: Issu
   }
   if (a.property?.type === 'atomic' && !a.property.datePart && ['sum', 'mean'].includes(a.aggregation)) {
     const kind = ATOMIC_COLUMNS.get(a.property.name);
-    if (kind !== 'number') problem('property', `aggregation "${a.aggregation}" needs a numeric property; atomic column "${a.property.name}" is ${kind}`);
+    if (kind !== 'number')
+      problem('property', `aggregation "${a.aggregation}" needs a numeric property; atomic column "${a.property.name}" is ${kind}`);
   }
   if (a.ttl !== undefined) {
     if (a.period !== undefined) problem('ttl', 'ttl is only for lifetime attributes (no period): a windowed value expires with its window');
@@ -172,12 +189,18 @@ const PATH_SEGMENTS = /^\$?(?:\.?[A-Za-z_][A-Za-z0-9_$-]*(?:\[\d+\])*)+$/;
 function checkLeaf(p: LeafProperty, at: Array<string | number>, issues: Issue[]): void {
   if (p.type === 'atomic') {
     if (p.datePart && ATOMIC_COLUMNS.get(p.name) !== 'timestamp') {
-      issues.push({ path: [...at, 'datePart'], message: `date_part needs a timestamp; atomic column "${p.name}" is ${ATOMIC_COLUMNS.get(p.name)} (use a *_tstamp column)` });
+      issues.push({
+        path: [...at, 'datePart'],
+        message: `date_part needs a timestamp; atomic column "${p.name}" is ${ATOMIC_COLUMNS.get(p.name)} (use a *_tstamp column)`,
+      });
     }
     return;
   }
   if (!PATH_SEGMENTS.test(p.path) || p.path.startsWith('.')) {
-    issues.push({ path: [...at, 'path'], message: `path "${p.path}" must be field names joined by dots with optional [n] indices, e.g. $.user.plan or $.items[0].price` });
+    issues.push({
+      path: [...at, 'path'],
+      message: `path "${p.path}" must be field names joined by dots with optional [n] indices, e.g. $.user.plan or $.items[0].price`,
+    });
   }
 }
 
@@ -202,7 +225,10 @@ export function checkViewRules(view: View): Issue[] {
     const at: Array<string | number> = ['attributes', i];
     const lower = a.name.toLowerCase();
     if (seen.has(lower)) {
-      issues.push({ path: [...at, 'name'], message: `name is used twice in this view (attributes ${seen.get(lower)} and ${i}); names are unique, ignoring case` });
+      issues.push({
+        path: [...at, 'name'],
+        message: `name is used twice in this view (attributes ${seen.get(lower)} and ${i}); names are unique, ignoring case`,
+      });
     } else seen.set(lower, i);
     const keyColumn = view.attributeKey.key ?? view.attributeKey.name;
     if (lower === keyColumn.toLowerCase()) {
@@ -218,11 +244,17 @@ export function checkViewRules(view: View): Issue[] {
     checkAggregation(a, at, issues);
     checkProperty(a.property, [...at, 'property'], issues);
     if (a.defaultValue !== undefined && a.type === 'dict') {
-      issues.push({ path: [...at, 'defaultValue'], message: 'a dict attribute has no default value: category_count is NULL when no event matches' });
+      issues.push({
+        path: [...at, 'defaultValue'],
+        message: 'a dict attribute has no default value: category_count is NULL when no event matches',
+      });
     } else if (a.defaultValue !== undefined && !valueFitsType(a.defaultValue, a.type)) {
       const element = elementType(a.type);
       const expected = isListType(a.type) ? `a list of ${SCALAR_RANGE[element]}` : SCALAR_RANGE[element];
-      issues.push({ path: [...at, 'defaultValue'], message: `default value ${JSON.stringify(a.defaultValue)} does not fit type "${a.type}" (${expected})` });
+      issues.push({
+        path: [...at, 'defaultValue'],
+        message: `default value ${JSON.stringify(a.defaultValue)} does not fit type "${a.type}" (${expected})`,
+      });
     }
     for (const group of ['all', 'any'] as const) {
       a.criteria?.[group]?.forEach((c, j) => checkCriterion(c, [...at, 'criteria', group, j], issues));
@@ -236,11 +268,18 @@ export function checkViewRules(view: View): Issue[] {
     });
   }
   checkProperty(key.property, ['attributeKey', 'property'], issues);
-  for (const [at, ttl] of [[['ttl'], view.ttl], [['attributeKey', 'ttl'], key.ttl]] as Array<[string[], string | undefined]>) {
-    if (ttl !== undefined && !DURATION_PATTERN.test(ttl)) issues.push({ path: at, message: `ttl "${ttl}" is not an ISO-8601 duration (e.g. P365D, P12W)` });
+  for (const [at, ttl] of [
+    [['ttl'], view.ttl],
+    [['attributeKey', 'ttl'], key.ttl],
+  ] as Array<[string[], string | undefined]>) {
+    if (ttl !== undefined && !DURATION_PATTERN.test(ttl))
+      issues.push({ path: at, message: `ttl "${ttl}" is not an ISO-8601 duration (e.g. P365D, P12W)` });
   }
   if (key.property && (key.property.type === 'calculated' || key.property.datePart)) {
-    issues.push({ path: ['attributeKey', 'property'], message: 'an attribute key is read from one event or entity field, not calculated nor a date part' });
+    issues.push({
+      path: ['attributeKey', 'property'],
+      message: 'an attribute key is read from one event or entity field, not calculated nor a date part',
+    });
   }
   checkNoNul(view, [], issues);
   return issues;
@@ -249,7 +288,8 @@ export function checkViewRules(view: View): Issue[] {
 /** No text may hold a NUL character: no warehouse stores it, and it would fail only at run time. */
 function checkNoNul(value: unknown, at: Array<string | number>, issues: Issue[]): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) issues.push({ path: at, message: 'contains a NUL character (\\u0000), which warehouses cannot store; remove it' });
+    if (value.includes('\u0000'))
+      issues.push({ path: at, message: 'contains a NUL character (\\u0000), which warehouses cannot store; remove it' });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => checkNoNul(item, [...at, i], issues));
   } else if (value && typeof value === 'object') {

@@ -31,13 +31,40 @@ const NO_NUL_PATTERN = /^[^\x00]*$/;
 export const QUALIFIED_ATTRIBUTE_PATTERN = /^[A-Za-z0-9_]+_v[0-9]+:[A-Za-z0-9_]+$/;
 
 export const API_TYPES = [
-  'bytes', 'string', 'int32', 'int64', 'double', 'float', 'bool', 'unix_timestamp', 'timestamp',
-  'bytes_list', 'string_list', 'int32_list', 'int64_list', 'double_list', 'float_list', 'bool_list',
-  'unix_timestamp_list', 'dict',
+  'bytes',
+  'string',
+  'int32',
+  'int64',
+  'double',
+  'float',
+  'bool',
+  'unix_timestamp',
+  'timestamp',
+  'bytes_list',
+  'string_list',
+  'int32_list',
+  'int64_list',
+  'double_list',
+  'float_list',
+  'bool_list',
+  'unix_timestamp_list',
+  'dict',
 ] as const;
 export const API_AGGREGATIONS = [
-  'counter', 'sum', 'min', 'max', 'mean', 'first', 'last', 'unique_list', 'most_frequent', 'least_frequent',
-  'category_count', 'approx_count_distinct', 'time_since_last', 'time_since_first',
+  'counter',
+  'sum',
+  'min',
+  'max',
+  'mean',
+  'first',
+  'last',
+  'unique_list',
+  'most_frequent',
+  'least_frequent',
+  'category_count',
+  'approx_count_distinct',
+  'time_since_last',
+  'time_since_first',
 ] as const;
 export const API_OPERATORS = ['=', '!=', '<', '>', '<=', '>=', 'like', 'in', 'is null', 'is not null'] as const;
 export const API_DATE_PARTS = ['active_day', 'active_week', 'active_month', 'hour_of_day', 'day_of_week', 'month_of_year'] as const;
@@ -74,10 +101,19 @@ const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt _](\d{2}):(\d{2})(?::(\d{2}
 function isDateTime(value: string): boolean {
   const match = ISO_DATETIME.exec(value);
   if (!match) return false;
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
   const daysInMonth = new Date(Date.UTC(year as number, month as number, 0)).getUTCDate();
-  return (month as number) >= 1 && (month as number) <= 12 && (day as number) >= 1 && (day as number) <= daysInMonth &&
-    (hour as number) < 24 && (minute as number) < 60 && (second as number) < 60;
+  return (
+    (month as number) >= 1 &&
+    (month as number) <= 12 &&
+    (day as number) >= 1 &&
+    (day as number) <= daysInMonth &&
+    (hour as number) < 24 &&
+    (minute as number) < 60 &&
+    (second as number) < 60
+  );
 }
 const dateTime = z.any().superRefine((value, ctx) => {
   if (!present(value) || (typeof value === 'number' && Number.isFinite(value))) return;
@@ -138,14 +174,13 @@ function withImpliedType<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => {
     if (!value || typeof value !== 'object' || Array.isArray(value) || 'type' in value) return value;
     const given = value as Record<string, unknown>;
-    const type = 'operation' in given ? 'calculated' : 'vendor' in given || 'path' in given ? ('index' in given ? 'entity' : 'event') : 'atomic';
+    const type =
+      'operation' in given ? 'calculated' : 'vendor' in given || 'path' in given ? ('index' in given ? 'entity' : 'event') : 'atomic';
     return { ...given, type };
   }, schema);
 }
 
-const criterionValue = z.union([
-  z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean()),
-]);
+const criterionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean())]);
 
 const criterion = z
   .object({ property: propertySchema, operator: z.enum(API_OPERATORS), value: criterionValue.nullish() })

@@ -42,11 +42,22 @@ export const faultSpecSchema = z
   .object({
     path: z.string().min(1).max(MAX_PATTERN_LENGTH).optional(),
     pathRegex: z.string().min(1).max(MAX_PATTERN_LENGTH).optional(),
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', 'head', 'post', 'put', 'patch', 'delete', 'options']).optional(),
+    method: z
+      .enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', 'head', 'post', 'put', 'patch', 'delete', 'options'])
+      .optional(),
     count: z.int().min(1).max(1_000_000).optional(),
     // 1xx are informational: a client would wait on for the final answer (use stallMs for that).
     status: z.int().min(200).max(599).optional(),
-    retryAfter: z.union([z.number().min(0).max(86_400), z.string().min(1).max(64).regex(/^[\x20-\x7e]+$/)]).optional(),
+    retryAfter: z
+      .union([
+        z.number().min(0).max(86_400),
+        z
+          .string()
+          .min(1)
+          .max(64)
+          .regex(/^[\x20-\x7e]+$/),
+      ])
+      .optional(),
     body: z.unknown().optional(),
     stallMs: z.int().min(0).max(600_000).optional(),
   })

@@ -53,7 +53,11 @@ export class OnlineAttributes {
       const ids = keys[items[0].keyName];
       let values: Record<string, unknown[]> | undefined;
       try {
-        values = await this.valuesOf(group, ids, items.map((item) => item.attribute));
+        values = await this.valuesOf(
+          group,
+          ids,
+          items.map((item) => item.attribute),
+        );
       } catch (error) {
         if (!(error instanceof OnlineStoreError)) throw error;
         this.log(`get-online-attributes: ${error.message}`);

@@ -149,12 +149,13 @@ async function selectValues(connection: DuckDBConnection, query: OnlineQuery): P
   const key = quote(query.keyColumn);
   const columnList = query.columns.map((column, index) => `${quote(column)} AS ${quote(`c${index}`)}`).join(', ');
   const placeholders = query.ids.map((_, index) => `$${index + 1}`).join(', ');
-  const hasTimestamp = (
-    await connection.runAndReadAll(
-      'SELECT 1 FROM information_schema.columns WHERE lower(table_schema) = lower($1) AND lower(table_name) = lower($2) AND lower(column_name) = lower($3)',
-      [query.source.schema, query.source.table, query.source.timestamp_field],
-    )
-  ).getRows().length > 0;
+  const hasTimestamp =
+    (
+      await connection.runAndReadAll(
+        'SELECT 1 FROM information_schema.columns WHERE lower(table_schema) = lower($1) AND lower(table_name) = lower($2) AND lower(column_name) = lower($3)',
+        [query.source.schema, query.source.table, query.source.timestamp_field],
+      )
+    ).getRows().length > 0;
   const newestFirst = hasTimestamp ? `ORDER BY ${quote(query.source.timestamp_field)} DESC NULLS LAST` : '';
   const sql =
     `SELECT CAST(${key} AS VARCHAR) AS "__key", ${columnList} FROM ${table} ` +
@@ -214,7 +215,10 @@ async function jsonConverter(): Promise<DuckDBValueConverter<Json>> {
     if (type.typeId === Type.MAP) {
       const { keyType, valueType } = type as DuckDBMapType;
       return Object.fromEntries(
-        (value as DuckDBMapValue).entries.map((entry) => [String(convert(entry.key, keyType, convert)), convert(entry.value, valueType, convert)]),
+        (value as DuckDBMapValue).entries.map((entry) => [
+          String(convert(entry.key, keyType, convert)),
+          convert(entry.value, valueType, convert),
+        ]),
       ) as Json;
     }
     return asJson(value, type, convert);

@@ -15,7 +15,9 @@ export function snakeCase(name: string): string {
 }
 
 function schemaColumn(prefix: string, property: Record<string, unknown>): string {
-  const vendor = String(property.vendor ?? '').replace(/\./g, '_').toLowerCase();
+  const vendor = String(property.vendor ?? '')
+    .replace(/\./g, '_')
+    .toLowerCase();
   return `${prefix}_${vendor}_${snakeCase(String(property.name ?? ''))}_${String(property.major_version ?? '')}`;
 }
 
@@ -56,10 +58,7 @@ export function renderProperty(property: unknown, syntax: WarehouseSyntax): unkn
 }
 
 /** A group response with every attribute and criterion property rendered for `syntax`. */
-export function renderGroupProperties(
-  group: Record<string, unknown>,
-  syntax: WarehouseSyntax,
-): Record<string, unknown> {
+export function renderGroupProperties(group: Record<string, unknown>, syntax: WarehouseSyntax): Record<string, unknown> {
   const copy = structuredClone(group);
   const attributes = Array.isArray(copy.attributes) ? (copy.attributes as Record<string, unknown>[]) : [];
   for (const attribute of attributes) {

@@ -8,13 +8,7 @@ import { WAREHOUSE_SYNTAXES, WarehouseSyntax, renderGroupProperties } from './pr
 import { Reply, RouteRequest, reply, unprocessable } from './replies';
 import { groupResponse, keyResponse, notFoundGroup } from './responses';
 import type { EmulatorState, StoredGroup } from './state';
-import {
-  ValidationDetail,
-  validateAttributeKeyBody,
-  validateBatchSourceBody,
-  validateGroupBody,
-  validatePublishBody,
-} from './validation';
+import { ValidationDetail, validateAttributeKeyBody, validateBatchSourceBody, validateGroupBody, validatePublishBody } from './validation';
 
 const published = (what: string) => reply(400, `${what} is published; unpublish it first`);
 
@@ -161,7 +155,11 @@ export class Registry {
     if (!checked.ok) return unprocessable(checked.detail);
     const links = checked.value;
     // The emulator keeps no services, interventions, event logs or agentic decisions.
-    for (const [list, what] of [[links.services, 'Service'], [links.event_logs, 'Event log'], [links.agentic_decisions, 'Agentic decision']] as const) {
+    for (const [list, what] of [
+      [links.services, 'Service'],
+      [links.event_logs, 'Event log'],
+      [links.agentic_decisions, 'Agentic decision'],
+    ] as const) {
       for (const item of list ?? []) return reply(404, `${what} ${item.name} not found`);
     }
     for (const item of links.interventions ?? []) return reply(404, `Intervention ${item.name} version ${item.version} not found`);

@@ -29,7 +29,10 @@ export function signalsRoutes(registry: Registry, online: OnlineAttributes): Rou
       handlers: { GET: (request) => registry.listGroups(request), POST: (request) => registry.createGroup(request) },
     },
     { pattern: /^registry\/attribute_groups\/([^/]+)\/?$/, handlers: { GET: (_request, [name]) => registry.latestGroup(name) } },
-    { pattern: /^registry\/attribute_groups\/([^/]+)\/versions\/?$/, handlers: { GET: (_request, [name]) => registry.groupVersions(name) } },
+    {
+      pattern: /^registry\/attribute_groups\/([^/]+)\/versions\/?$/,
+      handlers: { GET: (_request, [name]) => registry.groupVersions(name) },
+    },
     {
       pattern: /^registry\/attribute_groups\/([^/]+)\/versions\/([^/]+)\/?$/,
       handlers: {
@@ -64,7 +67,11 @@ export function signalsRoutes(registry: Registry, online: OnlineAttributes): Rou
 }
 
 /** The route for a path below `/api/v1/`: its handler and decoded params, or the reply without one. */
-export function findRoute(routes: Route[], method: string, relativePath: string): { handler: RouteHandler; params: string[] } | { reply: Reply } {
+export function findRoute(
+  routes: Route[],
+  method: string,
+  relativePath: string,
+): { handler: RouteHandler; params: string[] } | { reply: Reply } {
   for (const route of routes) {
     const match = route.pattern.exec(relativePath);
     if (!match) continue;

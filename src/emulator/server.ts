@@ -89,9 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const auth = new Authenticator(credentials, tokens, controlToken);
   const control = new ControlPlane(auth, faults, state);
   const store = new OnlineStore(log);
-  const duckdbFiles = Object.fromEntries(
-    Object.entries(options.duckdbFiles ?? {}).map(([database, file]) => [database, resolve(file)]),
-  );
+  const duckdbFiles = Object.fromEntries(Object.entries(options.duckdbFiles ?? {}).map(([database, file]) => [database, resolve(file)]));
   const routes = signalsRoutes(new Registry(state), new OnlineAttributes(state, store, duckdbFiles, log));
   const requests: RequestRecord[] = [];
   let health: HealthState = { status: 'ok', dependencies: { storage: 'ok', feature_server: 'ok' } };

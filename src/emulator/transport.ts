@@ -88,7 +88,8 @@ export function nestsDeeperThan(json: string, max: number): boolean {
   for (let index = 0; index < json.length; index += 1) {
     const char = json.charCodeAt(index);
     if (inString) {
-      if (char === 0x5c) index += 1; // backslash: skip the escaped character
+      if (char === 0x5c)
+        index += 1; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) {
       inString = true;

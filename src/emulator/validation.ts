@@ -59,11 +59,17 @@ function describe(issue: z.core.$ZodIssue): { msg: string; type: string } {
       const small = issue.code === 'too_small';
       const bound = Number(small ? (issue as { minimum: unknown }).minimum : (issue as { maximum: unknown }).maximum);
       if (issue.origin === 'string') {
-        return { msg: `String should have ${small ? 'at least' : 'at most'} ${plural(bound, 'character')}`, type: small ? 'string_too_short' : 'string_too_long' };
+        return {
+          msg: `String should have ${small ? 'at least' : 'at most'} ${plural(bound, 'character')}`,
+          type: small ? 'string_too_short' : 'string_too_long',
+        };
       }
       if (issue.origin === 'array') {
         const actual = Array.isArray(input) ? `, not ${input.length}` : '';
-        return { msg: `List should have ${small ? 'at least' : 'at most'} ${plural(bound, 'item')} after validation${actual}`, type: small ? 'too_short' : 'too_long' };
+        return {
+          msg: `List should have ${small ? 'at least' : 'at most'} ${plural(bound, 'item')} after validation${actual}`,
+          type: small ? 'too_short' : 'too_long',
+        };
       }
       const inclusive = issue.inclusive !== false;
       const relation = `${small ? 'greater' : 'less'} than${inclusive ? ' or equal to' : ''}`;
@@ -138,11 +144,16 @@ export function validateBatchSourceBody(body: unknown): Validated<ApiBatchSource
   if (!body || typeof body !== 'object' || Array.isArray(body) || !('wh_schema' in body)) return parseWith(batchSourceSchema, body);
   const { wh_schema: whSchema, ...rest } = body as Record<string, unknown>;
   if ('schema' in rest && rest.schema !== whSchema) {
-    return { ok: false, detail: [{ loc: ['body', 'wh_schema'], msg: 'Value error, wh_schema and schema differ; send one of them', type: 'value_error' }] };
+    return {
+      ok: false,
+      detail: [{ loc: ['body', 'wh_schema'], msg: 'Value error, wh_schema and schema differ; send one of them', type: 'value_error' }],
+    };
   }
   const checked = parseWith(batchSourceSchema, { ...rest, schema: whSchema });
   if (checked.ok || 'schema' in rest) return checked;
-  const renamed = checked.detail.map((entry) => (entry.loc[1] === 'schema' ? { ...entry, loc: ['body', 'wh_schema', ...entry.loc.slice(2)] } : entry));
+  const renamed = checked.detail.map((entry) =>
+    entry.loc[1] === 'schema' ? { ...entry, loc: ['body', 'wh_schema', ...entry.loc.slice(2)] } : entry,
+  );
   return { ok: false, detail: renamed };
 }
 
@@ -152,8 +163,7 @@ export function validatePublishBody(body: unknown): Validated<ApiPublishRequest>
 }
 
 export type OnlineAttributesBody =
-  | ({ kind: 'attributes' } & ApiGroupAttributesRequest)
-  | ({ kind: 'service' } & z.infer<typeof serviceAttributesRequestSchema>);
+  ({ kind: 'attributes' } & ApiGroupAttributesRequest) | ({ kind: 'service' } & z.infer<typeof serviceAttributesRequestSchema>);
 
 /** `get-online-attributes`: group attributes, or a service's (one of the two, never both). */
 export function validateOnlineAttributesBody(body: unknown): Validated<OnlineAttributesBody> {

@@ -41,7 +41,9 @@ export function planView(view: View): Plan {
   const attributes: PlannedAttribute[] = view.attributes.map((a, index) => {
     const plannedCriteria = (list: Criterion[] | undefined) =>
       (list ?? []).map((c) => ({ source: sourceFor(c.property), operator: c.operator, value: c.value ?? null }));
-    const readsProperty = DAILY_PARTS[a.aggregation].some((p) => p !== 'count' && p !== 'latest' && p !== 'earliest') || VALUE_SET_AGGREGATIONS.has(a.aggregation);
+    const readsProperty =
+      DAILY_PARTS[a.aggregation].some((p) => p !== 'count' && p !== 'latest' && p !== 'earliest') ||
+      VALUE_SET_AGGREGATIONS.has(a.aggregation);
     return {
       name: a.name,
       description: a.description ?? null,

@@ -7,7 +7,11 @@ import type { LeafSource, SourceColumn, ValueKind } from './types';
 
 /** `nl.basjes` + `yauaaContext` -> `nl_basjes_yauaa_context` (the loaders' column naming). */
 export function schemaColumnStem(vendor: string, name: string, majorVersion: number): string {
-  const clean = (s: string) => s.replace(/([^A-Z_])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+  const clean = (s: string) =>
+    s
+      .replace(/([^A-Z_])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]/g, '_')
+      .toLowerCase();
   return `${clean(vendor)}_${clean(name)}_${majorVersion}`;
 }
 
@@ -56,13 +60,30 @@ function calculatedKind(operation: string, leaves: LeafSource[]): ValueKind {
 export function toSourceColumn(p: Property, alias: string): SourceColumn {
   if (p.type !== 'calculated') return { alias, ...leafSource(p) };
   const leaves = p.properties.map(leafSource);
-  return { alias, origin: 'calculated', operation: p.operation, leaves, separator: p.separator ?? '', kind: calculatedKind(p.operation, leaves) };
+  return {
+    alias,
+    origin: 'calculated',
+    operation: p.operation,
+    leaves,
+    separator: p.separator ?? '',
+    kind: calculatedKind(p.operation, leaves),
+  };
 }
 
 /** A readable name for a property's column: its leaf field name, or the calculation. */
 export function propertyLabel(p: Property): string {
   if (p.type === 'calculated') return p.operation;
-  const leaf = p.type === 'atomic' ? warehouseColumnName(p.name) : String(parsePath(p.path).filter((x) => typeof x === 'string').pop() ?? 'value');
-  const label = leaf.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
+  const leaf =
+    p.type === 'atomic'
+      ? warehouseColumnName(p.name)
+      : String(
+          parsePath(p.path)
+            .filter((x) => typeof x === 'string')
+            .pop() ?? 'value',
+        );
+  const label = leaf
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]/g, '_')
+    .toLowerCase();
   return p.datePart ? `${label}_${p.datePart}` : label;
 }

@@ -1,7 +1,16 @@
 /**
  * The plan's shapes: what a view compiles into before any SQL dialect is involved.
  */
-import type { Aggregation, AttributeType, CalculatedOperation, CriterionValue, DatePart, EventSpec, Operator, TimeUnit } from '../definition';
+import type {
+  Aggregation,
+  AttributeType,
+  CalculatedOperation,
+  CriterionValue,
+  DatePart,
+  EventSpec,
+  Operator,
+  TimeUnit,
+} from '../definition';
 
 /** What a projected value is, so comparisons and casts know how to treat it. */
 export type ValueKind = 'string' | 'number' | 'timestamp' | 'date' | 'boolean' | 'json' | 'text';

@@ -23,7 +23,6 @@ import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
 /** The attribute group in the Signals API's JSON input form (snake_case, as `toApiGroup` returns it). */
 export type AttributeGroupJson = Record<string, unknown> & { name: string; version?: number };
 
-
 /**
  * The registration settings a change of which is an in-place update, each its own input so that
  * `pulumi preview` names the one that changed (`[diff: ~syncFrequency]`, `~attributes`), and the body
@@ -153,19 +152,26 @@ function groupFailures(news: AttributeGroupRegistrationInputs): pulumi.dynamic.C
   const attributes = news.attributes ?? group.attributes;
   const fields = news.fields ?? group.fields;
   if (known(registration) && registration !== 'attributes' && registration !== 'fields') {
-    failures.push({ property: 'registration', reason: `registration must be "attributes" or "fields"; got ${JSON.stringify(registration)}` });
+    failures.push({
+      property: 'registration',
+      reason: `registration must be "attributes" or "fields"; got ${JSON.stringify(registration)}`,
+    });
   } else if (registration === 'attributes') {
-    if (known(attributes) && (!Array.isArray(attributes) || attributes.length === 0)) fail('group.attributes must list at least one attribute');
+    if (known(attributes) && (!Array.isArray(attributes) || attributes.length === 0))
+      fail('group.attributes must list at least one attribute');
     if (fields !== undefined) fail('the attributes registration lists attributes, not fields');
   } else if (registration === 'fields') {
     if (known(fields) && (!Array.isArray(fields) || fields.length === 0)) {
       failures.push({ property: 'fields', reason: 'the fields registration needs at least one field (a column of the table)' });
     }
-    if (attributes !== undefined) fail('the fields registration lists the table\'s columns, not attributes');
+    if (attributes !== undefined) fail("the fields registration lists the table's columns, not attributes");
   }
   const syncFrequency = news.syncFrequency ?? group.refresh_rate;
   if (known(syncFrequency) && !(REFRESH_RATES as readonly unknown[]).includes(syncFrequency)) {
-    failures.push({ property: 'syncFrequency', reason: `syncFrequency must be one of ${REFRESH_RATES.join(', ')}; got ${JSON.stringify(syncFrequency)}` });
+    failures.push({
+      property: 'syncFrequency',
+      reason: `syncFrequency must be one of ${REFRESH_RATES.join(', ')}; got ${JSON.stringify(syncFrequency)}`,
+    });
   }
   if (known(news.publish) && news.publish !== undefined && typeof news.publish !== 'boolean') {
     failures.push({ property: 'publish', reason: 'publish must be true or false' });
@@ -222,10 +228,7 @@ export class AttributeGroupRegistrationProvider
     return { outs: await this.register(news) };
   }
 
-  async read(
-    id: string,
-    props?: AttributeGroupRegistrationOutputs,
-  ): Promise<pulumi.dynamic.ReadResult<AttributeGroupRegistrationOutputs>> {
+  async read(id: string, props?: AttributeGroupRegistrationOutputs): Promise<pulumi.dynamic.ReadResult<AttributeGroupRegistrationOutputs>> {
     const [idName, idVersion] = id.split('/');
     const name = props?.name ?? idName;
     const version = props?.version ?? Number(idVersion);
@@ -300,7 +303,16 @@ export class AttributeGroupRegistration extends pulumi.dynamic.Resource {
     super(
       new AttributeGroupRegistrationProvider(),
       name,
-      { group: args.group, publish: args.publish, name: undefined, version: undefined, isPublished: undefined, fullName: undefined, registration: undefined, syncFrequency: undefined },
+      {
+        group: args.group,
+        publish: args.publish,
+        name: undefined,
+        version: undefined,
+        isPublished: undefined,
+        fullName: undefined,
+        registration: undefined,
+        syncFrequency: undefined,
+      },
       opts,
       'signals-batch',
       'AttributeGroupRegistration',

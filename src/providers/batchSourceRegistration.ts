@@ -79,7 +79,10 @@ function inputFailures(news: BatchSourceRegistrationInputs): pulumi.dynamic.Chec
   pattern('timestampField', SIGNALS_NAME_PATTERN);
   const version = news.attributeGroupVersion;
   if (known(version) && (!Number.isInteger(version) || version < 1)) {
-    failures.push({ property: 'attributeGroupVersion', reason: `attributeGroupVersion must be a positive integer; got ${JSON.stringify(version)}` });
+    failures.push({
+      property: 'attributeGroupVersion',
+      reason: `attributeGroupVersion must be a positive integer; got ${JSON.stringify(version)}`,
+    });
   }
   for (const property of ['description', 'owner'] as const) {
     const value = news[property];
@@ -108,11 +111,7 @@ export class BatchSourceRegistrationProvider
     return { inputs: inputs as unknown as BatchSourceRegistrationInputs };
   }
 
-  async diff(
-    _id: string,
-    olds: BatchSourceRegistrationOutputs,
-    news: BatchSourceRegistrationInputs,
-  ): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: BatchSourceRegistrationOutputs, news: BatchSourceRegistrationInputs): Promise<pulumi.dynamic.DiffResult> {
     const differs = (field: keyof BatchSourceRegistrationInputs) =>
       containsUnknown(news[field]) || (news[field] ?? '') !== (olds[field] ?? '');
     const replaces = REPLACE_FIELDS.filter(differs);
@@ -166,10 +165,7 @@ export class BatchSourceRegistrationProvider
     return { outs: { ...news, published: true } };
   }
 
-  async read(
-    id: string,
-    props?: BatchSourceRegistrationOutputs,
-  ): Promise<pulumi.dynamic.ReadResult<BatchSourceRegistrationOutputs>> {
+  async read(id: string, props?: BatchSourceRegistrationOutputs): Promise<pulumi.dynamic.ReadResult<BatchSourceRegistrationOutputs>> {
     const [idName, idVersion] = id.split('/');
     const name = props?.attributeGroupName ?? idName;
     const version = props?.attributeGroupVersion ?? Number(idVersion);
@@ -196,7 +192,12 @@ export class BatchSourceRegistrationProvider
 }
 
 /** The error of a materialization that stopped after the batch source was registered: what Signals holds, how to finish. */
-async function halfwayError(api: SignalsApi, inputs: BatchSourceRegistrationInputs, error: SignalsMaterializeError, undone: string): Promise<Error> {
+async function halfwayError(
+  api: SignalsApi,
+  inputs: BatchSourceRegistrationInputs,
+  error: SignalsMaterializeError,
+  undone: string,
+): Promise<Error> {
   const { attributeGroupName: name, attributeGroupVersion: version } = inputs;
   const now = await api.materializationState(name, version);
   return new Error(

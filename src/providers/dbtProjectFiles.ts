@@ -110,7 +110,10 @@ function fileFailures(files: unknown): string[] {
 }
 
 /** The failure (or the rebuild) a new definition under the same directory calls for. */
-function definitionChange(olds: Partial<DbtProjectFilesInputs>, news: DbtProjectFilesInputs): { rebuild: boolean; notice?: string; failure?: string } {
+function definitionChange(
+  olds: Partial<DbtProjectFilesInputs>,
+  news: DbtProjectFilesInputs,
+): { rebuild: boolean; notice?: string; failure?: string } {
   const before = olds?.definitionHash;
   const after = news.definitionHash;
   if (!before || !after || containsUnknown(after) || containsUnknown(news.dir) || olds.dir !== news.dir || before === after) {
@@ -187,7 +190,11 @@ export class DbtProjectFilesProvider implements pulumi.dynamic.ResourceProvider<
     return { id: inputs.dir, outs: outputsOf(inputs) };
   }
 
-  async update(_id: string, _olds: DbtProjectFilesOutputs, news: DbtProjectFilesInputs): Promise<pulumi.dynamic.UpdateResult<DbtProjectFilesOutputs>> {
+  async update(
+    _id: string,
+    _olds: DbtProjectFilesOutputs,
+    news: DbtProjectFilesInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<DbtProjectFilesOutputs>> {
     await writeProjectFiles(news.dir, news.files);
     return { outs: outputsOf(news) };
   }

@@ -52,7 +52,10 @@ const STDERR_KEEP_LINES = 200;
 
 function defaultLabel(command: string[]): string {
   const path = require('node:path') as typeof import('node:path');
-  return command.map((part) => path.basename(part)).slice(0, 3).join(' ');
+  return command
+    .map((part) => path.basename(part))
+    .slice(0, 3)
+    .join(' ');
 }
 
 /** Removes every echo of the environment's values (see `src/redact.ts`) as `[secret]`. */
@@ -111,7 +114,10 @@ export class DbtRunProvider implements pulumi.dynamic.ResourceProvider<DbtRunInp
   async check(_olds: DbtRunInputs, news: DbtRunInputs): Promise<pulumi.dynamic.CheckResult<DbtRunInputs>> {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const command = news.command as unknown;
-    if (!containsUnknown(command) && (!Array.isArray(command) || command.length === 0 || command.some((part) => typeof part !== 'string'))) {
+    if (
+      !containsUnknown(command) &&
+      (!Array.isArray(command) || command.length === 0 || command.some((part) => typeof part !== 'string'))
+    ) {
       failures.push({ property: 'command', reason: 'command must be a non-empty list of strings (argv)' });
     }
     if (news.cwd !== undefined && (news.cwd as unknown) !== UNKNOWN_VALUE && (typeof news.cwd !== 'string' || news.cwd === '')) {
@@ -123,7 +129,8 @@ export class DbtRunProvider implements pulumi.dynamic.ResourceProvider<DbtRunInp
         failures.push({ property: 'environment', reason: 'environment must map variable names to strings' });
       } else {
         for (const [key, value] of Object.entries(environment as Record<string, unknown>)) {
-          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) failures.push({ property: 'environment', reason: `invalid variable name ${JSON.stringify(key)}` });
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+            failures.push({ property: 'environment', reason: `invalid variable name ${JSON.stringify(key)}` });
           if (typeof value !== 'string') failures.push({ property: 'environment', reason: `${key} must be a string` });
         }
       }
@@ -138,7 +145,8 @@ export class DbtRunProvider implements pulumi.dynamic.ResourceProvider<DbtRunInp
 
   async diff(_id: string, olds: DbtRunOutputs, news: DbtRunInputs): Promise<pulumi.dynamic.DiffResult> {
     const replaces: string[] = [];
-    if (containsUnknown(news.triggers) || canonicalJson(news.triggers ?? []) !== canonicalJson(olds.triggers ?? [])) replaces.push('triggers');
+    if (containsUnknown(news.triggers) || canonicalJson(news.triggers ?? []) !== canonicalJson(olds.triggers ?? []))
+      replaces.push('triggers');
     const newKeys = containsUnknown(news.environment) ? null : Object.keys(news.environment ?? {}).sort();
     const changes =
       replaces.length > 0 ||

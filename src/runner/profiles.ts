@@ -81,7 +81,8 @@ export interface SparkSessionConnection {
   sparkConf?: Record<string, string>;
 }
 
-export type WarehouseConnection = DuckdbConnection | SnowflakeConnection | BigqueryConnection | DatabricksConnection | SparkSessionConnection;
+export type WarehouseConnection =
+  DuckdbConnection | SnowflakeConnection | BigqueryConnection | DatabricksConnection | SparkSessionConnection;
 
 /** The Python environment holding the adapter of a connection type. */
 export function pythonEnvFor(type: WarehouseConnection['type']): PythonEnv {
@@ -115,9 +116,15 @@ export const NAME_RULES = {
   snowflakeAccount: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/, says: 'letters, digits, ".", "-" or "_" (e.g. myorg-account1)' },
   snowflakeUser: { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.@$+-]{0,254}$/, says: 'letters, digits and _ . @ $ + -' },
   snowflakeObject: { pattern: /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/, says: 'a letter or _, then letters, digits, _ or $' },
-  bigqueryProject: { pattern: /^[a-z0-9][a-z0-9.:-]{0,62}$/, says: 'a GCP project id: lower-case letters, digits, "-" (a domain-scoped one also "." and ":")' },
+  bigqueryProject: {
+    pattern: /^[a-z0-9][a-z0-9.:-]{0,62}$/,
+    says: 'a GCP project id: lower-case letters, digits, "-" (a domain-scoped one also "." and ":")',
+  },
   bigqueryLocation: { pattern: /^[A-Za-z][A-Za-z0-9-]{0,62}$/, says: 'a BigQuery location such as EU, US or europe-west2' },
-  databricksHost: { pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/, says: 'a host name such as adb-123.4.azuredatabricks.net (no scheme or path)' },
+  databricksHost: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/,
+    says: 'a host name such as adb-123.4.azuredatabricks.net (no scheme or path)',
+  },
   databricksHttpPath: { pattern: /^\/?[A-Za-z0-9][A-Za-z0-9/._-]{0,254}$/, says: 'an HTTP path such as /sql/1.0/warehouses/abc123' },
 } as const;
 
@@ -179,7 +186,9 @@ function yamlValue(v: ProfileValue): string {
   if (typeof v === 'object' && 'yaml' in v) return JSON.stringify(inertTree(v.yaml));
   if (typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(jinjaInert(v)) : String(v);
   if ('env' in v && Object.keys(v).length === 1) return JSON.stringify(`{{ env_var('${v.env}') }}`);
-  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(jinjaInert(k))}: ${JSON.stringify(jinjaInert(String(x)))}`).join(', ')}}`;
+  return `{${Object.entries(v)
+    .map(([k, x]) => `${JSON.stringify(jinjaInert(k))}: ${JSON.stringify(jinjaInert(String(x)))}`)
+    .join(', ')}}`;
 }
 
 /** The profile fields of a connection, secrets as `env_var` references filled into `env`. */
@@ -190,11 +199,18 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
   };
   switch (connection.type) {
     case 'duckdb': {
-      const fields: Record<string, ProfileValue> = { type: 'duckdb', path: path.resolve(connection.path), schema: connection.schema ?? 'main', threads };
+      const fields: Record<string, ProfileValue> = {
+        type: 'duckdb',
+        path: path.resolve(connection.path),
+        schema: connection.schema ?? 'main',
+        threads,
+      };
       for (const p of connection.plugins ?? []) {
-        if (!PYTHON_MODULE.test(p.module)) throw new Error(`dbt-duckdb plugin module ${JSON.stringify(p.module)} is not a Python module name (like package.module)`);
+        if (!PYTHON_MODULE.test(p.module))
+          throw new Error(`dbt-duckdb plugin module ${JSON.stringify(p.module)} is not a Python module name (like package.module)`);
       }
-      if (connection.plugins?.length) fields.plugins = { yaml: connection.plugins.map((p) => ({ module: p.module, ...(p.config ? { config: p.config } : {}) })) };
+      if (connection.plugins?.length)
+        fields.plugins = { yaml: connection.plugins.map((p) => ({ module: p.module, ...(p.config ? { config: p.config } : {}) })) };
       if (connection.modulePaths?.length) fields.module_paths = { yaml: connection.modulePaths.map((p) => path.resolve(p)) };
       return fields;
     }
@@ -277,7 +293,12 @@ export function renderProfile(
 }
 
 /** Write profiles.yml into a private temporary directory. */
-export async function writeProfiles(profile: string, target: string, connection: WarehouseConnection, threads?: number): Promise<ProfileFiles> {
+export async function writeProfiles(
+  profile: string,
+  target: string,
+  connection: WarehouseConnection,
+  threads?: number,
+): Promise<ProfileFiles> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'signals-batch-profile-'));
   const { yaml, env } = renderProfile(profile, target, connection, threads);
   await fs.writeFile(path.join(dir, 'profiles.yml'), yaml, { mode: 0o600 });

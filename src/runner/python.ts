@@ -22,8 +22,13 @@ export function requirementsFile(env: PythonEnv): string {
 /** Where an environment lives. */
 export function venvDir(env: PythonEnv = 'duckdb'): string {
   if (env === 'duckdb') return process.env.SIGNALS_BATCH_VENV ?? path.join(packageRoot(), '.venv');
-  const cache = process.env.SIGNALS_BATCH_PYTHON_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'signals-batch', 'python');
-  const hash = createHash('sha256').update(fs.readFileSync(requirementsFile(env))).digest('hex').slice(0, 12);
+  const cache =
+    process.env.SIGNALS_BATCH_PYTHON_CACHE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'signals-batch', 'python');
+  const hash = createHash('sha256')
+    .update(fs.readFileSync(requirementsFile(env)))
+    .digest('hex')
+    .slice(0, 12);
   return path.join(cache, `${env}-${hash}`);
 }
 
@@ -36,7 +41,10 @@ export function pythonExecutable(env: PythonEnv = 'duckdb'): string {
 }
 
 /** Create or update an environment; resolves with its directory once it is usable. */
-export async function ensurePythonEnv(env: PythonEnv = 'duckdb', log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<string> {
+export async function ensurePythonEnv(
+  env: PythonEnv = 'duckdb',
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<string> {
   const script = path.join(packageRoot(), 'scripts', 'setup-python.sh');
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [script, env], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
@@ -45,9 +53,16 @@ export async function ensurePythonEnv(env: PythonEnv = 'duckdb', log: (line: str
     child.stderr.on('data', forward);
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`setting up the ${env} Python environment failed (exit ${code}); see the lines above, then re-run: bash ${script} ${env}`)),
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `setting up the ${env} Python environment failed (exit ${code}); see the lines above, then re-run: bash ${script} ${env}`,
+            ),
+          ),
     );
   });
-  if (!fs.existsSync(pythonExecutable(env))) throw new Error(`Python is missing from ${venvDir(env)} after setup; remove that folder and re-run`);
+  if (!fs.existsSync(pythonExecutable(env)))
+    throw new Error(`Python is missing from ${venvDir(env)} after setup; remove that folder and re-run`);
   return venvDir(env);
 }

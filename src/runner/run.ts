@@ -60,7 +60,9 @@ function optionProblems(options: RunOptions): string[] {
   if (options.profile !== undefined) problems.push(nameProblem('profile', options.profile, 'identifier'));
   if (options.targetName !== undefined) problems.push(nameProblem('target name', options.targetName, 'identifier'));
   const whole = (what: string, value: number | undefined, min: number, max: number) =>
-    value === undefined || (Number.isInteger(value) && value >= min && value <= max) ? undefined : `${what} must be a whole number from ${min} to ${max}; got ${value}`;
+    value === undefined || (Number.isInteger(value) && value >= min && value <= max)
+      ? undefined
+      : `${what} must be a whole number from ${min} to ${max}; got ${value}`;
   problems.push(whole('threads', options.threads, 1, MAX_THREADS), whole('maxRounds', options.maxRounds, 1, MAX_ROUNDS));
   try {
     checkVarOverrides(options.vars ?? {});
@@ -74,8 +76,16 @@ function optionProblems(options: RunOptions): string[] {
  * The generated tests of the synced table (a unique, non-null key; a non-null sync timestamp): a
  * broken table is reported before Signals syncs it.
  */
-async function testAttributeTable(worker: DbtWorker, baseArgs: string[], projectDir: string, stop: StopSignals, log: (line: string) => void): Promise<void> {
-  const { attributeTable } = JSON.parse(await fs.readFile(path.join(projectDir, 'signals_batch.json'), 'utf8')) as { attributeTable: string };
+async function testAttributeTable(
+  worker: DbtWorker,
+  baseArgs: string[],
+  projectDir: string,
+  stop: StopSignals,
+  log: (line: string) => void,
+): Promise<void> {
+  const { attributeTable } = JSON.parse(await fs.readFile(path.join(projectDir, 'signals_batch.json'), 'utf8')) as {
+    attributeTable: string;
+  };
   const result = await invoke(worker, ['test', ...baseArgs, '--select', attributeTable], projectDir);
   if (stop.received) throw interrupted(stop.received, projectDir, `while testing ${attributeTable}`);
   if (result.exit) throw await describeFailure(projectDir, result);
@@ -87,7 +97,9 @@ async function testAttributeTable(worker: DbtWorker, baseArgs: string[], project
   let failed: string[] = [];
   try {
     const results = JSON.parse(await fs.readFile(path.join(projectDir, RUN_RESULTS), 'utf8')) as RunResults;
-    failed = results.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.unique_id.split('.').slice(2).join('.')}: ${r.message ?? r.status}`);
+    failed = results.results
+      .filter((r) => r.status === 'fail' || r.status === 'error')
+      .map((r) => `${r.unique_id.split('.').slice(2).join('.')}: ${r.message ?? r.status}`);
   } catch {
     // no results: dbt failed before testing
   }
@@ -114,7 +126,8 @@ async function projectPythonEnv(projectDir: string, connection: WarehouseConnect
 
 /** The user's profiles as they are, or a private profile written for the connection. */
 async function profilesFor(options: RunOptions): Promise<{ profiles: ProfileFiles; targetName: string | undefined }> {
-  if (options.connection && options.profilesDir) throw new Error('give either a connection or profilesDir (your own dbt profiles), not both');
+  if (options.connection && options.profilesDir)
+    throw new Error('give either a connection or profilesDir (your own dbt profiles), not both');
   if (options.profilesDir) {
     const dir = path.resolve(options.profilesDir);
     try {
@@ -166,7 +179,13 @@ function interrupted(signal: NodeJS.Signals, projectDir: string, when: string): 
   );
 }
 
-async function runRounds(options: RunOptions, projectDir: string, pythonEnv: PythonEnv, stop: StopSignals, log: (line: string) => void): Promise<RunSummary> {
+async function runRounds(
+  options: RunOptions,
+  projectDir: string,
+  pythonEnv: PythonEnv,
+  stop: StopSignals,
+  log: (line: string) => void,
+): Promise<RunSummary> {
   const maxRounds = options.maxRounds ?? 200;
   const { profiles, targetName } = await profilesFor(options);
   const started = Date.now();
@@ -203,7 +222,8 @@ async function runRounds(options: RunOptions, projectDir: string, pythonEnv: Pyt
           `${status.keysRecomputed ?? 0} keys recomputed (${((Date.now() - roundStart) / 1000).toFixed(1)}s)${caughtUp ? ' - caught up' : ''}`,
       );
     }
-    if (!caughtUp) log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
+    if (!caughtUp)
+      log(`stopped after ${maxRounds} rounds without catching up; run again (or raise snowplow__backfill_limit_days / --max-rounds)`);
     await testAttributeTable(worker, baseArgs, projectDir, stop, log);
     return { rounds, caughtUp, status, seconds: (Date.now() - started) / 1000, totals };
   } finally {

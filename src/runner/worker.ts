@@ -78,7 +78,12 @@ export class DbtWorker {
    * Start the worker in `cwd` with dbt's environment (secrets included, never on the command line),
    * in the Python environment holding the adapter.
    */
-  static start(cwd: string, env: Record<string, string>, echo: ((line: string) => void) | null, pythonEnv: PythonEnv = 'duckdb'): DbtWorker {
+  static start(
+    cwd: string,
+    env: Record<string, string>,
+    echo: ((line: string) => void) | null,
+    pythonEnv: PythonEnv = 'duckdb',
+  ): DbtWorker {
     const script = path.join(packageRoot(), 'python', 'dbt_worker.py');
     const python = pythonExecutable(pythonEnv);
     const child = spawn(python, ['-u', script], {

@@ -17,17 +17,70 @@ export const QUOTED_CAMPAIGN = "O'Brien -- VIP";
 
 /** Every column of a generated row, in CSV order. */
 export const SAMPLE_EVENT_COLUMNS: readonly string[] = [
-  'app_id', 'platform', 'etl_tstamp', 'collector_tstamp', 'dvce_created_tstamp', 'dvce_sent_tstamp', 'derived_tstamp',
-  'load_tstamp', 'event', 'event_id', 'event_vendor', 'event_name', 'event_format', 'event_version',
-  'name_tracker', 'v_tracker', 'v_collector', 'v_etl', 'user_id', 'user_ipaddress', 'domain_userid', 'domain_sessionidx',
-  'domain_sessionid', 'network_userid', 'geo_country', 'geo_city', 'geo_timezone', 'page_url', 'page_title',
-  'page_referrer', 'page_urlscheme', 'page_urlhost', 'page_urlpath', 'refr_medium', 'refr_source', 'mkt_medium',
-  'mkt_source', 'mkt_campaign', 'se_category', 'se_action', 'se_label', 'se_property', 'se_value', 'tr_orderid',
-  'tr_total', 'tr_tax', 'tr_currency', 'pp_xoffset_min', 'pp_xoffset_max', 'pp_yoffset_min', 'pp_yoffset_max',
-  'useragent', 'br_lang', 'dvce_ismobile', 'dvce_screenwidth', 'dvce_screenheight',
-  'contexts_nl_basjes_yauaa_context_1_0_0', 'contexts_com_acme_cart_1_0_0', 'contexts_com_acme_cart_1_0_1',
-  'contexts_com_acme_user_1_0_0', 'unstruct_event_com_acme_checkout_1_0_0', 'unstruct_event_com_acme_checkout_1_0_1',
-  'unstruct_event_com_acme_page_view_1_0_0', 'unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1',
+  'app_id',
+  'platform',
+  'etl_tstamp',
+  'collector_tstamp',
+  'dvce_created_tstamp',
+  'dvce_sent_tstamp',
+  'derived_tstamp',
+  'load_tstamp',
+  'event',
+  'event_id',
+  'event_vendor',
+  'event_name',
+  'event_format',
+  'event_version',
+  'name_tracker',
+  'v_tracker',
+  'v_collector',
+  'v_etl',
+  'user_id',
+  'user_ipaddress',
+  'domain_userid',
+  'domain_sessionidx',
+  'domain_sessionid',
+  'network_userid',
+  'geo_country',
+  'geo_city',
+  'geo_timezone',
+  'page_url',
+  'page_title',
+  'page_referrer',
+  'page_urlscheme',
+  'page_urlhost',
+  'page_urlpath',
+  'refr_medium',
+  'refr_source',
+  'mkt_medium',
+  'mkt_source',
+  'mkt_campaign',
+  'se_category',
+  'se_action',
+  'se_label',
+  'se_property',
+  'se_value',
+  'tr_orderid',
+  'tr_total',
+  'tr_tax',
+  'tr_currency',
+  'pp_xoffset_min',
+  'pp_xoffset_max',
+  'pp_yoffset_min',
+  'pp_yoffset_max',
+  'useragent',
+  'br_lang',
+  'dvce_ismobile',
+  'dvce_screenwidth',
+  'dvce_screenheight',
+  'contexts_nl_basjes_yauaa_context_1_0_0',
+  'contexts_com_acme_cart_1_0_0',
+  'contexts_com_acme_cart_1_0_1',
+  'contexts_com_acme_user_1_0_0',
+  'unstruct_event_com_acme_checkout_1_0_0',
+  'unstruct_event_com_acme_checkout_1_0_1',
+  'unstruct_event_com_acme_page_view_1_0_0',
+  'unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1',
   'unstruct_event_com_snowplowanalytics_snowplow_application_error_1_0_2',
 ];
 
@@ -59,17 +112,67 @@ export const PAGES = [
   ['/help', 'Help, FAQ'],
 ] as const;
 
-export type Acquisition = { medium: string | null; source: string | null; campaign: string | null; referrer: string | null; refrMedium: string | null; refrSource: string | null };
+export type Acquisition = {
+  medium: string | null;
+  source: string | null;
+  campaign: string | null;
+  referrer: string | null;
+  refrMedium: string | null;
+  refrSource: string | null;
+};
 export const ACQUISITIONS: ReadonlyArray<readonly [Acquisition, number]> = [
   [{ medium: null, source: null, campaign: null, referrer: null, refrMedium: null, refrSource: null }, 8],
-  [{ medium: 'cpc', source: 'google', campaign: 'brand', referrer: 'https://www.google.com/search?q=shoes', refrMedium: 'search', refrSource: 'Google' }, 4],
+  [
+    {
+      medium: 'cpc',
+      source: 'google',
+      campaign: 'brand',
+      referrer: 'https://www.google.com/search?q=shoes',
+      refrMedium: 'search',
+      refrSource: 'Google',
+    },
+    4,
+  ],
   [{ medium: null, source: null, campaign: null, referrer: 'https://www.google.de/', refrMedium: 'search', refrSource: 'Google' }, 2],
   [{ medium: 'email', source: 'newsletter', campaign: 'spring_sale', referrer: null, refrMedium: 'email', refrSource: null }, 3],
-  [{ medium: 'affiliate', source: "partner's blog", campaign: QUOTED_CAMPAIGN, referrer: 'https://blog.example.org/--/post?id=1', refrMedium: 'unknown', refrSource: null }, 2],
-  [{ medium: 'internal', source: 'intranet', campaign: null, referrer: 'https://intranet.example.com/', refrMedium: 'internal', refrSource: null }, 1],
-  [{ medium: 'social', source: 'bing', campaign: "it's -- free", referrer: 'https://www.bing.com/', refrMedium: 'search', refrSource: 'Bing' }, 1],
+  [
+    {
+      medium: 'affiliate',
+      source: "partner's blog",
+      campaign: QUOTED_CAMPAIGN,
+      referrer: 'https://blog.example.org/--/post?id=1',
+      refrMedium: 'unknown',
+      refrSource: null,
+    },
+    2,
+  ],
+  [
+    {
+      medium: 'internal',
+      source: 'intranet',
+      campaign: null,
+      referrer: 'https://intranet.example.com/',
+      refrMedium: 'internal',
+      refrSource: null,
+    },
+    1,
+  ],
+  [
+    {
+      medium: 'social',
+      source: 'bing',
+      campaign: "it's -- free",
+      referrer: 'https://www.bing.com/',
+      refrMedium: 'search',
+      refrSource: 'Bing',
+    },
+    1,
+  ],
   // a source without a medium, and a campaign that contains the quoted one
-  [{ medium: null, source: 'qr-code', campaign: `2025 ${QUOTED_CAMPAIGN} retarget`, referrer: null, refrMedium: null, refrSource: null }, 1],
+  [
+    { medium: null, source: 'qr-code', campaign: `2025 ${QUOTED_CAMPAIGN} retarget`, referrer: null, refrMedium: null, refrSource: null },
+    1,
+  ],
 ];
 
 export const PRODUCTS = [

@@ -114,7 +114,9 @@ function emitSession(
   const yauaa = JSON.stringify([
     { deviceClass: user.device.deviceClass, operatingSystemName: user.device.os, agentName: user.device.agent, agentClass: 'Browser' },
   ]);
-  const userEntity = user.userId ? JSON.stringify([{ plan: user.plan, member: user.member, tier: rng.int(1, 3), signupTime: user.signupTime }]) : null;
+  const userEntity = user.userId
+    ? JSON.stringify([{ plan: user.plan, member: user.member, tier: rng.int(1, 3), signupTime: user.signupTime }])
+    : null;
   let t = sessionStart;
 
   const base = (): EventRow => {
@@ -224,7 +226,10 @@ function emitSession(
       const acme = page(base());
       Object.assign(acme, {
         ...eventType('unstruct', ACME, 'page_view', '1-0-0'),
-        unstruct_event_com_acme_page_view_1_0_0: JSON.stringify({ screen: pagePath, section: rng.pick(['catalog', 'content', "editor's pick"]) }),
+        unstruct_event_com_acme_page_view_1_0_0: JSON.stringify({
+          screen: pagePath,
+          section: rng.pick(['catalog', 'content', "editor's pick"]),
+        }),
       });
       stamp(acme, t + rng.int(100, 900));
     }
@@ -247,7 +252,10 @@ function emitSession(
       const click = page(base());
       Object.assign(click, {
         ...eventType('unstruct', SNOWPLOW, 'link_click', '1-0-1'),
-        unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1: JSON.stringify({ targetUrl: 'https://shop.example.com/help', elementId: 'footer' }),
+        unstruct_event_com_snowplowanalytics_snowplow_link_click_1_0_1: JSON.stringify({
+          targetUrl: 'https://shop.example.com/help',
+          elementId: 'footer',
+        }),
       });
       stamp(click, t + rng.int(10_000, 60_000));
     }

@@ -90,9 +90,7 @@ export class SignalsApi {
   }
 
   /** `GET registry/attribute_groups/`, optionally only offline (batch) groups and with warehouse property paths. */
-  async listAttributeGroups(
-    params: { offline?: boolean; propertySyntax?: PropertySyntax } = {},
-  ): Promise<AttributeGroupResponse[]> {
+  async listAttributeGroups(params: { offline?: boolean; propertySyntax?: PropertySyntax } = {}): Promise<AttributeGroupResponse[]> {
     const query: Record<string, string | boolean> = {};
     if (params.offline !== undefined) query.offline = params.offline;
     if (params.propertySyntax) query.property_syntax = params.propertySyntax;
@@ -110,10 +108,7 @@ export class SignalsApi {
 
   /** One version of a group (or the latest when `version` is omitted); undefined when it does not exist. */
   async getAttributeGroup(name: string, version?: number): Promise<AttributeGroupResponse | undefined> {
-    const path =
-      version === undefined
-        ? SIGNALS_PATHS.attributeGroupLatest(name)
-        : SIGNALS_PATHS.attributeGroupVersion(name, version);
+    const path = version === undefined ? SIGNALS_PATHS.attributeGroupLatest(name) : SIGNALS_PATHS.attributeGroupVersion(name, version);
     const { result, callName } = await this.call('GET', path);
     if (result.status === 404) return undefined;
     return this.expectOk(result, callName) as AttributeGroupResponse;
@@ -253,10 +248,7 @@ export class SignalsApi {
   }
 
   /** Unmaterialize: unpublish the group, then remove its batch source. Missing objects are not errors. */
-  async unmaterialize(
-    name: string,
-    version: number,
-  ): Promise<{ unpublish: UnpublishResult; batchSource: RemoveBatchSourceResult }> {
+  async unmaterialize(name: string, version: number): Promise<{ unpublish: UnpublishResult; batchSource: RemoveBatchSourceResult }> {
     const unpublish = await this.unpublish(name, version);
     const batchSource = await this.removeBatchSource(name, version);
     return { unpublish, batchSource };
@@ -314,9 +306,7 @@ export class SignalsApi {
         : 'Check --sandbox-token/SNOWPLOW_SANDBOX_TOKEN';
       throw new SignalsAuthError(
         redact(
-          `Signals API call ${callName} was refused with HTTP ${result.status}` +
-            (safeMessage ? `: ${safeMessage}` : '') +
-            `. ${hint}.`,
+          `Signals API call ${callName} was refused with HTTP ${result.status}` + (safeMessage ? `: ${safeMessage}` : '') + `. ${hint}.`,
           secrets,
         ),
         { call: callName, status: result.status, apiMessage: safeMessage, attempts: result.attempts },

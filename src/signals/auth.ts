@@ -15,8 +15,7 @@ import { TransportOptions, sendWithRetries } from './transport';
 export const DEFAULT_CONSOLE_URL = 'https://console.snowplowanalytics.com';
 
 export type SignalsAuth =
-  | { mode: 'bdp'; apiKey: string; apiKeyId: string; orgId: string; consoleUrl?: string }
-  | { mode: 'sandbox'; sandboxToken: string };
+  { mode: 'bdp'; apiKey: string; apiKeyId: string; orgId: string; consoleUrl?: string } | { mode: 'sandbox'; sandboxToken: string };
 
 export interface TokenSource {
   /** A valid bearer token; `forceRefresh` discards the cached one first (after a 401). */
@@ -106,10 +105,11 @@ export class BdpTokenSource implements TokenSource {
     }
     const token = (result.data as { accessToken?: unknown } | undefined)?.accessToken;
     if (typeof token !== 'string' || token === '') {
-      throw new SignalsAuthError(
-        `Signals authentication failed: ${callName} at ${consoleUrl} answered without an accessToken. ${hint}.`,
-        { call: callName, status: result.status, attempts: result.attempts },
-      );
+      throw new SignalsAuthError(`Signals authentication failed: ${callName} at ${consoleUrl} answered without an accessToken. ${hint}.`, {
+        call: callName,
+        status: result.status,
+        attempts: result.attempts,
+      });
     }
     this.cached = { token, refreshAtMs: refreshTime(token, this.refreshMarginMs) };
     return token;

@@ -16,9 +16,7 @@ export class SignalsClient extends SignalsApi {
     const checked = validateBatchSourceConfig(config);
     if (!checked.ok) {
       const problems = checked.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-      throw new SignalsInputError(
-        `Invalid batch source for attribute group ${name} version ${version}: ${problems.join('; ')}.`,
-      );
+      throw new SignalsInputError(`Invalid batch source for attribute group ${name} version ${version}: ${problems.join('; ')}.`);
     }
     return super.putBatchSource(name, version, checked.config);
   }

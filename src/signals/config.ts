@@ -112,7 +112,10 @@ export function resolveConnection(
     }
   }
   const authMode = (settings.authMode ?? 'bdp').toLowerCase();
-  const needed: SignalsSetting[] = ['apiUrl', ...(authMode === 'sandbox' ? (['sandboxToken'] as const) : (['apiKey', 'apiKeyId', 'orgId'] as const))];
+  const needed: SignalsSetting[] = [
+    'apiUrl',
+    ...(authMode === 'sandbox' ? (['sandboxToken'] as const) : (['apiKey', 'apiKeyId', 'orgId'] as const)),
+  ];
   const missing = needed.filter((s) => !settings[s]).map((s) => `${SIGNALS_CONFIG_KEYS[s]} or ${SIGNALS_ENV[s]}`);
   if (authMode !== 'bdp' && authMode !== 'sandbox') {
     missing.push(`${SIGNALS_CONFIG_KEYS.authMode}: "${settings.authMode}" is neither bdp nor sandbox`);

@@ -56,7 +56,11 @@ export class SignalsMaterializeError extends SignalsError {
   /** Whether the group was published when the error was built (undefined when it could not be read). */
   readonly published?: boolean;
 
-  constructor(message: string, override readonly cause: SignalsError, published?: boolean) {
+  constructor(
+    message: string,
+    override readonly cause: SignalsError,
+    published?: boolean,
+  ) {
     super(message, { call: cause.call, status: cause.status, apiMessage: cause.apiMessage, attempts: cause.attempts });
     this.published = published;
   }

@@ -52,4 +52,3 @@ export async function requestHealth(http: AxiosInstance, apiBase: string, transp
   }
   return { status: body.status, dependencies: body.dependencies };
 }
-

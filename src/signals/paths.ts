@@ -22,15 +22,13 @@ export const SIGNALS_PATHS = {
   /** PUBLISHED: the latest version of a group (GET). */
   attributeGroupLatest: (name: string) => `registry/attribute_groups/${segment(name)}`,
   /** PUBLISHED: one version of a group (GET, PUT, DELETE). */
-  attributeGroupVersion: (name: string, version: number) =>
-    `registry/attribute_groups/${segment(name)}/versions/${segment(version)}`,
+  attributeGroupVersion: (name: string, version: number) => `registry/attribute_groups/${segment(name)}/versions/${segment(version)}`,
   /**
    * PUBLISHED for PUT: register the group's batch source (body with `wh_schema`).
    * INFERRED for DELETE: removing it is not public; when the API answers 404 or 405 to the DELETE the
    * client falls back to re-registering the group without `batch_source`.
    */
-  batchSource: (name: string, version: number) =>
-    `registry/attribute_groups/${segment(name)}/versions/${segment(version)}/batch_source`,
+  batchSource: (name: string, version: number) => `registry/attribute_groups/${segment(name)}/versions/${segment(version)}/batch_source`,
 
   /** PUBLISHED: attribute keys (create with POST, update with PUT `.../{name}`). */
   attributeKeys: 'registry/attribute_keys/',

@@ -4,13 +4,7 @@
  * which decides what a status means. No credential ever reaches a log line or an error message.
  */
 import axios, { AxiosInstance, AxiosResponse, Method } from 'axios';
-import {
-  SignalsHttpError,
-  SignalsNetworkError,
-  SignalsTimeoutError,
-  apiMessageFromBody,
-  redact,
-} from './errors';
+import { SignalsHttpError, SignalsNetworkError, SignalsTimeoutError, apiMessageFromBody, redact } from './errors';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (so `maxRetries + 1` attempts at most). Default 3. */
@@ -73,11 +67,7 @@ export function createAxios(): AxiosInstance {
 }
 
 /** Sends `request`, retrying transient failures; resolves with the final answer whatever its status. */
-export async function sendWithRetries(
-  client: AxiosInstance,
-  request: HttpRequest,
-  options: TransportOptions,
-): Promise<HttpResult> {
+export async function sendWithRetries(client: AxiosInstance, request: HttpRequest, options: TransportOptions): Promise<HttpResult> {
   const { retry } = options;
   let attempt = 0;
   for (;;) {
@@ -115,9 +105,7 @@ export async function sendWithRetries(
     options.logger?.(`${request.callName} -> ${reason} (${elapsed} ms, attempt ${attempt})`);
     if (!canRetry) {
       const message = redact(
-        `Signals API call ${request.callName} failed: ${reason}` +
-          (attempt > 1 ? ` (gave up after ${attempt} attempts)` : '') +
-          '.',
+        `Signals API call ${request.callName} failed: ${reason}` + (attempt > 1 ? ` (gave up after ${attempt} attempts)` : '') + '.',
         options.secrets(),
       );
       const details = { call: request.callName, attempts: attempt };
@@ -130,12 +118,7 @@ export async function sendWithRetries(
 }
 
 /** Builds the typed error for a non-success answer (after retries, if any). */
-export function httpError(
-  result: HttpResult,
-  callName: string,
-  secrets: readonly (string | undefined)[],
-  hint?: string,
-): SignalsHttpError {
+export function httpError(result: HttpResult, callName: string, secrets: readonly (string | undefined)[], hint?: string): SignalsHttpError {
   const apiMessage = apiMessageFromBody(result.data);
   const safeApiMessage = apiMessage === undefined ? undefined : redact(apiMessage, secrets);
   const message = redact(

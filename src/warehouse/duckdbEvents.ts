@@ -48,7 +48,13 @@ export function majorVersionColumn(column: string): string {
 
 /** The DuckDB type of an atomic-events column. */
 export function duckdbTypeOf(column: string): string {
-  if (/^(contexts|unstruct_event)_.+_\d+$/.test(column) || column === 'contexts' || column === 'unstruct_event' || column === 'derived_contexts') return 'JSON';
+  if (
+    /^(contexts|unstruct_event)_.+_\d+$/.test(column) ||
+    column === 'contexts' ||
+    column === 'unstruct_event' ||
+    column === 'derived_contexts'
+  )
+    return 'JSON';
   if (EXTRA_TIMESTAMPS.has(column)) return 'TIMESTAMP';
   switch (ATOMIC_COLUMNS.get(column)) {
     case 'timestamp':
@@ -98,7 +104,9 @@ function planFile(file: string): FilePlan {
     if (name === '') throw new EventsLoadError(`${file} line 1: column ${i + 1} of the header has no name`);
     const earlier = firstAt.get(name);
     if (earlier !== undefined) {
-      throw new EventsLoadError(`${file} line 1: columns ${earlier + 1} ("${header[earlier]}") and ${i + 1} ("${header[i]}") have the same name (header names are matched ignoring case)`);
+      throw new EventsLoadError(
+        `${file} line 1: columns ${earlier + 1} ("${header[earlier]}") and ${i + 1} ("${header[i]}") have the same name (header names are matched ignoring case)`,
+      );
     }
     firstAt.set(name, i);
   });
@@ -162,9 +170,12 @@ async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string,
 async function ensureColumns(conn: DuckDBConnection, plan: FilePlan, schema: string, table: string): Promise<void> {
   const target = `${ident(schema)}.${ident(table)}`;
   const have = new Set(
-    (await rows(conn, `select column_name from information_schema.columns where table_schema = ${literal(schema)} and table_name = ${literal(table)}`)).map((r) =>
-      String(r.column_name),
-    ),
+    (
+      await rows(
+        conn,
+        `select column_name from information_schema.columns where table_schema = ${literal(schema)} and table_name = ${literal(table)}`,
+      )
+    ).map((r) => String(r.column_name)),
   );
   if (have.size === 0) {
     const defs = [...plan.targets.keys()].map((c) => `${ident(c)} ${duckdbTypeOf(c)}`);
@@ -207,7 +218,9 @@ async function loadOneFile(conn: DuckDBConnection, plan: FilePlan, schema: strin
     return `${values.length === 1 ? values[0] : `coalesce(${values.join(', ')})`} as ${ident(target)}`;
   });
   try {
-    const result = await conn.run(`insert into ${ident(schema)}.${ident(table)} by name select ${select.join(', ')} from signals_batch_csv`);
+    const result = await conn.run(
+      `insert into ${ident(schema)}.${ident(table)} by name select ${select.join(', ')} from signals_batch_csv`,
+    );
     await conn.run('drop table signals_batch_csv');
     return Number(result.rowsChanged);
   } catch (error) {
@@ -236,7 +249,12 @@ interface Problem {
 function problemsError(problems: Problem[]): EventsLoadError {
   const sorted = [...problems].sort((a, b) => a.line - b.line);
   const more = sorted.length > MAX_PROBLEMS ? '; and more' : '';
-  return new EventsLoadError(`${sorted.slice(0, MAX_PROBLEMS).map((p) => p.text).join('; ')}${more}`);
+  return new EventsLoadError(
+    `${sorted
+      .slice(0, MAX_PROBLEMS)
+      .map((p) => p.text)
+      .join('; ')}${more}`,
+  );
 }
 
 /** Rows DuckDB could not split into the header's fields (ragged rows, bad quoting, bad encoding). */

@@ -173,7 +173,17 @@ describe('bench pipeline at tiny scale', () => {
     for (const s of engine) {
       expect(s.cost!.statements).toBeGreaterThan(20);
       expect(s.cost!.models.map((m) => m.model)).toEqual(
-        expect.arrayContaining(['run_limits', 'events_this_run', 'deferred_events', 'daily_aggregates', 'daily_values', 'attributes_this_run', 'attributes', 'incremental_manifest', TESTS]),
+        expect.arrayContaining([
+          'run_limits',
+          'events_this_run',
+          'deferred_events',
+          'daily_aggregates',
+          'daily_values',
+          'attributes_this_run',
+          'attributes',
+          'incremental_manifest',
+          TESTS,
+        ]),
       );
       const byModel = s.cost!.models.reduce((a, m) => a + m.rowsScanned, 0);
       expect(byModel).toBe(s.rowsScanned);

@@ -21,7 +21,12 @@ const scan = (table: string, rows: number, projections: string[]) => ({ table, r
 describe('a run cost from profiled statements', () => {
   const statements = [
     statement({ connection: 'list_db', at: 1000 }),
-    statement({ connection: 'master', at: 1001, rows_scanned: 3, scans: [scan('db.main_snowplow_manifest.view_1_incremental_manifest', 3, ['run_id'])] }),
+    statement({
+      connection: 'master',
+      at: 1001,
+      rows_scanned: 3,
+      scans: [scan('db.main_snowplow_manifest.view_1_incremental_manifest', 3, ['run_id'])],
+    }),
     statement({
       node: 'model.view_1.view_1_events_this_run',
       at: 1002,
@@ -37,10 +42,18 @@ describe('a run cost from profiled statements', () => {
       at: 1004,
       seconds: 0.5,
       rows_scanned: 70,
-      scans: [scan('db.main_derived.view_1_daily_aggregates', 50, ['key_value']), scan('"temp".main.view_1_daily_aggregates__dbt_tmp20261201015354734494', 20, ['key_value'])],
+      scans: [
+        scan('db.main_derived.view_1_daily_aggregates', 50, ['key_value']),
+        scan('"temp".main.view_1_daily_aggregates__dbt_tmp20261201015354734494', 20, ['key_value']),
+      ],
     }),
     statement({ node: 'model.view_1.view_1_daily_aggregates', at: 1005, seconds: 0.2 }),
-    statement({ node: 'test.view_1.unique_view_1_attributes_domain_userid.abc', at: 1010, rows_scanned: 40, scans: [scan('db.main_derived.view_1_attributes', 40, ['domain_userid'])] }),
+    statement({
+      node: 'test.view_1.unique_view_1_attributes_domain_userid.abc',
+      at: 1010,
+      rows_scanned: 40,
+      scans: [scan('db.main_derived.view_1_attributes', 40, ['domain_userid'])],
+    }),
   ];
   const cost = summarizeRun(statements, { projectPrefix: PREFIX, eventsTable: 'atomic.events' });
 

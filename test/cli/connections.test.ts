@@ -13,8 +13,19 @@ import { cliInProcess as cli } from '../support/cli';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-connections-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const DATABRICKS = ['--databricks-host', 'adb-1.2.azuredatabricks.net', '--databricks-http-path', '/sql/1.0/warehouses/abc123', '--databricks-catalog', 'main'];
-const KEY = JSON.stringify({ type: 'service_account', project_id: 'acme-analytics', private_key: '-----BEGIN PRIVATE KEY-----\nMIIEv-very-secret\n-----END PRIVATE KEY-----\n' });
+const DATABRICKS = [
+  '--databricks-host',
+  'adb-1.2.azuredatabricks.net',
+  '--databricks-http-path',
+  '/sql/1.0/warehouses/abc123',
+  '--databricks-catalog',
+  'main',
+];
+const KEY = JSON.stringify({
+  type: 'service_account',
+  project_id: 'acme-analytics',
+  private_key: '-----BEGIN PRIVATE KEY-----\nMIIEv-very-secret\n-----END PRIVATE KEY-----\n',
+});
 
 /** Runs `work` with the given environment variables set (and restores them after). */
 async function withEnv<T>(vars: Record<string, string | undefined>, work: () => Promise<T> | T): Promise<T> {
@@ -35,9 +46,18 @@ async function withEnv<T>(vars: Record<string, string | undefined>, work: () => 
 
 describe('one place to run at a time', () => {
   test.each([
-    [['--bigquery-project', 'acme-analytics', ...DATABRICKS], "option '--bigquery-project <project>' cannot be used with option '--databricks-host <host>'"],
-    [['--snowflake-user', 'DBT', '--bigquery-location', 'EU'], "option '--snowflake-user <user>' cannot be used with option '--bigquery-location <location>'"],
-    [['--profiles-dir', work, '--databricks-catalog', 'main'], "option '--databricks-catalog <catalog>' cannot be used with option '--profiles-dir <dir>'"],
+    [
+      ['--bigquery-project', 'acme-analytics', ...DATABRICKS],
+      "option '--bigquery-project <project>' cannot be used with option '--databricks-host <host>'",
+    ],
+    [
+      ['--snowflake-user', 'DBT', '--bigquery-location', 'EU'],
+      "option '--snowflake-user <user>' cannot be used with option '--bigquery-location <location>'",
+    ],
+    [
+      ['--profiles-dir', work, '--databricks-catalog', 'main'],
+      "option '--databricks-catalog <catalog>' cannot be used with option '--profiles-dir <dir>'",
+    ],
   ])('%j is refused as a usage error', async (options, message) => {
     const r = await cli('run', '--project', work, ...options);
     expect(r.code).toBe(2);
@@ -48,7 +68,9 @@ describe('one place to run at a time', () => {
     const r = await cli('run', '--project', work);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Say where to run: --duckdb <file>, --snowflake-account');
-    expect(r.stderr).toContain('--bigquery-project, --databricks-host (with --databricks-http-path, --databricks-catalog), or --profiles-dir <your dbt profiles>');
+    expect(r.stderr).toContain(
+      '--bigquery-project, --databricks-host (with --databricks-http-path, --databricks-catalog), or --profiles-dir <your dbt profiles>',
+    );
   });
 
   test('an option without its warehouse names the option it needs', async () => {
@@ -59,7 +81,14 @@ describe('one place to run at a time', () => {
 
   test('run --help lists each warehouse and says where its secret comes from', async () => {
     const help = (await cli('run', '--help')).stdout.replace(/\s+/g, ' ');
-    for (const option of ['--bigquery-project <project>', '--bigquery-location <location>', '--databricks-host <host>', '--databricks-http-path <path>', '--databricks-catalog <catalog>', '--profiles-dir <dir>']) {
+    for (const option of [
+      '--bigquery-project <project>',
+      '--bigquery-location <location>',
+      '--databricks-host <host>',
+      '--databricks-http-path <path>',
+      '--databricks-catalog <catalog>',
+      '--profiles-dir <dir>',
+    ]) {
       expect(help).toContain(option);
     }
     expect(help).toContain(SECRET_ENV.keyfileJson);
@@ -71,7 +100,11 @@ describe('names are checked by the parser', () => {
   test.each([
     ['--bigquery-project', 'Acme Analytics', 'Use a GCP project id'],
     ['--bigquery-location', "EU'", 'Use a BigQuery location such as EU, US or europe-west2.'],
-    ['--databricks-host', 'https://adb-1.azuredatabricks.net', 'Use a host name such as adb-123.4.azuredatabricks.net (no scheme or path).'],
+    [
+      '--databricks-host',
+      'https://adb-1.azuredatabricks.net',
+      'Use a host name such as adb-123.4.azuredatabricks.net (no scheme or path).',
+    ],
     ['--databricks-http-path', "/sql/{{ env_var('X') }}", 'Use an HTTP path such as /sql/1.0/warehouses/abc123.'],
     ['--databricks-catalog', 'main;drop', 'Use a letter or _, then letters, digits or _'],
   ])('%s %j is refused', async (option, value, hint) => {
@@ -84,12 +117,28 @@ describe('names are checked by the parser', () => {
 describe('BigQuery', () => {
   test('the dataset is --schema; a service-account key comes only from the environment and never reaches the profile file', async () => {
     const target = await withEnv({ [SECRET_ENV.keyfileJson]: KEY }, () =>
-      runTarget({ bigqueryProject: 'acme-analytics', bigqueryLocation: 'EU', bigqueryMaximumBytesBilled: 1_000_000_000, schema: 'signals' }),
+      runTarget({
+        bigqueryProject: 'acme-analytics',
+        bigqueryLocation: 'EU',
+        bigqueryMaximumBytesBilled: 1_000_000_000,
+        schema: 'signals',
+      }),
     );
     expect(target).toEqual({
-      connection: { type: 'bigquery', project: 'acme-analytics', dataset: 'signals', location: 'EU', maximumBytesBilled: 1_000_000_000, keyfileJson: KEY },
+      connection: {
+        type: 'bigquery',
+        project: 'acme-analytics',
+        dataset: 'signals',
+        location: 'EU',
+        maximumBytesBilled: 1_000_000_000,
+        keyfileJson: KEY,
+      },
     });
-    const { yaml, env } = renderProfile('signals_batch', 'prod', (target as { connection: Parameters<typeof renderProfile>[2] }).connection);
+    const { yaml, env } = renderProfile(
+      'signals_batch',
+      'prod',
+      (target as { connection: Parameters<typeof renderProfile>[2] }).connection,
+    );
     expect(yaml).toBe(
       'signals_batch:\n  target: prod\n  outputs:\n    prod:\n' +
         '      type: "bigquery"\n      project: "acme-analytics"\n      dataset: "signals"\n      threads: 4\n      method: "service-account-json"\n' +
@@ -100,8 +149,14 @@ describe('BigQuery', () => {
   });
 
   test('without a key, dbt uses Application Default Credentials (oauth)', async () => {
-    const target = await withEnv({ [SECRET_ENV.keyfileJson]: undefined }, () => runTarget({ bigqueryProject: 'acme-analytics', schema: 'signals' }));
-    const { yaml, env } = renderProfile('signals_batch', 'prod', (target as { connection: Parameters<typeof renderProfile>[2] }).connection);
+    const target = await withEnv({ [SECRET_ENV.keyfileJson]: undefined }, () =>
+      runTarget({ bigqueryProject: 'acme-analytics', schema: 'signals' }),
+    );
+    const { yaml, env } = renderProfile(
+      'signals_batch',
+      'prod',
+      (target as { connection: Parameters<typeof renderProfile>[2] }).connection,
+    );
     expect(yaml).toContain('method: "oauth"');
     expect(yaml).not.toContain('keyfile_json');
     expect(env).toEqual({});
@@ -119,15 +174,29 @@ describe('Databricks', () => {
     const r = await withEnv({ [SECRET_ENV.token]: undefined }, () => cli('run', '--project', work, ...DATABRICKS));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Databricks credentials missing: set ${SECRET_ENV.token}`);
-    expect((await cli('run', '--project', work, ...DATABRICKS, '--databricks-token', 'x')).stderr).toContain("unknown option '--databricks-token'");
+    expect((await cli('run', '--project', work, ...DATABRICKS, '--databricks-token', 'x')).stderr).toContain(
+      "unknown option '--databricks-token'",
+    );
   });
 
   test('the connection names host, HTTP path, catalog and schema; the token travels in the environment', async () => {
     const target = await withEnv({ [SECRET_ENV.token]: 'dapi-0123-secret' }, () =>
-      runTarget({ databricksHost: 'adb-1.2.azuredatabricks.net', databricksHttpPath: '/sql/1.0/warehouses/abc123', databricksCatalog: 'main', schema: 'signals' }),
+      runTarget({
+        databricksHost: 'adb-1.2.azuredatabricks.net',
+        databricksHttpPath: '/sql/1.0/warehouses/abc123',
+        databricksCatalog: 'main',
+        schema: 'signals',
+      }),
     );
     expect(target).toEqual({
-      connection: { type: 'databricks', host: 'adb-1.2.azuredatabricks.net', httpPath: '/sql/1.0/warehouses/abc123', catalog: 'main', schema: 'signals', token: 'dapi-0123-secret' },
+      connection: {
+        type: 'databricks',
+        host: 'adb-1.2.azuredatabricks.net',
+        httpPath: '/sql/1.0/warehouses/abc123',
+        catalog: 'main',
+        schema: 'signals',
+        token: 'dapi-0123-secret',
+      },
     });
   });
 

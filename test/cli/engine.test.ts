@@ -37,10 +37,21 @@ describe('signals-batch generate', () => {
 
   test('--vars become the project defaults; --verbose names the attribute table', () => {
     const out = path.join(work, 'with-vars');
-    const r = cli('generate', '--view', path.join(fixtures, 'shop_view.api.json'), '--out', out, '--vars', '{"snowplow__start_date": "2024-03-01"}', '--verbose');
+    const r = cli(
+      'generate',
+      '--view',
+      path.join(fixtures, 'shop_view.api.json'),
+      '--out',
+      out,
+      '--vars',
+      '{"snowplow__start_date": "2024-03-01"}',
+      '--verbose',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('attribute table: <schema>_derived.shop_user_features_3_attributes');
-    expect(fs.readFileSync(path.join(out, 'shop_user_features_3', 'dbt_project.yml'), 'utf8')).toContain('snowplow__start_date: "2024-03-01"');
+    expect(fs.readFileSync(path.join(out, 'shop_user_features_3', 'dbt_project.yml'), 'utf8')).toContain(
+      'snowplow__start_date: "2024-03-01"',
+    );
   });
 
   test('an invalid view: exit code != 0, one paragraph naming the attribute and field, nothing written', () => {
@@ -56,7 +67,9 @@ describe('signals-batch generate', () => {
   });
 
   test('API field names in errors; several problems in one paragraph', () => {
-    const view = JSON.parse(fs.readFileSync(path.join(fixtures, 'shop_view.api.json'), 'utf8')) as { attributes: Array<Record<string, unknown>> };
+    const view = JSON.parse(fs.readFileSync(path.join(fixtures, 'shop_view.api.json'), 'utf8')) as {
+      attributes: Array<Record<string, unknown>>;
+    };
     view.attributes[0].period = 'PT12H';
     view.attributes[1].default_value = 7;
     const file = path.join(work, 'two_problems.json');
@@ -73,10 +86,30 @@ describe('signals-batch generate', () => {
   test.each([
     ['a file that is not JSON', 1, ['--view', path.join(fixtures, '..', '..', 'cli', 'engine.test.ts')], /is not valid JSON/],
     ['a missing view file', 1, ['--view', path.join(work, 'nope.json')], /cannot read view file/],
-    ['an unknown variable', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__nope": 1}'], /unknown variable "snowplow__nope"/],
-    ['a variable of the wrong type', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'], /snowplow__backfill_limit_days/],
-    ['--vars that is not JSON', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'], /option '--vars <json>' argument '\{oops' is invalid. It is not valid JSON/],
-    ['an unknown target', 2, ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'], /argument 'oracle' is invalid. Allowed choices are duckdb, snowflake/],
+    [
+      'an unknown variable',
+      2,
+      ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__nope": 1}'],
+      /unknown variable "snowplow__nope"/,
+    ],
+    [
+      'a variable of the wrong type',
+      2,
+      ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{"snowplow__backfill_limit_days": "many"}'],
+      /snowplow__backfill_limit_days/,
+    ],
+    [
+      '--vars that is not JSON',
+      2,
+      ['--view', path.join(fixtures, 'shop_view.api.json'), '--vars', '{oops'],
+      /option '--vars <json>' argument '\{oops' is invalid. It is not valid JSON/,
+    ],
+    [
+      'an unknown target',
+      2,
+      ['--view', path.join(fixtures, 'shop_view.api.json'), '--target', 'oracle'],
+      /argument 'oracle' is invalid. Allowed choices are duckdb, snowflake/,
+    ],
   ])('%s: exit code %i (2 for a usage error), one paragraph, nothing written', (_what, code, args, message) => {
     const out = path.join(work, `bad-${Math.random().toString(36).slice(2)}`);
     const r = cli('generate', ...args, '--out', out);
@@ -105,18 +138,36 @@ describe('signals-batch load-events and run', () => {
     expect(load).toMatchObject({ code: 0 });
     expect(load.stdout).toContain(`${rows.length} events loaded into atomic.events`);
 
-    const run = cli('run', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}');
+    const run = cli(
+      'run',
+      '--project',
+      projectDir,
+      '--duckdb',
+      database,
+      '--vars',
+      '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}',
+    );
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stderr).toMatch(/round 1: .* - caught up/); // progress per round
     expect(run.stdout).toMatch(/^caught up after 1 round\(s\) in [\d.]+s; attribute table: main_derived\.sample_shop_users_1_attributes$/m);
 
     const table = await queryDuckdb(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid');
-    const keys = new Set(rows.filter((r) => r.domain_userid !== null && String(r.derived_tstamp) >= '2025-01-01').map((r) => r.domain_userid));
+    const keys = new Set(
+      rows.filter((r) => r.domain_userid !== null && String(r.derived_tstamp) >= '2025-01-01').map((r) => r.domain_userid),
+    );
     expect(table.length).toBeGreaterThan(20);
     expect(table.length).toBeLessThanOrEqual(keys.size);
     expect(Object.keys(table[0])).toEqual(['domain_userid', ...sampleView().attributes.map((a) => a.name), 'updated_at']);
 
-    const again = cli('run', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}');
+    const again = cli(
+      'run',
+      '--project',
+      projectDir,
+      '--duckdb',
+      database,
+      '--vars',
+      '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}',
+    );
     expect(again.code).toBe(0);
     expect(await queryDuckdb(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid')).toEqual(table);
   });
@@ -130,7 +181,16 @@ describe('signals-batch load-events and run', () => {
     fs.writeFileSync(viewFile, JSON.stringify(toApiView(parseView({ ...sampleView(), name: 'json_users' }))));
     const projectDir = cli('generate', '--view', viewFile, '--out', path.join(work, 'json-projects')).stdout.trim();
 
-    const run = cli('run', '--json', '--project', projectDir, '--duckdb', database, '--vars', '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-05"}');
+    const run = cli(
+      'run',
+      '--json',
+      '--project',
+      projectDir,
+      '--duckdb',
+      database,
+      '--vars',
+      '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-05"}',
+    );
     expect(run.code).toBe(0);
     expect(run.stdout.endsWith('\n')).toBe(true);
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
@@ -154,7 +214,9 @@ describe('signals-batch load-events and run', () => {
     const load = cli('load-events', '--duckdb', database, good, bad);
     expect(load.code).toBe(1);
     expectOneParagraph(load.stderr);
-    expect(load.stderr).toContain(`load-events failed, nothing was loaded: ${bad} line 3, column derived_tstamp: "soon" is not a timestamp`);
+    expect(load.stderr).toContain(
+      `load-events failed, nothing was loaded: ${bad} line 3, column derived_tstamp: "soon" is not a timestamp`,
+    );
     expect(load.stdout).toBe('');
     expect(fs.existsSync(database)).toBe(false);
   });

@@ -69,14 +69,27 @@ describe('signals-batch init', () => {
   it('refuses an unknown target type (a usage error, exit 2) before calling Signals, offering only implemented targets', async () => {
     const run = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'oracle');
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`option '--target-type <target>' argument 'oracle' is invalid. Allowed choices are ${TARGETS.join(', ')}.`);
+    expect(run.stderr).toContain(
+      `option '--target-type <target>' argument 'oracle' is invalid. Allowed choices are ${TARGETS.join(', ')}.`,
+    );
     expect(emulator.requests).toEqual([]);
     expect(existsSync(repo)).toBe(false);
   });
 
   it('names a missing group version', async () => {
     await client.upsertAttributeGroup(sampleGroup());
-    const run = await cli('init', ...sandbox(), '--repo-path', repo, '--target-type', 'duckdb', '--attribute-group-name', 'user_engagement', '--attribute-group-version', '7');
+    const run = await cli(
+      'init',
+      ...sandbox(),
+      '--repo-path',
+      repo,
+      '--target-type',
+      'duckdb',
+      '--attribute-group-name',
+      'user_engagement',
+      '--attribute-group-version',
+      '7',
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No offline attribute group user_engagement version 7 in Signals.');
   });
@@ -94,7 +107,17 @@ describe('signals-batch emulator', () => {
     const foreignListeners = process.listeners('SIGINT');
     for (const listener of foreignListeners) process.off('SIGINT', listener);
     try {
-      const running = main(['node', 'signals-batch', 'emulator', '--port', '0', '--state', statePath, '--sandbox-token', 'chosen-sandbox-token']);
+      const running = main([
+        'node',
+        'signals-batch',
+        'emulator',
+        '--port',
+        '0',
+        '--state',
+        statePath,
+        '--sandbox-token',
+        'chosen-sandbox-token',
+      ]);
       const printed = await waitFor(() => stdout.join('').includes('Press Ctrl+C') && stdout.join(''));
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1] as string;
       const apiKey = /SNOWPLOW_API_KEY=(\S+)/.exec(printed)?.[1] as string;

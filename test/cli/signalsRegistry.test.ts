@@ -42,7 +42,18 @@ describe('signals-batch materialize / sync', () => {
     process.env.SNOWPLOW_ATTRIBUTE_GROUP_NAME = 'user_engagement';
     process.env.SNOWPLOW_ATTRIBUTE_GROUP_VERSION = '1';
 
-    const run = await cli('sync', '--database', 'my-project', '--schema', 'attrs', '--table', 'custom_table', '--timestamp-field', 'synced_at', '--verbose');
+    const run = await cli(
+      'sync',
+      '--database',
+      'my-project',
+      '--schema',
+      'attrs',
+      '--table',
+      'custom_table',
+      '--timestamp-field',
+      'synced_at',
+      '--verbose',
+    );
     expect(run.code).toBe(0);
     expect((await client.getAttributeGroup('user_engagement', 1))?.batch_source).toMatchObject({
       name: 'user_engagement_1_attributes',
@@ -64,7 +75,9 @@ describe('signals-batch materialize / sync', () => {
 
     const run = await cli('materialize', ...sandbox(), ...group, '--repo-path', repo);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Invalid batch source for user_engagement version 1: database: database must not be empty; wh_schema: wh_schema must not be empty.');
+    expect(run.stderr).toContain(
+      'Invalid batch source for user_engagement version 1: database: database must not be empty; wh_schema: wh_schema must not be empty.',
+    );
     expect(run.stderr).toContain(`Fix ${join(repo, 'user_engagement_1', 'configs', 'batch_source_config.json')}`);
     expect(emulator.requests).toEqual([]);
   });
@@ -79,7 +92,7 @@ describe('signals-batch materialize / sync', () => {
     const run = await cli('materialize', ...sandbox(), ...group, '--database', 'd', '--schema', 's', '--table', 't');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Attribute group user_engagement version 1 is not registered in Signals');
-    expect((await client.getAttributeGroup('user_engagement', 1))).toBeUndefined();
+    expect(await client.getAttributeGroup('user_engagement', 1)).toBeUndefined();
   });
 });
 
@@ -90,7 +103,7 @@ describe('signals-batch register', () => {
     return file;
   };
 
-  it('registers the attribute definitions hourly by default, then the same view as the table\'s fields, daily', async () => {
+  it("registers the attribute definitions hourly by default, then the same view as the table's fields, daily", async () => {
     const file = viewFile();
     const first = await cli('register', ...sandbox(), '--view', file);
     expect(first).toMatchObject({ code: 0, stdout: 'created user_engagement v1 (attributes, sync PT1H)\n' });
@@ -111,7 +124,11 @@ describe('signals-batch register', () => {
   });
 
   it.each([
-    ['--sync-frequency', 'PT2H', "option '--sync-frequency <duration>' argument 'PT2H' is invalid. Allowed choices are PT1H, PT6H, PT12H, P1D."],
+    [
+      '--sync-frequency',
+      'PT2H',
+      "option '--sync-frequency <duration>' argument 'PT2H' is invalid. Allowed choices are PT1H, PT6H, PT12H, P1D.",
+    ],
     ['--registration', 'columns', "option '--registration <form>' argument 'columns' is invalid. Allowed choices are attributes, fields."],
   ])('refuses %s %s as a usage error before calling Signals', async (option, value, message) => {
     const run = await cli('register', ...sandbox(), '--view', viewFile(), option, value);
@@ -160,7 +177,19 @@ describe('signals-batch test-connection', () => {
   });
 
   it('fails with exit code 1 on wrong credentials without printing them', async () => {
-    const run = await cli('test-connection', '--api-url', emulator.url, '--console-url', emulator.consoleUrl, '--api-key', 'wrong-secret-key', '--api-key-id', 'wrong-key-id', '--org-id', 'org-cli');
+    const run = await cli(
+      'test-connection',
+      '--api-url',
+      emulator.url,
+      '--console-url',
+      emulator.consoleUrl,
+      '--api-key',
+      'wrong-secret-key',
+      '--api-key-id',
+      'wrong-key-id',
+      '--org-id',
+      'org-cli',
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('auth: FAILED');
     expect(run.stdout).toContain('api: ok');

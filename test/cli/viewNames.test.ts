@@ -45,7 +45,9 @@ describe('generate', () => {
     const before = snapshot(out);
     const r = await cli('generate', '--view', viewFile('caseview'), '--out', out);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`view "caseview" differs only by case from view "CaseView", whose project is ${path.join(out, 'caseview_3')}`);
+    expect(r.stderr).toContain(
+      `view "caseview" differs only by case from view "CaseView", whose project is ${path.join(out, 'caseview_3')}`,
+    );
     expect(r.stderr).toContain('Rename one (view names must differ ignoring case)');
     expect(snapshot(out)).toEqual(before);
   });
@@ -85,7 +87,19 @@ describe('init', () => {
     await client.upsertAttributeGroup(sampleGroup({ name: 'CaseView' }));
     await client.upsertAttributeGroup(sampleGroup({ name: 'caseview' }));
     const repo = path.join(work, 'repo');
-    const r = await cli('init', '--api-url', emulator.url, '--auth-mode', 'sandbox', '--sandbox-token', emulator.credentials.sandboxToken, '--repo-path', repo, '--target', 'duckdb');
+    const r = await cli(
+      'init',
+      '--api-url',
+      emulator.url,
+      '--auth-mode',
+      'sandbox',
+      '--sandbox-token',
+      emulator.credentials.sandboxToken,
+      '--repo-path',
+      repo,
+      '--target',
+      'duckdb',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/views "(CaseView|caseview)" and "(CaseView|caseview)" differ only by case/);
     expect(fs.existsSync(repo)).toBe(false);

@@ -109,7 +109,11 @@ describe('BatchAttributeView on DuckDB', () => {
         `--duckdb ${path.join(tmp, 'warehouse.duckdb')} --schema signals --target-name dev --threads 2 --max-rounds 200`,
     );
     expect(run.dir).toBeUndefined();
-    expect(run.triggers).toEqual([project.hash, '{"snowplow__start_date":"2025-01-01"}', `duckdb:${path.join(tmp, 'warehouse.duckdb')}/signals`]);
+    expect(run.triggers).toEqual([
+      project.hash,
+      '{"snowplow__start_date":"2025-01-01"}',
+      `duckdb:${path.join(tmp, 'warehouse.duckdb')}/signals`,
+    ]);
     expect(run.logging).toBe('stdoutAndStderr');
 
     const source = byName('gen-batch-source').inputs;
@@ -124,7 +128,11 @@ describe('BatchAttributeView on DuckDB', () => {
       owner: 'data@example.com',
     });
 
-    expect(await value(component.attributeTable)).toEqual({ database: 'warehouse', schema: 'signals_derived', table: 'engagement_2_attributes' });
+    expect(await value(component.attributeTable)).toEqual({
+      database: 'warehouse',
+      schema: 'signals_derived',
+      table: 'engagement_2_attributes',
+    });
     expect(await value(component.batchSourceName)).toBe('engagement_2_attributes');
     expect(await value(component.attributeGroupVersion)).toBe(2);
     expect(await value(component.keyColumn)).toBe('domain_userid');
@@ -132,7 +140,7 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(await value(component.lastRun)).toEqual({ ...result, ...totals });
   });
 
-  it('records paths inside the program\'s working directory relative to it, however they were given', async () => {
+  it("records paths inside the program's working directory relative to it, however they were given", async () => {
     const inside = (p: string) => path.join(process.cwd(), '.component-test', p);
     await build('rel', duckdbArgs({ projectDir: inside('projects'), warehouse: { duckdb: { path: inside('wh.duckdb') } } }));
     expect(byName('rel-dbt-project').inputs.dir).toBe('.component-test/projects/engagement_2');
@@ -179,9 +187,31 @@ describe('BatchAttributeView on DuckDB', () => {
   });
 
   it('registers the attribute definitions hourly by default', async () => {
-    await build('defaults', duckdbArgs({ view: view({ ttl: 'P180D', attributes: [{ name: 'page_views', type: 'int64', aggregation: 'counter', events: [pageView()], ttl: 'P30D', description: 'Page views, ever' }] }) }));
+    await build(
+      'defaults',
+      duckdbArgs({
+        view: view({
+          ttl: 'P180D',
+          attributes: [
+            {
+              name: 'page_views',
+              type: 'int64',
+              aggregation: 'counter',
+              events: [pageView()],
+              ttl: 'P30D',
+              description: 'Page views, ever',
+            },
+          ],
+        }),
+      }),
+    );
     const { group } = byName('defaults-attribute-group').inputs;
-    expect(group).toMatchObject({ refresh_rate: 'PT1H', ttl: 'P180D', offline: true, attributes: [{ name: 'page_views', ttl: 'P30D', description: 'Page views, ever' }] });
+    expect(group).toMatchObject({
+      refresh_rate: 'PT1H',
+      ttl: 'P180D',
+      offline: true,
+      attributes: [{ name: 'page_views', ttl: 'P30D', description: 'Page views, ever' }],
+    });
     expect(group).not.toHaveProperty('fields');
     expect(group).not.toHaveProperty('online');
   });
@@ -204,8 +234,22 @@ describe('BatchAttributeView on DuckDB', () => {
   });
 
   it('uses an explicit batch source name, timestamp field, description and owner', async () => {
-    await build('named', duckdbArgs({ view: view({ owner: undefined }), owner: 'team@example.com', batchSourceName: 'eng_src', timestampField: 'synced_at', description: 'mine' }));
-    expect(byName('named-batch-source').inputs).toMatchObject({ name: 'eng_src', timestampField: 'synced_at', description: 'mine', owner: 'team@example.com' });
+    await build(
+      'named',
+      duckdbArgs({
+        view: view({ owner: undefined }),
+        owner: 'team@example.com',
+        batchSourceName: 'eng_src',
+        timestampField: 'synced_at',
+        description: 'mine',
+      }),
+    );
+    expect(byName('named-batch-source').inputs).toMatchObject({
+      name: 'eng_src',
+      timestampField: 'synced_at',
+      description: 'mine',
+      owner: 'team@example.com',
+    });
     expect(byName('named-attribute-group').inputs.group.owner).toBe('team@example.com');
   });
 });
@@ -239,20 +283,54 @@ describe('BatchAttributeView on Snowflake', () => {
   it('grants the Signals role exactly usage on the database and schema and select on the table and future tables', async () => {
     const { own, component } = await build('sfrole', snowflakeArgs({ signalsRole: 'SIGNALS_SYNC' }));
     const grants = own.filter((r) => r.type === GRANT_TYPE);
-    const summary = grants.map((g) => ({ name: g.name, role: g.inputs.accountRoleName, privileges: g.inputs.privileges, on: g.inputs.onAccountObject ?? g.inputs.onSchema ?? g.inputs.onSchemaObject }));
+    const summary = grants.map((g) => ({
+      name: g.name,
+      role: g.inputs.accountRoleName,
+      privileges: g.inputs.privileges,
+      on: g.inputs.onAccountObject ?? g.inputs.onSchema ?? g.inputs.onSchemaObject,
+    }));
     expect(summary.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-      { name: 'sfrole-grant-database-usage', role: 'SIGNALS_SYNC', privileges: ['USAGE'], on: { objectType: 'DATABASE', objectName: 'ANALYTICS' } },
-      { name: 'sfrole-grant-future-tables-select', role: 'SIGNALS_SYNC', privileges: ['SELECT'], on: { future: { objectTypePlural: 'TABLES', inSchema: '"ANALYTICS"."SIGNALS_DERIVED"' } } },
-      { name: 'sfrole-grant-schema-usage', role: 'SIGNALS_SYNC', privileges: ['USAGE'], on: { schemaName: '"ANALYTICS"."SIGNALS_DERIVED"' } },
-      { name: 'sfrole-grant-table-select', role: 'SIGNALS_SYNC', privileges: ['SELECT'], on: { objectType: 'TABLE', objectName: '"ANALYTICS"."SIGNALS_DERIVED"."ENGAGEMENT_2_ATTRIBUTES"' } },
+      {
+        name: 'sfrole-grant-database-usage',
+        role: 'SIGNALS_SYNC',
+        privileges: ['USAGE'],
+        on: { objectType: 'DATABASE', objectName: 'ANALYTICS' },
+      },
+      {
+        name: 'sfrole-grant-future-tables-select',
+        role: 'SIGNALS_SYNC',
+        privileges: ['SELECT'],
+        on: { future: { objectTypePlural: 'TABLES', inSchema: '"ANALYTICS"."SIGNALS_DERIVED"' } },
+      },
+      {
+        name: 'sfrole-grant-schema-usage',
+        role: 'SIGNALS_SYNC',
+        privileges: ['USAGE'],
+        on: { schemaName: '"ANALYTICS"."SIGNALS_DERIVED"' },
+      },
+      {
+        name: 'sfrole-grant-table-select',
+        role: 'SIGNALS_SYNC',
+        privileges: ['SELECT'],
+        on: { objectType: 'TABLE', objectName: '"ANALYTICS"."SIGNALS_DERIVED"."ENGAGEMENT_2_ATTRIBUTES"' },
+      },
     ]);
     // Nothing else from Snowflake than the three schemas and the four grants.
     expect(own.filter((r) => r.type.startsWith('snowflake:')).length).toBe(7);
     // The table grant waits for the table (the run); the batch source waits for every grant.
     expect(byName('sfrole-grant-table-select').dependencies).toContain(byName('sfrole-dbt-run').urn);
     for (const g of grants) expect(byName('sfrole-batch-source').dependencies).toContain(g.urn);
-    expect(await value(component.attributeTable)).toEqual({ database: 'ANALYTICS', schema: 'SIGNALS_DERIVED', table: 'ENGAGEMENT_2_ATTRIBUTES' });
-    expect(byName('sfrole-batch-source').inputs).toMatchObject({ database: 'ANALYTICS', schema: 'SIGNALS_DERIVED', table: 'ENGAGEMENT_2_ATTRIBUTES', timestampField: 'UPDATED_AT' });
+    expect(await value(component.attributeTable)).toEqual({
+      database: 'ANALYTICS',
+      schema: 'SIGNALS_DERIVED',
+      table: 'ENGAGEMENT_2_ATTRIBUTES',
+    });
+    expect(byName('sfrole-batch-source').inputs).toMatchObject({
+      database: 'ANALYTICS',
+      schema: 'SIGNALS_DERIVED',
+      table: 'ENGAGEMENT_2_ATTRIBUTES',
+      timestampField: 'UPDATED_AT',
+    });
   });
 
   it('creates no Snowflake resources when the schemas are managed elsewhere and no role is given', async () => {
@@ -263,7 +341,9 @@ describe('BatchAttributeView on Snowflake', () => {
   it('passes the Snowflake connection to signals-batch run, and the password only as a secret environment variable', async () => {
     await build('sfsecret', snowflakeArgs({ role: 'TRANSFORMER' }));
     const run = byName('sfsecret-dbt-run').inputs;
-    expect(run.create).toContain('--snowflake-account acme-prod --snowflake-user DBT_USER --snowflake-warehouse TRANSFORMING --snowflake-database ANALYTICS --snowflake-role TRANSFORMER --schema signals');
+    expect(run.create).toContain(
+      '--snowflake-account acme-prod --snowflake-user DBT_USER --snowflake-warehouse TRANSFORMING --snowflake-database ANALYTICS --snowflake-role TRANSFORMER --schema signals',
+    );
     expect(run.create).toContain('--target-name prod');
     expect(run.create).not.toContain(SNOWFLAKE_PASSWORD);
     expect(run.environment[SECRET_SIG_KEY]).toBeDefined();
@@ -275,11 +355,19 @@ describe('BatchAttributeView on Snowflake', () => {
   it('keeps a password given as a plain string secret too, and a private key', async () => {
     await build('sfplainpw', snowflakeArgs({ password: SNOWFLAKE_PASSWORD }));
     expect(byName('sfplainpw-dbt-run').inputs.environment[SECRET_SIG_KEY]).toBeDefined();
-    await build('sfkey', snowflakeArgs({ password: undefined, privateKey: 'PEM-KEY-CONTENT', privateKeyPassphrase: pulumi.secret('key-pass') }));
+    await build(
+      'sfkey',
+      snowflakeArgs({ password: undefined, privateKey: 'PEM-KEY-CONTENT', privateKeyPassphrase: pulumi.secret('key-pass') }),
+    );
     const env = byName('sfkey-dbt-run').inputs.environment;
     expect(env[SECRET_SIG_KEY]).toBeDefined();
     expect(env.value).toEqual({ SIGNALS_BATCH_DBT_PRIVATE_KEY: 'PEM-KEY-CONTENT', SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE: 'key-pass' });
-    expect(registrations.flatMap((r) => [...plainOccurrences(r.inputs, 'PEM-KEY-CONTENT', r.name), ...plainOccurrences(r.inputs, 'key-pass', r.name)])).toEqual([]);
+    expect(
+      registrations.flatMap((r) => [
+        ...plainOccurrences(r.inputs, 'PEM-KEY-CONTENT', r.name),
+        ...plainOccurrences(r.inputs, 'key-pass', r.name),
+      ]),
+    ).toEqual([]);
   });
 
   it('hands an explicit Snowflake provider to its Snowflake children', async () => {
@@ -302,22 +390,58 @@ describe('BatchAttributeView on Snowflake', () => {
 
 describe('BatchAttributeView argument validation', () => {
   const cases: Array<[string, () => BatchAttributeViewArgs, RegExp]> = [
-    ['no warehouse', () => ({ ...duckdbArgs(), warehouse: {} }), /exactly one of warehouse.duckdb, warehouse.snowflake, warehouse.bigquery and warehouse.databricks/],
-    ['two warehouses', () => ({ ...duckdbArgs(), warehouse: { ...duckdbArgs().warehouse, ...snowflakeArgs().warehouse } }), /exactly one of/],
+    [
+      'no warehouse',
+      () => ({ ...duckdbArgs(), warehouse: {} }),
+      /exactly one of warehouse.duckdb, warehouse.snowflake, warehouse.bigquery and warehouse.databricks/,
+    ],
+    [
+      'two warehouses',
+      () => ({ ...duckdbArgs(), warehouse: { ...duckdbArgs().warehouse, ...snowflakeArgs().warehouse } }),
+      /exactly one of/,
+    ],
     [
       'an invalid view (message from parseView, naming the attribute and field)',
-      () => duckdbArgs({ view: view({ attributes: [{ name: 'first_source', type: 'string', aggregation: 'first', events: [pageView()] }] }) }),
+      () =>
+        duckdbArgs({ view: view({ attributes: [{ name: 'first_source', type: 'string', aggregation: 'first', events: [pageView()] }] }) }),
       /view: invalid view "engagement":\s+- attribute "first_source": .*property/,
     ],
-    ['a view period that is not whole days', () => duckdbArgs({ view: view({ attributes: [{ name: 'x', type: 'int64', aggregation: 'counter', events: [pageView()], period: 'PT5H' }] }) }), /attribute "x": period/],
-    ['an unknown dbt variable', () => duckdbArgs({ dbt: { vars: { snowplow__nope: 1 } } }), /dbt.vars: invalid dbt variables: unknown variable "snowplow__nope"/],
-    ['a wrongly typed dbt variable', () => duckdbArgs({ dbt: { vars: { snowplow__start_date: 'yesterday' } } }), /snowplow__start_date: "yesterday" is not a calendar date/],
-    ['an unknown argument', () => ({ ...duckdbArgs(), colour: 'red' }) as unknown as BatchAttributeViewArgs, /unknown argument\(s\) colour/],
+    [
+      'a view period that is not whole days',
+      () =>
+        duckdbArgs({
+          view: view({ attributes: [{ name: 'x', type: 'int64', aggregation: 'counter', events: [pageView()], period: 'PT5H' }] }),
+        }),
+      /attribute "x": period/,
+    ],
+    [
+      'an unknown dbt variable',
+      () => duckdbArgs({ dbt: { vars: { snowplow__nope: 1 } } }),
+      /dbt.vars: invalid dbt variables: unknown variable "snowplow__nope"/,
+    ],
+    [
+      'a wrongly typed dbt variable',
+      () => duckdbArgs({ dbt: { vars: { snowplow__start_date: 'yesterday' } } }),
+      /snowplow__start_date: "yesterday" is not a calendar date/,
+    ],
+    [
+      'an unknown argument',
+      () => ({ ...duckdbArgs(), colour: 'red' }) as unknown as BatchAttributeViewArgs,
+      /unknown argument\(s\) colour/,
+    ],
     ['no owner anywhere', () => duckdbArgs({ view: view({ owner: undefined }) }), /owner: the attribute group needs an owner/],
-    ['a DuckDB file name that cannot be a database name', () => duckdbArgs({ warehouse: { duckdb: { path: '/tmp/my warehouse.duckdb' } } }), /batch source database/],
+    [
+      'a DuckDB file name that cannot be a database name',
+      () => duckdbArgs({ warehouse: { duckdb: { path: '/tmp/my warehouse.duckdb' } } }),
+      /batch source database/,
+    ],
     ['both a password and a private key', () => snowflakeArgs({ privateKey: 'k' }), /either password or privateKey, not both/],
     ['no Snowflake credentials', () => snowflakeArgs({ password: undefined }), /dbt needs credentials/],
-    ['dropping schemas managed elsewhere', () => snowflakeArgs({ createSchemas: false, dropSchemasOnDestroy: true }), /dropSchemasOnDestroy needs createSchemas/],
+    [
+      'dropping schemas managed elsewhere',
+      () => snowflakeArgs({ createSchemas: false, dropSchemasOnDestroy: true }),
+      /dropSchemasOnDestroy needs createSchemas/,
+    ],
     ['a bad schema name', () => snowflakeArgs({ schema: 'my-schema' }), /schema must be letters, digits and underscores/],
     ['a bad runner', () => duckdbArgs({ dbtRunner: 'shell' as 'command' }), /dbtRunner must be "command" or "dynamic"/],
     ['a bad batch source name', () => duckdbArgs({ batchSourceName: 'with space' }), /batchSourceName must match/],
@@ -326,9 +450,21 @@ describe('BatchAttributeView argument validation', () => {
       () => duckdbArgs({ syncFrequency: 'PT2H' as 'PT1H' }),
       /syncFrequency: syncFrequency must be one of PT1H, PT6H, PT12H, P1D \(hourly, every 6 hours, every 12 hours, daily\); got "PT2H"/,
     ],
-    ['a sync frequency that contradicts the view', () => duckdbArgs({ view: view({ refreshRate: 'P1D' }), syncFrequency: 'PT6H' }), /syncFrequency: the sync frequency is given twice and differs \(PT6H and the view's refreshRate P1D\); give one/],
-    ['an unknown registration form', () => duckdbArgs({ registration: 'columns' as 'fields' }), /registration: registration must be "attributes" \(the definitions\) or "fields" \(the table's columns\); got "columns"/],
-    ['a rebuild permission that is not true or false', () => duckdbArgs({ rebuildOnDefinitionChange: 'yes' as unknown as boolean }), /rebuildOnDefinitionChange/],
+    [
+      'a sync frequency that contradicts the view',
+      () => duckdbArgs({ view: view({ refreshRate: 'P1D' }), syncFrequency: 'PT6H' }),
+      /syncFrequency: the sync frequency is given twice and differs \(PT6H and the view's refreshRate P1D\); give one/,
+    ],
+    [
+      'an unknown registration form',
+      () => duckdbArgs({ registration: 'columns' as 'fields' }),
+      /registration: registration must be "attributes" \(the definitions\) or "fields" \(the table's columns\); got "columns"/,
+    ],
+    [
+      'a rebuild permission that is not true or false',
+      () => duckdbArgs({ rebuildOnDefinitionChange: 'yes' as unknown as boolean }),
+      /rebuildOnDefinitionChange/,
+    ],
   ];
 
   it.each(cases)('rejects %s before registering anything', async (_label, makeArgs, message) => {

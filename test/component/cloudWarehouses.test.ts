@@ -8,10 +8,19 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { byName, installMocks, plainOccurrences, registrations, SECRET_SIG_KEY, settle } from '../support/pulumiMocks';
 
-installMocks({ 'signals-batch:apiUrl': 'http://127.0.0.1:1', 'signals-batch:apiKey': 'k', 'signals-batch:apiKeyId': 'i', 'signals-batch:orgId': 'o' }, ['signals-batch:apiKey']);
+installMocks(
+  { 'signals-batch:apiUrl': 'http://127.0.0.1:1', 'signals-batch:apiKey': 'k', 'signals-batch:apiKeyId': 'i', 'signals-batch:orgId': 'o' },
+  ['signals-batch:apiKey'],
+);
 
 // Imported after the mocks, as the SDK requires.
-import { BatchAttributeView, BatchAttributeViewArgsError, type BatchAttributeViewArgs, type BigqueryWarehouseArgs, type DatabricksWarehouseArgs } from '../../src/component';
+import {
+  BatchAttributeView,
+  BatchAttributeViewArgsError,
+  type BatchAttributeViewArgs,
+  type BigqueryWarehouseArgs,
+  type DatabricksWarehouseArgs,
+} from '../../src/component';
 import { missingPackage, OPTIONAL_PACKAGES } from '../../src/component/warehouses/optionalPackage';
 import { build, COMPONENT_TYPE, tmp, view } from '../support/component';
 
@@ -24,13 +33,28 @@ const KEY = JSON.stringify({ type: 'service_account', private_key: '-----BEGIN P
 const TOKEN = 'dapi-0123456789-very-secret';
 
 function bigqueryArgs(overrides: Partial<BigqueryWarehouseArgs> = {}): BatchAttributeViewArgs {
-  return { view: view(), warehouse: { bigquery: { project: 'acme-analytics', schema: 'signals', location: 'EU', keyfileJson: pulumi.secret(KEY), ...overrides } }, projectDir: path.join(tmp, 'projects') };
+  return {
+    view: view(),
+    warehouse: {
+      bigquery: { project: 'acme-analytics', schema: 'signals', location: 'EU', keyfileJson: pulumi.secret(KEY), ...overrides },
+    },
+    projectDir: path.join(tmp, 'projects'),
+  };
 }
 
 function databricksArgs(overrides: Partial<DatabricksWarehouseArgs> = {}): BatchAttributeViewArgs {
   return {
     view: view(),
-    warehouse: { databricks: { host: 'adb-1.2.azuredatabricks.net', httpPath: '/sql/1.0/warehouses/abc123', token: TOKEN, catalog: 'Analytics', schema: 'signals', ...overrides } },
+    warehouse: {
+      databricks: {
+        host: 'adb-1.2.azuredatabricks.net',
+        httpPath: '/sql/1.0/warehouses/abc123',
+        token: TOKEN,
+        catalog: 'Analytics',
+        schema: 'signals',
+        ...overrides,
+      },
+    },
     projectDir: path.join(tmp, 'projects'),
   };
 }
@@ -42,7 +66,9 @@ describe('BatchAttributeView on BigQuery', () => {
     const { own } = await build('bq', bigqueryArgs());
     const root = own.find((r) => r.type === COMPONENT_TYPE)!;
     const datasets = own.filter((r) => r.type === DATASET_TYPE);
-    expect(sortByName(datasets).map((r) => [r.name, r.inputs.project, r.inputs.datasetId, r.inputs.location, r.inputs.deleteContentsOnDestroy])).toEqual([
+    expect(
+      sortByName(datasets).map((r) => [r.name, r.inputs.project, r.inputs.datasetId, r.inputs.location, r.inputs.deleteContentsOnDestroy]),
+    ).toEqual([
       ['bq-derived-dataset', 'acme-analytics', 'signals_derived', 'EU', false],
       ['bq-manifest-dataset', 'acme-analytics', 'signals_snowplow_manifest', 'EU', false],
       ['bq-scratch-dataset', 'acme-analytics', 'signals_scratch', 'EU', false],
@@ -57,15 +83,31 @@ describe('BatchAttributeView on BigQuery', () => {
 
   it('registers the batch source as project and derived dataset', async () => {
     const { component } = await build('bqsource', bigqueryArgs());
-    expect(byName('bqsource-batch-source').inputs).toMatchObject({ database: 'acme-analytics', schema: 'signals_derived', table: 'engagement_2_attributes', timestampField: 'updated_at' });
+    expect(byName('bqsource-batch-source').inputs).toMatchObject({
+      database: 'acme-analytics',
+      schema: 'signals_derived',
+      table: 'engagement_2_attributes',
+      timestampField: 'updated_at',
+    });
     expect(component.schemas.length).toBe(3);
   });
 
   it('grants the Signals member dataViewer on the derived dataset only, before the batch source', async () => {
-    const { own, component } = await build('bqrole', bigqueryArgs({ signalsMember: 'serviceAccount:signals@acme.iam.gserviceaccount.com' }));
+    const { own, component } = await build(
+      'bqrole',
+      bigqueryArgs({ signalsMember: 'serviceAccount:signals@acme.iam.gserviceaccount.com' }),
+    );
     const grants = own.filter((r) => r.type === DATASET_IAM_TYPE);
     expect(grants.map((g) => [g.name, g.inputs])).toEqual([
-      ['bqrole-grant-derived-viewer', { project: 'acme-analytics', datasetId: 'signals_derived', role: 'roles/bigquery.dataViewer', member: 'serviceAccount:signals@acme.iam.gserviceaccount.com' }],
+      [
+        'bqrole-grant-derived-viewer',
+        {
+          project: 'acme-analytics',
+          datasetId: 'signals_derived',
+          role: 'roles/bigquery.dataViewer',
+          member: 'serviceAccount:signals@acme.iam.gserviceaccount.com',
+        },
+      ],
     ]);
     expect(grants[0].dependencies).toContain(byName('bqrole-derived-dataset').urn);
     expect(byName('bqrole-batch-source').dependencies).toContain(grants[0].urn);
@@ -89,7 +131,9 @@ describe('BatchAttributeView on BigQuery', () => {
   it('passes the project, location and dataset to signals-batch run, and the key only as a secret environment variable', async () => {
     await build('bqrun', bigqueryArgs({ maximumBytesBilled: 5_000_000_000 }));
     const run = byName('bqrun-dbt-run').inputs;
-    expect(run.create).toContain('--bigquery-project acme-analytics --bigquery-location EU --bigquery-maximum-bytes-billed 5000000000 --schema signals --target-name prod');
+    expect(run.create).toContain(
+      '--bigquery-project acme-analytics --bigquery-location EU --bigquery-maximum-bytes-billed 5000000000 --schema signals --target-name prod',
+    );
     expect(run.environment[SECRET_SIG_KEY]).toBeDefined();
     expect(run.environment.value).toEqual({ SIGNALS_BATCH_DBT_BIGQUERY_KEYFILE_JSON: KEY });
     expect(registrations.flatMap((r) => plainOccurrences(r.inputs, 'bq-very-secret', r.name))).toEqual([]);
@@ -116,7 +160,12 @@ describe('BatchAttributeView on Databricks', () => {
       expect(r.retainOnDelete).toBe(true);
       expect(byName('dbx-dbt-run').dependencies).toContain(r.urn);
     }
-    expect(byName('dbx-batch-source').inputs).toMatchObject({ database: 'analytics', schema: 'signals_derived', table: 'engagement_2_attributes', timestampField: 'updated_at' });
+    expect(byName('dbx-batch-source').inputs).toMatchObject({
+      database: 'analytics',
+      schema: 'signals_derived',
+      table: 'engagement_2_attributes',
+      timestampField: 'updated_at',
+    });
   });
 
   it('grants the Signals principal exactly USE_CATALOG, and USE_SCHEMA and SELECT on the derived schema', async () => {
@@ -124,7 +173,10 @@ describe('BatchAttributeView on Databricks', () => {
     const grants = own.filter((r) => r.type === GRANT_TYPE);
     expect(sortByName(grants).map((g) => [g.name, g.inputs])).toEqual([
       ['dbxrole-grant-catalog-usage', { principal: 'signals-sync', catalog: 'analytics', privileges: ['USE_CATALOG'] }],
-      ['dbxrole-grant-derived-schema', { principal: 'signals-sync', schema: 'analytics.signals_derived', privileges: ['USE_SCHEMA', 'SELECT'] }],
+      [
+        'dbxrole-grant-derived-schema',
+        { principal: 'signals-sync', schema: 'analytics.signals_derived', privileges: ['USE_SCHEMA', 'SELECT'] },
+      ],
     ]);
     expect(byName('dbxrole-grant-derived-schema').dependencies).toContain(byName('dbxrole-derived-schema').urn);
     for (const g of grants) expect(byName('dbxrole-batch-source').dependencies).toContain(g.urn);
@@ -141,7 +193,9 @@ describe('BatchAttributeView on Databricks', () => {
   it('passes host, HTTP path, catalog and schema to signals-batch run, and the token only as a secret environment variable', async () => {
     await build('dbxrun', databricksArgs());
     const run = byName('dbxrun-dbt-run').inputs;
-    expect(run.create).toContain('--databricks-host adb-1.2.azuredatabricks.net --databricks-http-path /sql/1.0/warehouses/abc123 --databricks-catalog analytics --schema signals --target-name prod');
+    expect(run.create).toContain(
+      '--databricks-host adb-1.2.azuredatabricks.net --databricks-http-path /sql/1.0/warehouses/abc123 --databricks-catalog analytics --schema signals --target-name prod',
+    );
     expect(run.create).not.toContain(TOKEN);
     expect(run.environment[SECRET_SIG_KEY]).toBeDefined();
     expect(run.environment.value).toEqual({ SIGNALS_BATCH_DBT_DATABRICKS_TOKEN: TOKEN });
@@ -151,9 +205,21 @@ describe('BatchAttributeView on Databricks', () => {
 
 describe('cloud warehouse arguments', () => {
   it.each([
-    ['a BigQuery location with a quote', () => bigqueryArgs({ location: "EU'" }), /warehouse.bigquery.location: location must be a BigQuery location/],
-    ['dropping datasets managed elsewhere', () => bigqueryArgs({ createSchemas: false, dropSchemasOnDestroy: true }), /dropSchemasOnDestroy needs createSchemas/],
-    ['a Databricks host with a scheme', () => databricksArgs({ host: 'https://adb-1.net' }), /warehouse.databricks.host: host must be a host name/],
+    [
+      'a BigQuery location with a quote',
+      () => bigqueryArgs({ location: "EU'" }),
+      /warehouse.bigquery.location: location must be a BigQuery location/,
+    ],
+    [
+      'dropping datasets managed elsewhere',
+      () => bigqueryArgs({ createSchemas: false, dropSchemasOnDestroy: true }),
+      /dropSchemasOnDestroy needs createSchemas/,
+    ],
+    [
+      'a Databricks host with a scheme',
+      () => databricksArgs({ host: 'https://adb-1.net' }),
+      /warehouse.databricks.host: host must be a host name/,
+    ],
     ['no Databricks token', () => databricksArgs({ token: undefined as unknown as string }), /warehouse.databricks.token/],
   ])('rejects %s before registering anything', async (_label, makeArgs, message) => {
     await settle();
@@ -177,7 +243,12 @@ describe('cloud warehouse arguments', () => {
   it('declares each optional package as an optional peer dependency, pinned as the code expects, and as a dev dependency', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
     for (const [name, version] of Object.entries(OPTIONAL_PACKAGES)) {
-      expect({ name, peer: manifest.peerDependencies[name], optional: manifest.peerDependenciesMeta[name], dev: manifest.devDependencies[name] }).toEqual({
+      expect({
+        name,
+        peer: manifest.peerDependencies[name],
+        optional: manifest.peerDependenciesMeta[name],
+        dev: manifest.devDependencies[name],
+      }).toEqual({
         name,
         peer: version,
         optional: { optional: true },

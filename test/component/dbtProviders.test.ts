@@ -54,7 +54,12 @@ describe('DbtProjectFilesProvider', () => {
     const { generateProject } = await import('../../src/dbt');
     const { parseView, pageView, domainUserid } = await import('../../src/definition');
     const project = generateProject(
-      parseView({ name: 'h', owner: 'a@b.c', attributeKey: domainUserid, attributes: [{ name: 'n', type: 'int64', aggregation: 'counter', events: [pageView()] }] }),
+      parseView({
+        name: 'h',
+        owner: 'a@b.c',
+        attributeKey: domainUserid,
+        attributes: [{ name: 'n', type: 'int64', aggregation: 'counter', events: [pageView()] }],
+      }),
       { target: 'duckdb' },
     );
     const { outs } = await created({ dir: path.join(dir, 'h_1'), files: project.files });
@@ -64,9 +69,18 @@ describe('DbtProjectFilesProvider', () => {
   it('diffs on content, replaces on a new directory, and notices out-of-band edits on disk', async () => {
     const project = path.join(dir, 'p_1');
     const { id, outs } = await created({ dir: project, files: files() });
-    expect(await provider.diff(id, outs, { dir: project, files: files(), deleteOnDestroy: false })).toMatchObject({ changes: false, replaces: [] });
-    expect(await provider.diff(id, outs, { dir: project, files: files({ 'models/new.sql': 'x' }), deleteOnDestroy: false })).toMatchObject({ changes: true, replaces: [] });
-    expect(await provider.diff(id, outs, { dir: path.join(dir, 'elsewhere'), files: files(), deleteOnDestroy: false })).toMatchObject({ changes: true, replaces: ['dir'] });
+    expect(await provider.diff(id, outs, { dir: project, files: files(), deleteOnDestroy: false })).toMatchObject({
+      changes: false,
+      replaces: [],
+    });
+    expect(await provider.diff(id, outs, { dir: project, files: files({ 'models/new.sql': 'x' }), deleteOnDestroy: false })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    expect(await provider.diff(id, outs, { dir: path.join(dir, 'elsewhere'), files: files(), deleteOnDestroy: false })).toMatchObject({
+      changes: true,
+      replaces: ['dir'],
+    });
     await fs.writeFile(path.join(project, 'models/derived/p_attributes.sql'), 'select 2\n');
     expect(await provider.diff(id, outs, { dir: project, files: files(), deleteOnDestroy: false })).toMatchObject({ changes: true });
     await fs.rm(project, { recursive: true });
@@ -74,11 +88,14 @@ describe('DbtProjectFilesProvider', () => {
   });
 
   it('tolerates unknown values during preview', async () => {
-    const checked = await provider.check({} as DbtProjectFilesInputs, { dir: UNKNOWN, files: UNKNOWN as unknown as Record<string, string> });
+    const checked = await provider.check({} as DbtProjectFilesInputs, {
+      dir: UNKNOWN,
+      files: UNKNOWN as unknown as Record<string, string>,
+    });
     expect(checked.failures).toBeUndefined();
   });
 
-  it('accepts a directory relative to the program\'s working directory, and rejects escaping file paths', async () => {
+  it("accepts a directory relative to the program's working directory, and rejects escaping file paths", async () => {
     expect((await provider.check({} as DbtProjectFilesInputs, { dir: 'dbt/p_1', files: files() })).failures).toBeUndefined();
     const checked = await provider.check({} as DbtProjectFilesInputs, { dir: '', files: { '../x': 'y' } });
     expect(checked.failures?.map((f) => f.property).sort()).toEqual(['dir', 'files']);
@@ -108,9 +125,12 @@ describe('DbtProjectFilesProvider', () => {
       const { id, outs } = await created(first.inputs as DbtProjectFilesInputs);
       expect(outs.rebuildFromHistory).toBe(false);
 
-      const changed = (await provider.check(first.inputs as DbtProjectFilesInputs, inputs('bbbb', { rebuildOnDefinitionChange: true }))).inputs as DbtProjectFilesInputs;
+      const changed = (await provider.check(first.inputs as DbtProjectFilesInputs, inputs('bbbb', { rebuildOnDefinitionChange: true })))
+        .inputs as DbtProjectFilesInputs;
       expect(changed.rebuildFromHistory).toBe(true);
-      expect(changed.rebuildNotice).toMatch(/will be rebuilt from the whole event history \(a dbt full refresh\) before the view is updated in Signals/);
+      expect(changed.rebuildNotice).toMatch(
+        /will be rebuilt from the whole event history \(a dbt full refresh\) before the view is updated in Signals/,
+      );
       expect(await provider.diff(id, outs, changed)).toMatchObject({ changes: true, replaces: [] });
       const updated = (await provider.update(id, outs, changed)).outs as DbtProjectFilesOutputs;
       expect(updated.rebuildFromHistory).toBe(true);
@@ -121,7 +141,12 @@ describe('DbtProjectFilesProvider', () => {
       expect(again.rebuildNotice).toBeUndefined();
       expect(await provider.diff(id, updated, again)).toMatchObject({ changes: false });
       // A later change that keeps the definition builds incrementally again.
-      const varsOnly = (await provider.check(again, { ...inputs('bbbb', { rebuildOnDefinitionChange: true }), files: { ...again.files, 'dbt_project.yml': 'name: p2\n' } })).inputs as DbtProjectFilesInputs;
+      const varsOnly = (
+        await provider.check(again, {
+          ...inputs('bbbb', { rebuildOnDefinitionChange: true }),
+          files: { ...again.files, 'dbt_project.yml': 'name: p2\n' },
+        })
+      ).inputs as DbtProjectFilesInputs;
       expect(varsOnly.rebuildFromHistory).toBe(false);
     });
 
@@ -193,7 +218,11 @@ describe('DbtRunProvider', () => {
   });
 
   it('fails with the last lines of output, secrets scrubbed', async () => {
-    const inputs = { command: [node, '-e', `console.error('bad password ' + process.env.DBT_PW); process.exit(3)`], cwd: dir, environment: { DBT_PW: SECRET } };
+    const inputs = {
+      command: [node, '-e', `console.error('bad password ' + process.env.DBT_PW); process.exit(3)`],
+      cwd: dir,
+      environment: { DBT_PW: SECRET },
+    };
     const checked = (await provider.check(inputs, inputs)).inputs as DbtRunInputs;
     const error = await provider.create(checked).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);

@@ -9,13 +9,36 @@ import { cliScript, parseRunResult, portablePath, runArgv, shellCommand, WAREHOU
 // Per-test timeout of this file: it builds components under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
-const base = { script: 'bin/signals-batch.js', projectDir: 'dbt/engagement_1', connectionArgs: ['--duckdb', 'wh.duckdb', '--schema', 'main'], targetName: 'dev', threads: 4, maxRounds: 200 };
+const base = {
+  script: 'bin/signals-batch.js',
+  projectDir: 'dbt/engagement_1',
+  connectionArgs: ['--duckdb', 'wh.duckdb', '--schema', 'main'],
+  targetName: 'dev',
+  threads: 4,
+  maxRounds: 200,
+};
 
 describe('runArgv', () => {
   it('runs signals-batch with a JSON result, the project, the warehouse and the dbt options', () => {
     expect(runArgv({ ...base, profile: 'mine' })).toEqual([
-      'node', 'bin/signals-batch.js', 'run', '--json', '--project', 'dbt/engagement_1',
-      '--duckdb', 'wh.duckdb', '--schema', 'main', '--target-name', 'dev', '--threads', '4', '--max-rounds', '200', '--profile', 'mine',
+      'node',
+      'bin/signals-batch.js',
+      'run',
+      '--json',
+      '--project',
+      'dbt/engagement_1',
+      '--duckdb',
+      'wh.duckdb',
+      '--schema',
+      'main',
+      '--target-name',
+      'dev',
+      '--threads',
+      '4',
+      '--max-rounds',
+      '200',
+      '--profile',
+      'mine',
     ]);
   });
 
@@ -49,14 +72,26 @@ describe('parseRunResult', () => {
 
   it('reads the one JSON line signals-batch run --json prints', () => {
     expect(parseRunResult(`${JSON.stringify(result)}\n`)).toEqual({
-      project: 'engagement_1', caughtUp: true, rounds: 3, seconds: 12.5,
-      processedThrough: '2025-01-05 10:00:00', newestLoadTstamp: '2025-01-05 10:00:00',
-      newEvents: 40, datesRecomputed: 5, datesSkipped: 0, keysRecomputed: 7,
+      project: 'engagement_1',
+      caughtUp: true,
+      rounds: 3,
+      seconds: 12.5,
+      processedThrough: '2025-01-05 10:00:00',
+      newestLoadTstamp: '2025-01-05 10:00:00',
+      newEvents: 40,
+      datesRecomputed: 5,
+      datesSkipped: 0,
+      keysRecomputed: 7,
     });
   });
 
   it('accepts a run over an empty events table (nothing processed yet)', () => {
-    const empty = { ...result, processedThrough: null, newestLoadTstamp: null, totals: { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 } };
+    const empty = {
+      ...result,
+      processedThrough: null,
+      newestLoadTstamp: null,
+      totals: { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 },
+    };
     expect(parseRunResult(JSON.stringify(empty))).toMatchObject({ processedThrough: null, newestLoadTstamp: null, newEvents: 0 });
   });
 

@@ -44,8 +44,16 @@ describe('examples/snowflake', () => {
       ['customer-value-attribute-group', 'customer_value', 'user_id'],
       ['web-engagement-attribute-group', 'web_engagement', 'domain_userid'],
     ]);
-    expect(await value(outputs.engagementTable as never)).toEqual({ database: 'SNOWPLOW', schema: 'SIGNALS_WEB_DERIVED', table: 'WEB_ENGAGEMENT_1_ATTRIBUTES' });
-    expect(await value(outputs.customersTable as never)).toEqual({ database: 'SNOWPLOW', schema: 'SIGNALS_CUSTOMERS_DERIVED', table: 'CUSTOMER_VALUE_1_ATTRIBUTES' });
+    expect(await value(outputs.engagementTable as never)).toEqual({
+      database: 'SNOWPLOW',
+      schema: 'SIGNALS_WEB_DERIVED',
+      table: 'WEB_ENGAGEMENT_1_ATTRIBUTES',
+    });
+    expect(await value(outputs.customersTable as never)).toEqual({
+      database: 'SNOWPLOW',
+      schema: 'SIGNALS_CUSTOMERS_DERIVED',
+      table: 'CUSTOMER_VALUE_1_ATTRIBUTES',
+    });
   });
 
   it('creates every Snowflake object through the explicit provider', async () => {

@@ -39,7 +39,13 @@ describe('conformance with the reference batch engine integration test', () => {
 
     const rows = await queryDuckdb(database, `select * from main_derived.${projectName(view)}_attributes order by domain_userid`);
     columnOrder = Object.keys(rows[0] ?? {});
-    actual = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'updated_at').map(([k, v]) => [k, cellText(v)])));
+    actual = rows.map((r) =>
+      Object.fromEntries(
+        Object.entries(r)
+          .filter(([k]) => k !== 'updated_at')
+          .map(([k, v]) => [k, cellText(v)]),
+      ),
+    );
   }, 300_000);
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

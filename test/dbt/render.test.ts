@@ -47,7 +47,12 @@ const quoting: View = parseView({
       aggregation: 'last',
       events: [pageView()],
       property: atomic('geo_country'),
-      criteria: { any: [{ property: atomic('page_title'), operator: 'like', value: "it's -- 50%" }, { property: atomic('page_title'), operator: 'like', value: "Tom's" }] },
+      criteria: {
+        any: [
+          { property: atomic('page_title'), operator: 'like', value: "it's -- 50%" },
+          { property: atomic('page_title'), operator: 'like', value: "Tom's" },
+        ],
+      },
       defaultValue: "n/a'; drop table x; --",
     },
     {
@@ -135,13 +140,19 @@ describe('project layout', () => {
         'models/manifest/sample_shop_users_1_daily_aggregation_manifest.sql',
       ]),
     );
-    expect(files.filter((f) => f.startsWith('models/') && f.endsWith('.sql')).every((f) => path.basename(f).startsWith('sample_shop_users_1_'))).toBe(true);
+    expect(
+      files.filter((f) => f.startsWith('models/') && f.endsWith('.sql')).every((f) => path.basename(f).startsWith('sample_shop_users_1_')),
+    ).toBe(true);
     expect(project.files['dbt_project.yml']).toMatch(/^name: sample_shop_users_1$/m);
     expect(project.files['dbt_project.yml']).toMatch(/^profile: signals_batch$/m);
     expect(project.files['dbt_project.yml']).toMatch(/^require-dbt-version: \['>=1\.8\.0', '<2\.0\.0'\]$/m);
     // only dbt built-ins and the project's own macros
     expect(Object.values(project.files).join('\n')).not.toMatch(/dbt_utils|snowplow_utils|dbt_date/);
-    expect(project.tables).toMatchObject({ keyColumn: 'domain_userid', timestampColumn: 'updated_at', attributes: 'sample_shop_users_1_attributes' });
+    expect(project.tables).toMatchObject({
+      keyColumn: 'domain_userid',
+      timestampColumn: 'updated_at',
+      attributes: 'sample_shop_users_1_attributes',
+    });
     const meta = JSON.parse(project.files['signals_batch.json']) as Record<string, unknown>;
     expect(meta).toMatchObject({ project: 'sample_shop_users_1', target: 'duckdb', attributeTable: 'sample_shop_users_1_attributes' });
   });
@@ -164,28 +175,39 @@ describe('project layout', () => {
   test('option values are written as the variable defaults', () => {
     const p = generateProject(parseView(sampleView()), {
       target: 'duckdb',
-      vars: { snowplow__start_date: '2024-06-01', snowplow__app_id: ['web', "o'neil"], snowplow__mock_current_day: '2024-07-01', snowplow__backfill_limit_days: 7 },
+      vars: {
+        snowplow__start_date: '2024-06-01',
+        snowplow__app_id: ['web', "o'neil"],
+        snowplow__mock_current_day: '2024-07-01',
+        snowplow__backfill_limit_days: 7,
+      },
     });
     const yml = p.files['dbt_project.yml'];
     expect(yml).toContain('  snowplow__start_date: "2024-06-01"\n');
     expect(yml).toContain(`  snowplow__app_id: ["web","o'neil"]\n`);
     expect(yml).toContain('  snowplow__mock_current_day: "2024-07-01"\n');
     expect(yml).toContain('  snowplow__backfill_limit_days: 7\n');
-    expect(yml).toContain('  snowplow__database: \'\'\n');
+    expect(yml).toContain("  snowplow__database: ''\n");
   });
 
   test('unknown or ill-typed variables are rejected, naming them', () => {
     const view = parseView(sampleView());
     expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__nope: 1 } })).toThrow(/unknown variable "snowplow__nope"/);
-    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__backfill_limit_days: 0 } })).toThrow(/snowplow__backfill_limit_days/);
-    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__start_date: 'yesterday' } })).toThrow(/snowplow__start_date: "yesterday" is not a calendar date YYYY-MM-DD/);
+    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__backfill_limit_days: 0 } })).toThrow(
+      /snowplow__backfill_limit_days/,
+    );
+    expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__start_date: 'yesterday' } })).toThrow(
+      /snowplow__start_date: "yesterday" is not a calendar date YYYY-MM-DD/,
+    );
     expect(() => generateProject(view, { target: 'duckdb', vars: { snowplow__allow_refresh: 'yes' } })).toThrow(/snowplow__allow_refresh/);
   });
 
   test('an attribute named like the sync timestamp column is rejected', () => {
     const v = sampleView();
     v.attributes[0] = { ...v.attributes[0], name: 'updated_at' };
-    expect(() => generateProject(parseView(v), { target: 'duckdb' })).toThrow(/attribute "updated_at" clashes with the sync timestamp column/);
+    expect(() => generateProject(parseView(v), { target: 'duckdb' })).toThrow(
+      /attribute "updated_at" clashes with the sync timestamp column/,
+    );
     expect(generateProject(parseView(v), { target: 'duckdb', timestampColumn: 'synced_at' }).tables.timestampColumn).toBe('synced_at');
   });
 });
@@ -226,14 +248,23 @@ describe('SQL text', () => {
 
   test('self-describing columns are read only when the events table has them', () => {
     const events = project.files['models/scratch/quoting_1_events_this_run.sql'];
-    expect(events).toContain(`{% if 'contexts_com_acme_user_1' in columns %}json_extract_string(events.contexts_com_acme_user_1, '$[0]."plan"'){% else %}cast(null as varchar){% endif %}`);
-    expect(events).toContain(`{% if 'unstruct_event_com_acme_checkout_1' in columns %}json_extract_string(events.unstruct_event_com_acme_checkout_1, '$."coupon"')`);
+    expect(events).toContain(
+      `{% if 'contexts_com_acme_user_1' in columns %}json_extract_string(events.contexts_com_acme_user_1, '$[0]."plan"'){% else %}cast(null as varchar){% endif %}`,
+    );
+    expect(events).toContain(
+      `{% if 'unstruct_event_com_acme_checkout_1' in columns %}json_extract_string(events.unstruct_event_com_acme_checkout_1, '$."coupon"')`,
+    );
   });
 
   test('the API form of a view renders the same project as its TypeScript form', () => {
     const json = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'views', 'shop_view.api.json'), 'utf8')) as unknown;
     const fromApi = generateProject(parseApiView(json), { target: 'duckdb' });
-    const camel = JSON.parse(JSON.stringify(json).replace(/"attribute_key"/g, '"attributeKey"').replace(/"major_version"/g, '"majorVersion"').replace(/"default_value"/g, '"defaultValue"')) as unknown;
+    const camel = JSON.parse(
+      JSON.stringify(json)
+        .replace(/"attribute_key"/g, '"attributeKey"')
+        .replace(/"major_version"/g, '"majorVersion"')
+        .replace(/"default_value"/g, '"defaultValue"'),
+    ) as unknown;
     expect(generateProject(parseView(camel), { target: 'duckdb' }).hash).toBe(fromApi.hash);
   });
 });

@@ -16,7 +16,9 @@ describe('dbt variables', () => {
   });
 
   test('snowplow__mock_current_day and snowplow__start_date must be real calendar dates', () => {
-    expect(problemOf({ snowplow__mock_current_day: '2025-02-30' })).toContain('snowplow__mock_current_day: "2025-02-30" is not a calendar date YYYY-MM-DD');
+    expect(problemOf({ snowplow__mock_current_day: '2025-02-30' })).toContain(
+      'snowplow__mock_current_day: "2025-02-30" is not a calendar date YYYY-MM-DD',
+    );
     expect(problemOf({ snowplow__start_date: '2025-13-01' })).toContain('snowplow__start_date: "2025-13-01" is not a calendar date');
     expect(problemOf({ snowplow__start_date: '2025-02-29' })).toContain('is not a calendar date');
     expect(problemOf({ snowplow__start_date: '2024-02-29', snowplow__mock_current_day: null })).toBeNull();
@@ -27,7 +29,9 @@ describe('dbt variables', () => {
   test('day counts are whole numbers within their range', () => {
     expect(problemOf({ snowplow__backfill_limit_days: 0 })).toContain('snowplow__backfill_limit_days: must be at least 1');
     expect(problemOf({ snowplow__backfill_limit_days: 99999999 })).toContain('must be at most 36500 days');
-    expect(problemOf({ snowplow__late_event_lookback_days: 1.5 })).toContain('snowplow__late_event_lookback_days: must be a whole number of days');
+    expect(problemOf({ snowplow__late_event_lookback_days: 1.5 })).toContain(
+      'snowplow__late_event_lookback_days: must be a whole number of days',
+    );
     expect(problemOf({ snowplow__upsert_lookback_days: -1 })).toContain('snowplow__upsert_lookback_days: must be at least 0');
     expect(problemOf({ snowplow__min_late_events_to_process: 2 ** 31 })).toContain('snowplow__min_late_events_to_process');
   });
@@ -49,6 +53,8 @@ describe('dbt variables', () => {
   });
 
   test('an unknown variable names the nearest one', () => {
-    expect(problemOf({ snowplow__strat_date: '2025-01-01' })).toBe('invalid dbt variables: unknown variable "snowplow__strat_date" (did you mean "snowplow__start_date"?)');
+    expect(problemOf({ snowplow__strat_date: '2025-01-01' })).toBe(
+      'invalid dbt variables: unknown variable "snowplow__strat_date" (did you mean "snowplow__start_date"?)',
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('name patterns', () => {
 
   test('view and attribute key names follow the same pattern', () => {
     expect(messageOf({ ...baseView(), name: 'my view' })).toContain('name: view name must match ^[A-Za-z0-9_]+$');
-    expect(messageOf({ ...baseView(), attributeKey: { name: 'domain-userid' } })).toContain('attributeKey.name: attribute key name must match');
+    expect(messageOf({ ...baseView(), attributeKey: { name: 'domain-userid' } })).toContain(
+      'attributeKey.name: attribute key name must match',
+    );
     expect(messageOf({ ...baseView(), version: 0 })).toContain('version: version must be 1 or more');
   });
 });
@@ -60,7 +62,14 @@ describe('period: a whole number of days', () => {
 });
 
 describe('aggregation, property and type', () => {
-  const scalarTypes: Record<string, Attribute['type']> = { first: 'string', last: 'string', sum: 'double', mean: 'double', min: 'int64', max: 'float' };
+  const scalarTypes: Record<string, Attribute['type']> = {
+    first: 'string',
+    last: 'string',
+    sum: 'double',
+    mean: 'double',
+    min: 'int64',
+    max: 'float',
+  };
 
   test.each(['first', 'last', 'sum', 'mean', 'min', 'max'] as const)('"%s" needs a property', (aggregation) => {
     const m = messageOf(withAttribute({ aggregation, type: scalarTypes[aggregation], property: undefined }));
@@ -79,7 +88,9 @@ describe('aggregation, property and type', () => {
 
   test('"counter" needs an int type', () => {
     for (const type of ['string', 'double', 'float', 'bool', 'int64_list'] as const) {
-      expect(messageOf(withAttribute({ aggregation: 'counter', type }))).toContain(`attribute "first_source": type: aggregation "counter" needs an int type`);
+      expect(messageOf(withAttribute({ aggregation: 'counter', type }))).toContain(
+        `attribute "first_source": type: aggregation "counter" needs an int type`,
+      );
     }
   });
 
@@ -87,13 +98,20 @@ describe('aggregation, property and type', () => {
     expect(messageOf(withAttribute({ aggregation: 'unique_list', type: 'string' }))).toContain(
       'attribute "first_source": type: aggregation "unique_list" needs a list type (e.g. string_list), not "string"',
     );
-    for (const type of ['string_list', 'int64_list', 'bool_list'] as const) expectValid(withAttribute({ aggregation: 'unique_list', type }));
-    expect(messageOf(withAttribute({ aggregation: 'first', type: 'string_list' }))).toContain('type: aggregation "first" needs a scalar type, not "string_list"');
-    expect(messageOf(withAttribute({ aggregation: 'max', type: 'double_list', property: atomic('se_value') }))).toContain('aggregation "max" needs a scalar type');
+    for (const type of ['string_list', 'int64_list', 'bool_list'] as const)
+      expectValid(withAttribute({ aggregation: 'unique_list', type }));
+    expect(messageOf(withAttribute({ aggregation: 'first', type: 'string_list' }))).toContain(
+      'type: aggregation "first" needs a scalar type, not "string_list"',
+    );
+    expect(messageOf(withAttribute({ aggregation: 'max', type: 'double_list', property: atomic('se_value') }))).toContain(
+      'aggregation "max" needs a scalar type',
+    );
   });
 
   test('"sum" and "mean" need a numeric type and a numeric property', () => {
-    expect(messageOf(withAttribute({ aggregation: 'sum', type: 'string', property: atomic('se_value') }))).toContain('type: aggregation "sum" needs a numeric type');
+    expect(messageOf(withAttribute({ aggregation: 'sum', type: 'string', property: atomic('se_value') }))).toContain(
+      'type: aggregation "sum" needs a numeric type',
+    );
     expect(messageOf(withAttribute({ aggregation: 'mean', type: 'double', property: atomic('geo_country') }))).toContain(
       'property: aggregation "mean" needs a numeric property; atomic column "geo_country" is string',
     );
@@ -102,7 +120,9 @@ describe('aggregation, property and type', () => {
   });
 
   test('unknown types and aggregations are rejected with the allowed values', () => {
-    expect(messageOf(withAttribute({ type: 'text' as never }))).toContain('attribute "first_source": type: type must be one of bytes, string');
+    expect(messageOf(withAttribute({ type: 'text' as never }))).toContain(
+      'attribute "first_source": type: type must be one of bytes, string',
+    );
     expect(messageOf(withAttribute({ aggregation: 'median' as never }))).toContain('aggregation: aggregation must be one of counter, sum');
   });
 });
@@ -119,7 +139,8 @@ describe('default_value must fit the type', () => {
     ['int64_list', [1, 2]],
   ] as const)('%s accepts %j', (type, defaultValue) => {
     const aggregation = type.endsWith('_list') ? 'unique_list' : type === 'string' ? 'first' : 'max';
-    const property = type === 'bool' ? atomic('dvce_ismobile') : type === 'string' || type.endsWith('_list') ? atomic('geo_country') : atomic('se_value');
+    const property =
+      type === 'bool' ? atomic('dvce_ismobile') : type === 'string' || type.endsWith('_list') ? atomic('geo_country') : atomic('se_value');
     expectValid(withAttribute({ type, aggregation, property, defaultValue: defaultValue as never }));
   });
 
@@ -137,6 +158,8 @@ describe('default_value must fit the type', () => {
   ] as const)('%s rejects %j', (type, defaultValue) => {
     const aggregation = type.endsWith('_list') ? 'unique_list' : type === 'string' ? 'first' : 'max';
     const m = messageOf(withAttribute({ type, aggregation, defaultValue: defaultValue as never }));
-    expect(m).toContain(`attribute "first_source": defaultValue: default value ${JSON.stringify(defaultValue)} does not fit type "${type}"`);
+    expect(m).toContain(
+      `attribute "first_source": defaultValue: default value ${JSON.stringify(defaultValue)} does not fit type "${type}"`,
+    );
   });
 });

@@ -38,7 +38,14 @@ describe('API JSON form (snake_case)', () => {
     expect(projectName(view)).toBe('shop_user_features_3');
     expect(view.attributes).toHaveLength(8);
     expect(view.attributes[1]).toMatchObject({ name: 'first_source', defaultValue: 'direct' });
-    expect(view.attributes[2].property).toEqual({ type: 'entity', vendor: 'nl.basjes', name: 'yauaa_context', majorVersion: 1, path: '$.deviceClass', index: 0 });
+    expect(view.attributes[2].property).toEqual({
+      type: 'entity',
+      vendor: 'nl.basjes',
+      name: 'yauaa_context',
+      majorVersion: 1,
+      path: '$.deviceClass',
+      index: 0,
+    });
     expect(view.attributes[3].events).toEqual([{ vendor: 'com.acme', name: 'checkout' }]);
     expect(view.attributes[3].criteria?.all).toHaveLength(1);
     expect(view.attributes[3].criteria?.any).toHaveLength(2);

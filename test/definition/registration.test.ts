@@ -16,7 +16,14 @@ const api = {
   online: true,
   attributes: [
     { name: 'orders', type: 'int64', aggregation: 'counter', events: [], ttl: 'P90D', description: 'Orders placed, ever' },
-    { name: 'countries_7d', type: 'string_list', aggregation: 'unique_list', events: [], period: 'P7D', property: { type: 'atomic', name: 'geo_country' } },
+    {
+      name: 'countries_7d',
+      type: 'string_list',
+      aggregation: 'unique_list',
+      events: [],
+      period: 'P7D',
+      property: { type: 'atomic', name: 'geo_country' },
+    },
     { name: 'sources', type: 'dict', aggregation: 'category_count', events: [], property: { type: 'atomic', name: 'mkt_source' } },
   ],
 };
@@ -25,7 +32,15 @@ const view = () => parseApiView(api);
 describe('the attributes form (default)', () => {
   test('carries the definitions with their ttl and description, the group ttl and description, offline and a sync frequency', () => {
     const body = toApiGroup(view());
-    expect(body).toMatchObject({ name: 'shop', version: 2, offline: true, refresh_rate: 'PT1H', ttl: 'P180D', description: 'What each shopper did', owner: 'owner@example.com' });
+    expect(body).toMatchObject({
+      name: 'shop',
+      version: 2,
+      offline: true,
+      refresh_rate: 'PT1H',
+      ttl: 'P180D',
+      description: 'What each shopper did',
+      owner: 'owner@example.com',
+    });
     expect(body).not.toHaveProperty('online');
     expect(body).not.toHaveProperty('fields');
     expect((body.attributes as unknown[])[0]).toMatchObject({ name: 'orders', ttl: 'P90D', description: 'Orders placed, ever' });
@@ -44,7 +59,7 @@ describe('the attributes form (default)', () => {
     );
   });
 
-  test('takes the owner given when the view has none, and keeps the view\'s own', () => {
+  test("takes the owner given when the view has none, and keeps the view's own", () => {
     const { owner: _owner, ...ownerless } = api;
     expect(toApiGroup(parseApiView(ownerless), { owner: 'other@example.com' }).owner).toBe('other@example.com');
     expect(toApiGroup(view(), { owner: 'other@example.com' }).owner).toBe('owner@example.com');
@@ -55,7 +70,15 @@ describe('the fields form', () => {
   test("lists the attribute table's value columns with their types and descriptions, offline, without attributes", () => {
     const body = toApiGroup(view(), { form: 'fields', refreshRate: 'P1D' });
     expect(body).not.toHaveProperty('attributes');
-    expect(body).toMatchObject({ name: 'shop', version: 2, offline: true, refresh_rate: 'P1D', ttl: 'P180D', description: 'What each shopper did', attribute_key: { name: 'domain_userid' } });
+    expect(body).toMatchObject({
+      name: 'shop',
+      version: 2,
+      offline: true,
+      refresh_rate: 'P1D',
+      ttl: 'P180D',
+      description: 'What each shopper did',
+      attribute_key: { name: 'domain_userid' },
+    });
     expect(body.fields).toEqual([
       { name: 'orders', type: 'int64', description: 'Orders placed, ever' },
       { name: 'countries_7d', type: 'string_list' },

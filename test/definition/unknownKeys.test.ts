@@ -9,12 +9,13 @@ import { refusal as errorOf } from '../support/definition';
 
 const apiView = () => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'views', 'shop_view.api.json'), 'utf8'));
 
-
 describe('unknown keys in the API JSON', () => {
   test('defaultValue (the camelCase name) is refused with a hint at default_value', () => {
     const view = apiView();
     view.attributes[0].defaultValue = 0;
-    expect(errorOf(() => parseApiView(view))).toContain(`attribute "${view.attributes[0].name}": unknown key "defaultValue" (did you mean "default_value"?)`);
+    expect(errorOf(() => parseApiView(view))).toContain(
+      `attribute "${view.attributes[0].name}": unknown key "defaultValue" (did you mean "default_value"?)`,
+    );
   });
 
   test('default is refused with a hint at default_value', () => {
@@ -25,7 +26,9 @@ describe('unknown keys in the API JSON', () => {
 
   test('keys deep inside are named with their path: a criterion, a property, an event, the attribute key', () => {
     const view = apiView();
-    view.attributes[0].criteria = { all: [{ property: { type: 'atomic', name: 'page_url', index: 0 }, operator: 'like', value: '%a%', operater: '=' }] };
+    view.attributes[0].criteria = {
+      all: [{ property: { type: 'atomic', name: 'page_url', index: 0 }, operator: 'like', value: '%a%', operater: '=' }],
+    };
     view.attributes[0].events[0].verison = '1-0-0';
     view.attribute_key.keys = 'domain_userid';
     const message = errorOf(() => parseApiView(view));
@@ -69,7 +72,9 @@ describe('unknown keys in the TypeScript (camelCase) arguments', () => {
   });
 
   test('a key with no near valid name lists the valid keys', () => {
-    const message = errorOf(() => parseView({ ...base, colour: 'blue', attributes: [{ name: 'views', type: 'int64', aggregation: 'counter', events: [pageView()] }] }));
+    const message = errorOf(() =>
+      parseView({ ...base, colour: 'blue', attributes: [{ name: 'views', type: 'int64', aggregation: 'counter', events: [pageView()] }] }),
+    );
     expect(message).toMatch(/unknown key "colour" \(valid: name, version, attributeKey, attributes, owner/);
   });
 });

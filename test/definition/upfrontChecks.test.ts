@@ -15,7 +15,6 @@ const view = (attribute: Record<string, unknown>, extra: Record<string, unknown>
   ...extra,
 });
 
-
 describe('defaults must fit their type', () => {
   test('an int32 default of 2147483648 is refused, naming the range', () => {
     expect(errorOf(view({ defaultValue: 2147483648 }))).toContain(
@@ -31,14 +30,18 @@ describe('defaults must fit their type', () => {
 
   test('a float default of 1e300 is refused; as a double it is fine', () => {
     const float = { type: 'float', aggregation: 'max', property: { type: 'atomic', name: 'se_value' } };
-    expect(errorOf(view({ ...float, defaultValue: 1e300 }))).toContain('default value 1e+300 does not fit type "float" (a number within ±3.4028234663852886e+38)');
+    expect(errorOf(view({ ...float, defaultValue: 1e300 }))).toContain(
+      'default value 1e+300 does not fit type "float" (a number within ±3.4028234663852886e+38)',
+    );
     expect(() => parseView(view({ ...float, type: 'double', defaultValue: 1e300 }))).not.toThrow();
     expect(() => parseView(view({ ...float, defaultValue: 3.4e38 }))).not.toThrow();
   });
 
   test('list defaults are checked element by element', () => {
     const list = { type: 'int32_list', aggregation: 'unique_list', property: { type: 'atomic', name: 'se_value' } };
-    expect(errorOf(view({ ...list, defaultValue: [1, 2147483648] }))).toContain('does not fit type "int32_list" (a list of a whole number from -2147483648 to 2147483647)');
+    expect(errorOf(view({ ...list, defaultValue: [1, 2147483648] }))).toContain(
+      'does not fit type "int32_list" (a list of a whole number from -2147483648 to 2147483647)',
+    );
   });
 });
 
@@ -54,14 +57,27 @@ describe('NUL characters are refused in every text value', () => {
       any: [{ property: { type: 'atomic', name: 'page_title' }, operator: 'like', value: '%\u0000%' }],
     };
     const message = errorOf(
-      view({ criteria, type: 'string', aggregation: 'last', property: { type: 'atomic', name: 'page_title' }, defaultValue: 'n\u0000', description: 'd\u0000' }, { owner: 'o\u0000@example.com' }),
+      view(
+        {
+          criteria,
+          type: 'string',
+          aggregation: 'last',
+          property: { type: 'atomic', name: 'page_title' },
+          defaultValue: 'n\u0000',
+          description: 'd\u0000',
+        },
+        { owner: 'o\u0000@example.com' },
+      ),
     );
-    for (const field of ['criteria.all[0].value[1]', 'criteria.any[0].value', 'defaultValue', 'description']) expect(message).toContain(`attribute "value": ${field}: contains a NUL character`);
+    for (const field of ['criteria.all[0].value[1]', 'criteria.any[0].value', 'defaultValue', 'description'])
+      expect(message).toContain(`attribute "value": ${field}: contains a NUL character`);
     expect(message).toContain('owner: contains a NUL character');
   });
 
   test('a value with braces, quotes or dollars is ordinary text and accepted', () => {
-    const criteria = { all: [{ property: { type: 'atomic', name: 'page_title' }, operator: '=', value: "{{ x }} {% y %} {# z #} 'q' $$ --" }] };
+    const criteria = {
+      all: [{ property: { type: 'atomic', name: 'page_title' }, operator: '=', value: "{{ x }} {% y %} {# z #} 'q' $$ --" }],
+    };
     expect(() => parseView(view({ criteria }))).not.toThrow();
   });
 });

@@ -17,7 +17,9 @@ describe('attribute names are unique within a view', () => {
   });
 
   test('an attribute may not take the key column name', () => {
-    expect(messageOf(withAttribute({ name: 'domain_userid' }))).toContain('attribute "domain_userid": name: name equals the attribute key column "domain_userid"');
+    expect(messageOf(withAttribute({ name: 'domain_userid' }))).toContain(
+      'attribute "domain_userid": name: name equals the attribute key column "domain_userid"',
+    );
   });
 
   test('distinct names are fine', () => {
@@ -68,7 +70,9 @@ describe('criteria', () => {
   });
 
   test('"all" and "any" may both be present', () => {
-    expectValid(withAttribute({ criteria: { all: [criterion('=', 'DE')], any: [criterion('<', 3, value), criterion('>', 90, value)] } as never }));
+    expectValid(
+      withAttribute({ criteria: { all: [criterion('=', 'DE')], any: [criterion('<', 3, value), criterion('>', 90, value)] } as never }),
+    );
   });
 
   test('a criterion property is validated like any property', () => {
@@ -79,15 +83,21 @@ describe('criteria', () => {
 
 describe('events', () => {
   test('an event needs a name and a vendor', () => {
-    expect(messageOf(withAttribute({ events: [{ vendor: 'com.acme' } as never] }))).toContain('attribute "first_source": events[0].name: event needs a name');
-    expect(messageOf(withAttribute({ events: [{ name: 'checkout' } as never] }))).toContain('attribute "first_source": events[0].vendor: event needs a vendor');
+    expect(messageOf(withAttribute({ events: [{ vendor: 'com.acme' } as never] }))).toContain(
+      'attribute "first_source": events[0].name: event needs a name',
+    );
+    expect(messageOf(withAttribute({ events: [{ name: 'checkout' } as never] }))).toContain(
+      'attribute "first_source": events[0].vendor: event needs a vendor',
+    );
     expect(messageOf(withAttribute({ events: [{ vendor: '', name: 'checkout' }] }))).toContain('events[0].vendor');
   });
 
   test('vendor, name and version patterns', () => {
     expect(messageOf(withAttribute({ events: [event('com acme', 'checkout')] }))).toContain('events[0].vendor: vendor must match');
     expect(messageOf(withAttribute({ events: [event('com.acme', 'check.out')] }))).toContain('events[0].name: event name must match');
-    expect(messageOf(withAttribute({ events: [event('com.acme', 'checkout', '1.0.0')] }))).toContain('events[0].version: version must be SchemaVer like 1-0-0');
+    expect(messageOf(withAttribute({ events: [event('com.acme', 'checkout', '1.0.0')] }))).toContain(
+      'events[0].version: version must be SchemaVer like 1-0-0',
+    );
   });
 
   test('a versionless event is fine (it matches every version)', () => {
@@ -121,7 +131,10 @@ describe('properties', () => {
     [entityField('nl.basjes', 'yauaa_context', 1.5, '$.deviceClass'), 'property.majorVersion: major version must be a whole number'],
     [entityField('nl.basjes', 'yauaa_context', 1, '$'), 'property.path: path must not be "$" alone'],
     [entityField('nl.basjes', 'yauaa_context', 1, "$['deviceClass']"), 'property.path: path must not be "$" alone nor use'],
-    [entityField('nl.basjes', 'yauaa_context', 1, '$..deviceClass'), 'property.path: path "$..deviceClass" must be field names joined by dots'],
+    [
+      entityField('nl.basjes', 'yauaa_context', 1, '$..deviceClass'),
+      'property.path: path "$..deviceClass" must be field names joined by dots',
+    ],
     [entityField('nl.basjes', 'yauaa_context', 1, '$.deviceClass', -1), 'property.index: index must be 0 or more'],
     [eventField('com.acme', 'check out', 1, '$.total'), 'property.name: schema name must match'],
     [{ type: 'column', name: 'x' }, 'property.type: property needs a type of "atomic", "event", "entity" or "calculated"'],

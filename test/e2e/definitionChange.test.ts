@@ -45,11 +45,15 @@ async function program(): Promise<Record<string, unknown>> {
   return { lastRun: view.lastRun };
 }
 
-const liveAttributes = async () => ((await client.getAttributeGroup('defchange_users', 1))?.attributes as { name: string }[]).map((a) => a.name);
+const liveAttributes = async () =>
+  ((await client.getAttributeGroup('defchange_users', 1))?.attributes as { name: string }[]).map((a) => a.name);
 const tableColumns = async () =>
-  (await queryDuckdb(warehouse, "select column_name from information_schema.columns where table_schema = 'main_derived' and table_name = 'defchange_users_1_attributes' order by ordinal_position")).map(
-    (row) => String(row.column_name),
-  );
+  (
+    await queryDuckdb(
+      warehouse,
+      "select column_name from information_schema.columns where table_schema = 'main_derived' and table_name = 'defchange_users_1_attributes' order by ordinal_position",
+    )
+  ).map((row) => String(row.column_name));
 
 beforeAll(async () => {
   const cli = await ensurePulumiCli(() => undefined);
@@ -85,7 +89,9 @@ describe('a definition change under the same version', () => {
     for (const operation of [() => stack.preview(), () => stack.up()]) {
       const error = (await operation().catch((e: Error) => e)) as Error;
       expect(error).toBeInstanceOf(Error);
-      expect(error.message).toMatch(/changed under the same version, so its tables \(built from the old definition\) would have to be rebuilt from the whole event history/);
+      expect(error.message).toMatch(
+        /changed under the same version, so its tables \(built from the old definition\) would have to be rebuilt from the whole event history/,
+      );
       expect(error.message).toMatch(/give the view a new version/);
       expect(error.message).toMatch(/rebuildOnDefinitionChange: true/);
       expect(await liveAttributes()).toEqual(['page_views']);
@@ -97,8 +103,15 @@ describe('a definition change under the same version', () => {
     settings.rebuild = true;
     const events: EngineEvent[] = [];
     const preview = await stack.preview({ onEvent: (e) => events.push(e), diff: true });
-    const warnings = events.map((e) => e.diagnosticEvent).filter((d) => d?.severity === 'warning').map((d) => d?.message ?? '');
-    expect(warnings.some((w) => /will be rebuilt from the whole event history \(a dbt full refresh\) before the view is updated in Signals/.test(w))).toBe(true);
+    const warnings = events
+      .map((e) => e.diagnosticEvent)
+      .filter((d) => d?.severity === 'warning')
+      .map((d) => d?.message ?? '');
+    expect(
+      warnings.some((w) =>
+        /will be rebuilt from the whole event history \(a dbt full refresh\) before the view is updated in Signals/.test(w),
+      ),
+    ).toBe(true);
     const ops = Object.fromEntries(
       events
         .map((e) => e.resourcePreEvent?.metadata)
@@ -128,7 +141,10 @@ describe('a definition change under the same version', () => {
   it('a second up changes nothing and announces no rebuild', async () => {
     const events: EngineEvent[] = [];
     await stack.preview({ onEvent: (e) => events.push(e), expectNoChanges: true });
-    const warnings = events.map((e) => e.diagnosticEvent).filter((d) => d?.severity === 'warning').map((d) => d?.message ?? '');
+    const warnings = events
+      .map((e) => e.diagnosticEvent)
+      .filter((d) => d?.severity === 'warning')
+      .map((d) => d?.message ?? '');
     expect(warnings.filter((w) => /rebuil/.test(w))).toEqual([]);
     const up = await stack.up({ expectNoChanges: true });
     expect(Object.keys(up.summary.resourceChanges ?? {})).toEqual(['same']);

@@ -84,7 +84,12 @@ function collector() {
     events
       .map((e) => e.resourcePreEvent?.metadata)
       .filter((m): m is NonNullable<typeof m> => !!m)
-      .map((m) => ({ name: m.urn.split('::').pop() as string, op: m.op, keys: m.keys ?? [], changed: changedInputs(m.old?.inputs, m.new?.inputs) }));
+      .map((m) => ({
+        name: m.urn.split('::').pop() as string,
+        op: m.op,
+        keys: m.keys ?? [],
+        changed: changedInputs(m.old?.inputs, m.new?.inputs),
+      }));
   /** The main step of a resource (`replace` rather than its `create-replacement`/`delete-replaced` companions). */
   const op = (name: string) => {
     const mine = steps().filter((s) => s.name === name);
@@ -119,7 +124,8 @@ async function filesUnder(root: string, keep: (file: string) => boolean): Promis
   return out;
 }
 
-const opsOf = (c: ReturnType<typeof collector>) => Object.fromEntries([...new Set(c.steps().map((s) => s.name))].map((n) => [n, c.op(n)?.op as OpType]));
+const opsOf = (c: ReturnType<typeof collector>) =>
+  Object.fromEntries([...new Set(c.steps().map((s) => s.name))].map((n) => [n, c.op(n)?.op as OpType]));
 
 beforeAll(async () => {
   // Fails the whole suite, with the fix, when no Pulumi CLI can be found or built.
@@ -127,7 +133,9 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'signals-batch-e2e-'));
   runner = findCommandPlugin(cli.binDir, [path.join(dir, 'pulumi-home')]) ? 'command' : 'dynamic';
   if (runner === 'dynamic') {
-    process.stderr.write('e2e: pulumi-resource-command (the @pulumi/command 1.2.1 plugin) is not installed: the dbt run uses dbtRunner "dynamic"\n');
+    process.stderr.write(
+      'e2e: pulumi-resource-command (the @pulumi/command 1.2.1 plugin) is not installed: the dbt run uses dbtRunner "dynamic"\n',
+    );
   }
   warehouse = path.join(dir, 'warehouse.duckdb');
   projectsDir = path.join(dir, 'dbt');
@@ -194,10 +202,16 @@ describe('BatchAttributeView with the real Pulumi engine', () => {
     });
 
     // Signals serves what dbt computed.
-    const rows = await queryDuckdb(warehouse, 'select domain_userid, page_views, last_country from signals_derived.e2e_users_1_attributes order by page_views desc, domain_userid limit 3');
+    const rows = await queryDuckdb(
+      warehouse,
+      'select domain_userid, page_views, last_country from signals_derived.e2e_users_1_attributes order by page_views desc, domain_userid limit 3',
+    );
     expect(rows.length).toBe(3);
     const ids = rows.map((r) => String(r.domain_userid));
-    const online = await client.getOnlineAttributes({ attribute_keys: { domain_userid: ids }, attributes: ['e2e_users_v1:page_views', 'e2e_users_v1:last_country'] });
+    const online = await client.getOnlineAttributes({
+      attribute_keys: { domain_userid: ids },
+      attributes: ['e2e_users_v1:page_views', 'e2e_users_v1:last_country'],
+    });
     expect(online.page_views).toEqual(rows.map((r) => Number(r.page_views)));
     expect(online.last_country).toEqual(rows.map((r) => r.last_country));
   });
@@ -249,7 +263,14 @@ describe('BatchAttributeView with the real Pulumi engine', () => {
 
     await stack.up();
     const live = await client.getAttributeGroup('e2e_users', 1);
-    expect(live).toMatchObject({ offline: true, is_published: true, fields: [{ name: 'page_views', type: 'int64' }, { name: 'last_country', type: 'string' }] });
+    expect(live).toMatchObject({
+      offline: true,
+      is_published: true,
+      fields: [
+        { name: 'page_views', type: 'int64' },
+        { name: 'last_country', type: 'string' },
+      ],
+    });
     expect(live?.attributes ?? undefined).toBeUndefined();
     expect(live?.batch_source).toMatchObject({ table: 'e2e_users_1_attributes' });
     await stack.up({ expectNoChanges: true });

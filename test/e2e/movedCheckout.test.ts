@@ -44,7 +44,9 @@ function runFrom(checkout: string, operation: 'up' | 'preview'): Promise<Record<
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() as string)) : reject(new Error(`${operation} from ${checkout} failed (exit ${code}):\n${err.slice(-4000)}`)),
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop() as string))
+        : reject(new Error(`${operation} from ${checkout} failed (exit ${code}):\n${err.slice(-4000)}`)),
     );
   });
 }
@@ -78,28 +80,36 @@ afterAll(async () => {
   if (root) await fs.rm(root, { recursive: true, force: true });
 });
 
-it('a program moved to another checkout path previews no change and its up changes nothing', async () => {
-  const first = path.join(root, 'runner-1', 'checkout');
-  expect(await runFrom(first, 'up')).toMatchObject({ create: 6 });
-  const client = new SignalsClient({ apiUrl: emulator.url, auth: { mode: 'sandbox', sandboxToken: emulator.credentials.sandboxToken } });
-  expect((await client.getAttributeGroup('checkout_users', 1))?.is_published).toBe(true);
-  const dbtLog = (checkout: string) => fs.stat(path.join(checkout, 'work', 'dbt', 'checkout_users_1', 'logs', 'dbt.log'));
-  const loggedBefore = (await dbtLog(first)).size;
+it(
+  'a program moved to another checkout path previews no change and its up changes nothing',
+  async () => {
+    const first = path.join(root, 'runner-1', 'checkout');
+    expect(await runFrom(first, 'up')).toMatchObject({ create: 6 });
+    const client = new SignalsClient({ apiUrl: emulator.url, auth: { mode: 'sandbox', sandboxToken: emulator.credentials.sandboxToken } });
+    expect((await client.getAttributeGroup('checkout_users', 1))?.is_published).toBe(true);
+    const dbtLog = (checkout: string) => fs.stat(path.join(checkout, 'work', 'dbt', 'checkout_users_1', 'logs', 'dbt.log'));
+    const loggedBefore = (await dbtLog(first)).size;
 
-  // No input in the state (what Pulumi compares) holds a path of the checkout.
-  const stateFile = path.join(root, 'state', 'state', '.pulumi', 'stacks', 'signals-batch-checkout', 'ci.json');
-  const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { checkpoint: { latest: { resources: Array<{ urn: string; inputs?: unknown }> } } };
-  const resources = state.checkpoint.latest.resources.filter((resource) => (resource.urn.split('::').pop() as string).startsWith('checkout-'));
-  expect(resources).toHaveLength(4);
-  for (const resource of resources) expect(JSON.stringify(resource.inputs)).not.toContain(first);
+    // No input in the state (what Pulumi compares) holds a path of the checkout.
+    const stateFile = path.join(root, 'state', 'state', '.pulumi', 'stacks', 'signals-batch-checkout', 'ci.json');
+    const state = JSON.parse(await fs.readFile(stateFile, 'utf8')) as {
+      checkpoint: { latest: { resources: Array<{ urn: string; inputs?: unknown }> } };
+    };
+    const resources = state.checkpoint.latest.resources.filter((resource) =>
+      (resource.urn.split('::').pop() as string).startsWith('checkout-'),
+    );
+    expect(resources).toHaveLength(4);
+    for (const resource of resources) expect(JSON.stringify(resource.inputs)).not.toContain(first);
 
-  // The checkout moves (another runner, another path): program, generated project and warehouse together.
-  const second = path.join(root, 'runner-2', 'elsewhere', 'checkout');
-  await fs.mkdir(path.dirname(second), { recursive: true });
-  await fs.rename(first, second);
+    // The checkout moves (another runner, another path): program, generated project and warehouse together.
+    const second = path.join(root, 'runner-2', 'elsewhere', 'checkout');
+    await fs.mkdir(path.dirname(second), { recursive: true });
+    await fs.rename(first, second);
 
-  expect(await runFrom(second, 'preview')).toEqual({ same: 6 });
-  expect(await runFrom(second, 'up')).toEqual({ same: 6 });
-  // dbt did not run again: its log is as the first run left it.
-  expect((await dbtLog(second)).size).toBe(loggedBefore);
-}, 30 * 60_000);
+    expect(await runFrom(second, 'preview')).toEqual({ same: 6 });
+    expect(await runFrom(second, 'up')).toEqual({ same: 6 });
+    // dbt did not run again: its log is as the first run left it.
+    expect((await dbtLog(second)).size).toBe(loggedBefore);
+  },
+  30 * 60_000,
+);

@@ -42,27 +42,35 @@ it('keeps its secrets in one local file, generated once', async () => {
   expect((await fs.stat(path.join(dir, 'local-secrets.json'))).mode & 0o777).toBe(0o600);
 });
 
-it('says how to recover when the local secrets are gone but the stack is still there, and shows no secret', async () => {
-  const secrets = await localSecrets(dir);
-  await open(secrets.passphrase);
-  await fs.rm(path.join(dir, 'local-secrets.json'));
-  const error = (await localSecrets(dir).catch((e: Error) => e)) as Error;
-  expect(error.message).toMatch(/local secrets \(.*local-secrets\.json\) are gone, but its Pulumi stack/);
-  expect(error.message).toContain('npm run quickstart -- --reset');
-  expect(error.message).not.toContain(secrets.passphrase);
-  // --reset removes what was encrypted with the lost secrets; then a fresh start works.
-  for (const entry of resettablePaths(dir)) await fs.rm(entry, { recursive: true, force: true });
-  const fresh = await localSecrets(dir);
-  await expect(open(fresh.passphrase)).resolves.toBeDefined();
-}, 10 * 60_000);
+it(
+  'says how to recover when the local secrets are gone but the stack is still there, and shows no secret',
+  async () => {
+    const secrets = await localSecrets(dir);
+    await open(secrets.passphrase);
+    await fs.rm(path.join(dir, 'local-secrets.json'));
+    const error = (await localSecrets(dir).catch((e: Error) => e)) as Error;
+    expect(error.message).toMatch(/local secrets \(.*local-secrets\.json\) are gone, but its Pulumi stack/);
+    expect(error.message).toContain('npm run quickstart -- --reset');
+    expect(error.message).not.toContain(secrets.passphrase);
+    // --reset removes what was encrypted with the lost secrets; then a fresh start works.
+    for (const entry of resettablePaths(dir)) await fs.rm(entry, { recursive: true, force: true });
+    const fresh = await localSecrets(dir);
+    await expect(open(fresh.passphrase)).resolves.toBeDefined();
+  },
+  10 * 60_000,
+);
 
-it('fails to set the stack config with a wrong passphrase without echoing any value', async () => {
-  await open('the-right-passphrase');
-  const error = (await open('a-wrong-passphrase').catch((e: Error) => e)) as Error;
-  expect(error).toBeInstanceOf(Error);
-  expect(error.message).toMatch(/setting the stack config of quickstart failed/);
-  expect(error.message).toMatch(/passphrase/i);
-  expect(error.message).not.toContain(SECRET);
-  expect(error.message).not.toContain('a-wrong-passphrase');
-  expect(JSON.stringify(error)).not.toContain(SECRET);
-}, 10 * 60_000);
+it(
+  'fails to set the stack config with a wrong passphrase without echoing any value',
+  async () => {
+    await open('the-right-passphrase');
+    const error = (await open('a-wrong-passphrase').catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/setting the stack config of quickstart failed/);
+    expect(error.message).toMatch(/passphrase/i);
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).not.toContain('a-wrong-passphrase');
+    expect(JSON.stringify(error)).not.toContain(SECRET);
+  },
+  10 * 60_000,
+);

@@ -2,7 +2,18 @@
  * The emulator accepts every 2026 feature of the Signals API's own model (SDK 0.4.10), and is not
  * limited to what this project's engine can compute.
  */
-import { atomic, attribute, emulatorPerTest, entity, event, groupWith, pageView, sandboxApi, sampleBatchSource, sampleGroup } from '../support/emulator';
+import {
+  atomic,
+  attribute,
+  emulatorPerTest,
+  entity,
+  event,
+  groupWith,
+  pageView,
+  sandboxApi,
+  sampleBatchSource,
+  sampleGroup,
+} from '../support/emulator';
 
 // Per-test timeout of this file: it starts an emulator per test.
 jest.setTimeout(3 * 60_000);
@@ -12,9 +23,20 @@ const api = sandboxApi(emulatorPerTest());
 describe('emulator accepts every feature of the 2026 API model', () => {
   it('accepts all 14 aggregations, time_unit on time_since_*, and every type including timestamp, dict and the _list forms', async () => {
     const aggregations = [
-      ['counter', 'int64'], ['sum', 'double'], ['min', 'float'], ['max', 'int32'], ['mean', 'double'], ['first', 'string'],
-      ['last', 'bytes'], ['unique_list', 'string_list'], ['most_frequent', 'string'], ['least_frequent', 'string'],
-      ['category_count', 'dict'], ['approx_count_distinct', 'int64'], ['time_since_last', 'int64'], ['time_since_first', 'double'],
+      ['counter', 'int64'],
+      ['sum', 'double'],
+      ['min', 'float'],
+      ['max', 'int32'],
+      ['mean', 'double'],
+      ['first', 'string'],
+      ['last', 'bytes'],
+      ['unique_list', 'string_list'],
+      ['most_frequent', 'string'],
+      ['least_frequent', 'string'],
+      ['category_count', 'dict'],
+      ['approx_count_distinct', 'int64'],
+      ['time_since_last', 'int64'],
+      ['time_since_first', 'double'],
     ];
     const listTypes = ['bytes_list', 'int32_list', 'int64_list', 'double_list', 'float_list', 'bool_list', 'unix_timestamp_list'];
     const attributes = [
@@ -29,7 +51,9 @@ describe('emulator accepts every feature of the 2026 API model', () => {
       attribute({ name: 'last_seen', type: 'timestamp', aggregation: 'last', property: atomic('derived_tstamp') }),
       attribute({ name: 'seen_unix', type: 'unix_timestamp', aggregation: 'max', property: atomic('collector_tstamp') }),
       attribute({ name: 'is_mobile', type: 'bool', aggregation: 'last', property: atomic('dvce_ismobile') }),
-      ...listTypes.map((type, index) => attribute({ name: `list_${index}`, type, aggregation: 'unique_list', property: atomic('se_value') })),
+      ...listTypes.map((type, index) =>
+        attribute({ name: `list_${index}`, type, aggregation: 'unique_list', property: atomic('se_value') }),
+      ),
     ];
     const created = await api('POST', 'registry/attribute_groups/', groupWith(attributes));
     expect(created.status).toBe(201);
@@ -48,12 +72,33 @@ describe('emulator accepts every feature of the 2026 API model', () => {
             { property: atomic('user_id'), operator: 'is null' },
             { property: atomic('geo_country'), operator: 'in', value: ['NL', 'FR'] },
           ],
-          any: [{ property: { type: 'calculated', operation: 'sum', properties: [atomic('tr_total'), atomic('tr_tax')] }, operator: '>', value: 10 }],
+          any: [
+            {
+              property: { type: 'calculated', operation: 'sum', properties: [atomic('tr_total'), atomic('tr_tax')] },
+              operator: '>',
+              value: 10,
+            },
+          ],
         },
       }),
-      attribute({ name: 'active_hours', type: 'int64_list', aggregation: 'unique_list', property: atomic('derived_tstamp', { date_part: 'hour_of_day' }) }),
-      attribute({ name: 'purchase_weekday', type: 'int64', aggregation: 'most_frequent', property: event('$.paid_at', { date_part: 'day_of_week' }) }),
-      attribute({ name: 'checkout_months', type: 'dict', aggregation: 'category_count', property: entity('$.started_at', { date_part: 'month_of_year' }) }),
+      attribute({
+        name: 'active_hours',
+        type: 'int64_list',
+        aggregation: 'unique_list',
+        property: atomic('derived_tstamp', { date_part: 'hour_of_day' }),
+      }),
+      attribute({
+        name: 'purchase_weekday',
+        type: 'int64',
+        aggregation: 'most_frequent',
+        property: event('$.paid_at', { date_part: 'day_of_week' }),
+      }),
+      attribute({
+        name: 'checkout_months',
+        type: 'dict',
+        aggregation: 'category_count',
+        property: entity('$.started_at', { date_part: 'month_of_year' }),
+      }),
       attribute({
         name: 'full_location',
         type: 'string',
@@ -67,7 +112,12 @@ describe('emulator accepts every feature of the 2026 API model', () => {
         property: { type: 'calculated', operation: 'coalesce', properties: [atomic('user_id')] },
       }),
       ...['product', 'min', 'max'].map((operation) =>
-        attribute({ name: `calc_${operation}`, type: 'double', aggregation: 'max', property: { type: 'calculated', operation, properties: [atomic('tr_total'), atomic('ti_price')] } }),
+        attribute({
+          name: `calc_${operation}`,
+          type: 'double',
+          aggregation: 'max',
+          property: { type: 'calculated', operation, properties: [atomic('tr_total'), atomic('ti_price')] },
+        }),
       ),
     ];
     const created = await api('POST', 'registry/attribute_groups/', groupWith(attributes));
@@ -119,23 +169,45 @@ describe('emulator accepts every feature of the 2026 API model', () => {
     const { wh_schema: schema, ...rest } = sampleBatchSource();
     const withSchema = await api('PUT', 'registry/attribute_groups/warehouse_users/versions/1/batch_source', { ...rest, schema });
     expect(withSchema.body.batch_source).toMatchObject({ schema: 'analytics_derived' });
-    const withWhSchema = await api('PUT', 'registry/attribute_groups/warehouse_users/versions/1/batch_source', sampleBatchSource({ wh_schema: 'other' }));
+    const withWhSchema = await api(
+      'PUT',
+      'registry/attribute_groups/warehouse_users/versions/1/batch_source',
+      sampleBatchSource({ wh_schema: 'other' }),
+    );
     expect(withWhSchema.body.batch_source).toMatchObject({ schema: 'other' });
   });
 
   it("takes an attribute property without a type as the model's union does (atomic, event, or entity when it has an index)", async () => {
     const untyped = [
       attribute({ name: 'country', type: 'string', aggregation: 'last', property: { name: 'geo_country' } }),
-      attribute({ name: 'total', type: 'double', aggregation: 'sum', property: { vendor: 'com.acme', name: 'purchase', major_version: 1, path: '$.total' } }),
-      attribute({ name: 'plan', type: 'string', aggregation: 'last', property: { vendor: 'com.acme', name: 'user', major_version: 1, path: '$.plan', index: 1 } }),
+      attribute({
+        name: 'total',
+        type: 'double',
+        aggregation: 'sum',
+        property: { vendor: 'com.acme', name: 'purchase', major_version: 1, path: '$.total' },
+      }),
+      attribute({
+        name: 'plan',
+        type: 'string',
+        aggregation: 'last',
+        property: { vendor: 'com.acme', name: 'user', major_version: 1, path: '$.plan', index: 1 },
+      }),
     ];
     const created = await api('POST', 'registry/attribute_groups/', groupWith(untyped));
     expect(created.status).toBe(201);
     expect(created.body.attributes.map((a: { property: { type: string } }) => a.property.type)).toEqual(['atomic', 'event', 'entity']);
     // A criterion's property is a discriminated union: there the type is required.
-    const criterion = await api('POST', 'registry/attribute_groups/', groupWith([attribute({ criteria: { all: [{ property: { name: 'user_id' }, operator: 'is null' }] } })], { version: 2 }));
+    const criterion = await api(
+      'POST',
+      'registry/attribute_groups/',
+      groupWith([attribute({ criteria: { all: [{ property: { name: 'user_id' }, operator: 'is null' }] } })], { version: 2 }),
+    );
     expect(criterion.body.detail).toEqual([
-      { loc: ['body', 'attributes', 0, 'criteria', 'all', 0, 'property'], msg: "Unable to extract tag using discriminator 'type'", type: 'union_tag_not_found' },
+      {
+        loc: ['body', 'attributes', 0, 'criteria', 'all', 0, 'property'],
+        msg: "Unable to extract tag using discriminator 'type'",
+        type: 'union_tag_not_found',
+      },
     ]);
   });
 

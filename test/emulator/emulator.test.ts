@@ -22,8 +22,7 @@ afterEach(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-const api = (method: string, path: string, body?: unknown) =>
-  http(emulator.url, method, `/api/v1/${path}`, { token, body });
+const api = (method: string, path: string, body?: unknown) => http(emulator.url, method, `/api/v1/${path}`, { token, body });
 
 describe('emulator validation (422 like the real API)', () => {
   it('rejects a group name that breaks the name pattern', async () => {
@@ -334,7 +333,10 @@ describe('emulator get-online-attributes', () => {
     const bare = await api('POST', 'get-online-attributes', request(['page_views_7d']));
     expect(bare.status).toBe(422);
     expect(bare.body.detail[0]).toMatchObject({ loc: ['body', 'attributes', 0], type: 'string_pattern_mismatch' });
-    const full = await api('POST', 'get-online-attributes', { ...request(['user_engagement_v1:page_views_7d']), full_attribute_names: true });
+    const full = await api('POST', 'get-online-attributes', {
+      ...request(['user_engagement_v1:page_views_7d']),
+      full_attribute_names: true,
+    });
     expect(Object.keys(full.body)).toEqual(['domain_userid', 'user_engagement_v1:page_views_7d']);
   });
 

@@ -18,7 +18,10 @@ describe('emulator control plane', () => {
     expect((await http(emulator().url, 'GET', '/_emulator/state')).status).toBe(401);
     expect((await http(emulator().url, 'GET', '/_emulator/state', { token: token() })).status).toBe(401);
     expect((await http(emulator().url, 'GET', '/_emulator/state', { controlToken: 'guessed' })).status).toBe(401);
-    const refused = await http(emulator().url, 'POST', '/_emulator/faults', { token: token(), body: { path: 'engines/publish', status: 503 } });
+    const refused = await http(emulator().url, 'POST', '/_emulator/faults', {
+      token: token(),
+      body: { path: 'engines/publish', status: 503 },
+    });
     expect(refused.status).toBe(401);
     expect(refused.body.detail).toContain('X-Emulator-Control-Token');
     expect(emulator().faults.pending()).toEqual([]);
@@ -27,7 +30,9 @@ describe('emulator control plane', () => {
   });
 
   it('does not let the control token open the API', async () => {
-    expect((await http(emulator().url, 'GET', '/api/v1/registry/attribute_groups/', { controlToken: emulator().controlToken })).status).toBe(401);
+    expect(
+      (await http(emulator().url, 'GET', '/api/v1/registry/attribute_groups/', { controlToken: emulator().controlToken })).status,
+    ).toBe(401);
     expect((await http(emulator().url, 'GET', '/api/v1/registry/attribute_groups/', { token: emulator().controlToken })).status).toBe(401);
   });
 
@@ -55,7 +60,10 @@ describe('emulator control plane', () => {
 
   it('refuses patterns the linear-time matcher cannot run (lookaround, backreferences), in-process and over HTTP', async () => {
     for (const pathRegex of ['^(?=a)a$', '(a)\\1']) {
-      const answer = await http(emulator().url, 'POST', '/_emulator/faults', { controlToken: emulator().controlToken, body: { pathRegex, status: 500 } });
+      const answer = await http(emulator().url, 'POST', '/_emulator/faults', {
+        controlToken: emulator().controlToken,
+        body: { pathRegex, status: 500 },
+      });
       expect(answer.status).toBe(422);
       expect(answer.body.detail[0]).toMatchObject({ loc: ['body', 'pathRegex'], type: 'value_error' });
     }
@@ -80,7 +88,10 @@ describe('emulator status codes for bad requests', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.detail).toContain('nested deeper than');
     // Brackets inside strings do not count.
-    const inString = await http(emulator().url, 'POST', '/api/v1/engines/publish', { token: token(), rawBody: JSON.stringify({ attribute_groups: [], services: [], x: '['.repeat(1000) }) });
+    const inString = await http(emulator().url, 'POST', '/api/v1/engines/publish', {
+      token: token(),
+      rawBody: JSON.stringify({ attribute_groups: [], services: [], x: '['.repeat(1000) }),
+    });
     expect(inString.status).toBe(200);
   });
 
@@ -89,7 +100,9 @@ describe('emulator status codes for bad requests', () => {
     const answer = await http(emulator().url, 'POST', '/api/v1/engines/publish', { token: token(), rawBody: big });
     expect(answer.status).toBe(413);
     expect(answer.body.detail).toContain('too large');
-    expect((await http(emulator().url, 'POST', '/api/v1/engines/publish', { token: token(), body: { attribute_groups: [] } })).status).toBe(200);
+    expect((await http(emulator().url, 'POST', '/api/v1/engines/publish', { token: token(), body: { attribute_groups: [] } })).status).toBe(
+      200,
+    );
   });
 
   it('refuses faults with a status outside 200-599 or not an integer, a count below 1, or neither status nor stall', async () => {

@@ -63,7 +63,8 @@ jest.setTimeout(3 * 60_000);
 describe('emulator get-online-attributes and a concurrent writer', () => {
   it('never blocks another process writing the DuckDB file while reads flow, and serves consistent, fresh values', async () => {
     const python = pythonExecutable();
-    if (!existsSync(python)) throw new Error(`${python} is missing: run \`npm run setup:python\` (it installs dbt-duckdb and DuckDB's Python client).`);
+    if (!existsSync(python))
+      throw new Error(`${python} is missing: run \`npm run setup:python\` (it installs dbt-duckdb and DuckDB's Python client).`);
     const file = join(workDir, 'warehouse.duckdb');
     await runSql(
       file,
@@ -120,7 +121,11 @@ describe('emulator get-online-attributes value types', () => {
               TIMESTAMP '2025-03-04 05:06:07' AS updated_at;`,
     );
     const attribute = (name: string, type: string, aggregation: string) => ({
-      name, type, aggregation, events: [], property: { type: 'atomic', name: 'derived_tstamp' },
+      name,
+      type,
+      aggregation,
+      events: [],
+      property: { type: 'atomic', name: 'derived_tstamp' },
     });
     const online = await servedGroup(
       file,
@@ -136,7 +141,10 @@ describe('emulator get-online-attributes value types', () => {
       }),
     );
     const names = ['device_counts', 'profile', 'raw_json', 'last_seen', 'seen_days', 'huge_count'];
-    const answer = await online({ attribute_keys: { domain_userid: ['u1', 'nobody'] }, attributes: names.map((name) => `user_engagement_v1:${name}`) });
+    const answer = await online({
+      attribute_keys: { domain_userid: ['u1', 'nobody'] },
+      attributes: names.map((name) => `user_engagement_v1:${name}`),
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       domain_userid: ['u1', 'nobody'],

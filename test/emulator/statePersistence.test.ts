@@ -70,7 +70,9 @@ describe('emulator state file', () => {
     await api(emulator, 'POST', 'registry/attribute_groups/', sampleGroup());
     const deadline = Date.now() + 10_000;
     while (!existsSync(statePath) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(JSON.parse(readFileSync(statePath, 'utf8')).attributeGroups.map((group: { name: string }) => group.name)).toEqual(['user_engagement']);
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).attributeGroups.map((group: { name: string }) => group.name)).toEqual([
+      'user_engagement',
+    ]);
 
     for (let version = 2; version <= 6; version += 1) await api(emulator, 'POST', 'registry/attribute_groups/', sampleGroup({ version }));
     await emulator.state.flush();

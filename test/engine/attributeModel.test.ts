@@ -3,7 +3,18 @@
  * calculated property on a handful of events whose expected values are worked out by hand here.
  */
 import * as path from 'node:path';
-import { atomic, calculated, datePart, entityField, event, eventField, pagePing, pageView, parseView, type EventSpec } from '../../src/definition';
+import {
+  atomic,
+  calculated,
+  datePart,
+  entityField,
+  event,
+  eventField,
+  pagePing,
+  pageView,
+  parseView,
+  type EventSpec,
+} from '../../src/definition';
 import { generateProject, writeProject } from '../../src/dbt';
 import { runUntilCaughtUp } from '../../src/runner';
 import { writeEventsCsv, type EventRow } from '../../src/sample';
@@ -31,21 +42,105 @@ const view = parseView({
     { name: 'hours_since_view', type: 'int64', aggregation: 'time_since_last', events: [pageView()], timeUnit: 'h', defaultValue: -1 },
     { name: 'minutes_since_first_event', type: 'int64', aggregation: 'time_since_first', events: [], timeUnit: 'min', period: 'P7D' },
     { name: 'events_of_any_kind', type: 'int64', aggregation: 'counter', events: [] },
-    { name: 'views_without_source', type: 'int64', aggregation: 'counter', events: [pageView()], criteria: { all: [{ property: atomic('mkt_source'), operator: 'is null' }] } },
-    { name: 'views_with_source', type: 'int64', aggregation: 'counter', events: [pageView()], criteria: { all: [{ property: atomic('mkt_source'), operator: 'is not null' }] } },
-    { name: 'usual_hour', type: 'int64', aggregation: 'most_frequent', events: [pageView()], property: datePart(atomic('derived_tstamp'), 'hour_of_day') },
-    { name: 'weekdays', type: 'int64_list', aggregation: 'unique_list', events: [pageView()], property: datePart(atomic('derived_tstamp'), 'day_of_week') },
+    {
+      name: 'views_without_source',
+      type: 'int64',
+      aggregation: 'counter',
+      events: [pageView()],
+      criteria: { all: [{ property: atomic('mkt_source'), operator: 'is null' }] },
+    },
+    {
+      name: 'views_with_source',
+      type: 'int64',
+      aggregation: 'counter',
+      events: [pageView()],
+      criteria: { all: [{ property: atomic('mkt_source'), operator: 'is not null' }] },
+    },
+    {
+      name: 'usual_hour',
+      type: 'int64',
+      aggregation: 'most_frequent',
+      events: [pageView()],
+      property: datePart(atomic('derived_tstamp'), 'hour_of_day'),
+    },
+    {
+      name: 'weekdays',
+      type: 'int64_list',
+      aggregation: 'unique_list',
+      events: [pageView()],
+      property: datePart(atomic('derived_tstamp'), 'day_of_week'),
+    },
     { name: 'signup_month', type: 'int32', aggregation: 'min', events: [pageView()], property: datePart(signupTime, 'month_of_year') },
-    { name: 'order_days', type: 'string_list', aggregation: 'unique_list', events: [checkout()], property: datePart(placedAt, 'active_day') },
-    { name: 'active_weeks', type: 'int64', aggregation: 'approx_count_distinct', events: [pageView()], property: datePart(atomic('derived_tstamp'), 'active_week') },
-    { name: 'views_by_month', type: 'dict', aggregation: 'category_count', events: [pageView()], property: datePart(atomic('derived_tstamp'), 'active_month') },
-    { name: 'afternoon_orders', type: 'int64', aggregation: 'counter', events: [checkout()], criteria: { all: [{ property: datePart(placedAt, 'hour_of_day'), operator: '>=', value: 12 }] } },
-    { name: 'last_place', type: 'string', aggregation: 'last', events: [pageView()], property: calculated.concat([atomic('geo_country'), atomic('geo_city')], ' / ') },
-    { name: 'revenue_with_tax', type: 'double', aggregation: 'sum', events: [checkout()], property: calculated.sum([atomic('tr_total'), atomic('tr_tax')]) },
-    { name: 'largest_line', type: 'double', aggregation: 'max', events: [checkout()], property: calculated.product([cartPrice(0), entityField('com.acme', 'cart', 1, '$.quantity', 0)]) },
-    { name: 'cheaper_of_two', type: 'double', aggregation: 'min', events: [checkout()], property: calculated.min([cartPrice(0), cartPrice(1)]) },
-    { name: 'dearer_of_two', type: 'double', aggregation: 'max', events: [checkout()], property: calculated.max([cartPrice(0), cartPrice(1)]) },
-    { name: 'source_or_referrer', type: 'string_list', aggregation: 'unique_list', events: [pageView()], property: calculated.coalesce([atomic('mkt_source'), atomic('refr_source')]) },
+    {
+      name: 'order_days',
+      type: 'string_list',
+      aggregation: 'unique_list',
+      events: [checkout()],
+      property: datePart(placedAt, 'active_day'),
+    },
+    {
+      name: 'active_weeks',
+      type: 'int64',
+      aggregation: 'approx_count_distinct',
+      events: [pageView()],
+      property: datePart(atomic('derived_tstamp'), 'active_week'),
+    },
+    {
+      name: 'views_by_month',
+      type: 'dict',
+      aggregation: 'category_count',
+      events: [pageView()],
+      property: datePart(atomic('derived_tstamp'), 'active_month'),
+    },
+    {
+      name: 'afternoon_orders',
+      type: 'int64',
+      aggregation: 'counter',
+      events: [checkout()],
+      criteria: { all: [{ property: datePart(placedAt, 'hour_of_day'), operator: '>=', value: 12 }] },
+    },
+    {
+      name: 'last_place',
+      type: 'string',
+      aggregation: 'last',
+      events: [pageView()],
+      property: calculated.concat([atomic('geo_country'), atomic('geo_city')], ' / '),
+    },
+    {
+      name: 'revenue_with_tax',
+      type: 'double',
+      aggregation: 'sum',
+      events: [checkout()],
+      property: calculated.sum([atomic('tr_total'), atomic('tr_tax')]),
+    },
+    {
+      name: 'largest_line',
+      type: 'double',
+      aggregation: 'max',
+      events: [checkout()],
+      property: calculated.product([cartPrice(0), entityField('com.acme', 'cart', 1, '$.quantity', 0)]),
+    },
+    {
+      name: 'cheaper_of_two',
+      type: 'double',
+      aggregation: 'min',
+      events: [checkout()],
+      property: calculated.min([cartPrice(0), cartPrice(1)]),
+    },
+    {
+      name: 'dearer_of_two',
+      type: 'double',
+      aggregation: 'max',
+      events: [checkout()],
+      property: calculated.max([cartPrice(0), cartPrice(1)]),
+    },
+    {
+      name: 'source_or_referrer',
+      type: 'string_list',
+      aggregation: 'unique_list',
+      events: [pageView()],
+      property: calculated.coalesce([atomic('mkt_source'), atomic('refr_source')]),
+    },
     { name: 'first_view_at', type: 'timestamp', aggregation: 'first', events: [pageView()], property: atomic('derived_tstamp') },
   ],
 });
@@ -114,7 +209,10 @@ let rows: Map<string, Row>;
 beforeAll(async () => {
   await writeEventsCsv(EVENTS, path.join(work, 'events.csv'));
   await loadEventsCsv([path.join(work, 'events.csv')], { database });
-  const project = generateProject(view, { target: 'duckdb', vars: { snowplow__start_date: '2024-12-01', snowplow__mock_current_day: '2025-01-10' } });
+  const project = generateProject(view, {
+    target: 'duckdb',
+    vars: { snowplow__start_date: '2024-12-01', snowplow__mock_current_day: '2025-01-10' },
+  });
   const projectDir = await writeProject(path.join(work, 'projects'), project);
   const { log } = collectLog();
   await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: database }, log });
@@ -213,6 +311,8 @@ describe('the timestamp type', () => {
 /** A DuckDB MAP as read through JSON: either an object or a list of {key, value} entries. */
 function normalizeMap(value: unknown): Record<string, number> | null {
   if (value === null || value === undefined) return null;
-  const entries = Array.isArray(value) ? value.map((e: { key: string; value: unknown }) => [e.key, e.value]) : Object.entries(value as object);
+  const entries = Array.isArray(value)
+    ? value.map((e: { key: string; value: unknown }) => [e.key, e.value])
+    : Object.entries(value as object);
   return Object.fromEntries(entries.map(([k, v]) => [String(k), Number(v)]));
 }

@@ -20,7 +20,16 @@ import { generateProject, writeProject } from '../../src/dbt';
 import { DbtRunError, runUntilCaughtUp, writeProfiles, type RunSummary } from '../../src/runner';
 import { generateEvents, sampleView, SAMPLE_APP_ID, writeEventsCsv, type EventRow } from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
-import { beforeEachCommit, describePoint, finishedModels, ForkedDbt, incrementalModels, withVenv, type KillPoint, type RecordedEvent } from '../support/forkedDbt';
+import {
+  beforeEachCommit,
+  describePoint,
+  finishedModels,
+  ForkedDbt,
+  incrementalModels,
+  withVenv,
+  type KillPoint,
+  type RecordedEvent,
+} from '../support/forkedDbt';
 import { buildPackage } from '../support/cli';
 import { copyDatabase, readTable } from '../support/duckdb';
 import { collectLog, tempDir } from '../support/run';
@@ -119,13 +128,18 @@ function runOptions(lane: Lane, currentDay: string, options: { threads?: number;
 }
 
 /** A runner run (until caught up, or `maxRounds`) in `lane`; dbt comes from SIGNALS_BATCH_VENV. */
-function run(lane: Lane, currentDay: string, options: { threads?: number; maxRounds?: number; log?: (line: string) => void } = {}): Promise<RunSummary> {
+function run(
+  lane: Lane,
+  currentDay: string,
+  options: { threads?: number; maxRounds?: number; log?: (line: string) => void } = {},
+): Promise<RunSummary> {
   return runUntilCaughtUp(runOptions(lane, currentDay, options));
 }
 
 const attributeRows = (lane: Lane) => readTable(lane.database, attributeTable, key);
 
-const afterEachModel = (batch: Batch): KillPoint[] => finishedModels(recorded[batch]).map((node) => ({ node, event: 'NodeFinished' as const }));
+const afterEachModel = (batch: Batch): KillPoint[] =>
+  finishedModels(recorded[batch]).map((node) => ({ node, event: 'NodeFinished' as const }));
 const statefulModels = () => incrementalModels(lanes[0].projectDirs.get(BATCHES[0].currentDay)!);
 
 /** Differences in a few lines: how many, and the first of them. */
@@ -169,7 +183,9 @@ function crashAndRecover(batch: 0 | 1, point: KillPoint, threads: number): Scena
     const problems = await runAndCompare(lane, BATCHES[batch].currentDay, threads, clean[batch], `${label}, then a run`);
     const next = (batch + 1) as Batch;
     await loadEventsCsv([batchFiles[next]], { database: lane.database });
-    problems.push(...(await runAndCompare(lane, BATCHES[next].currentDay, threads, clean[next], `${label}, then a run, then the next batch`)));
+    problems.push(
+      ...(await runAndCompare(lane, BATCHES[next].currentDay, threads, clean[next], `${label}, then a run, then the next batch`)),
+    );
     return problems;
   };
 }
@@ -209,7 +225,10 @@ beforeAll(async () => {
   }
   let loadedFrom = '';
   for (const [i, batch] of BATCHES.entries()) {
-    await writeEventsCsv(rows.filter((r) => String(r.load_tstamp) >= loadedFrom && String(r.load_tstamp) < batch.loadedBefore), batchFiles[i]);
+    await writeEventsCsv(
+      rows.filter((r) => String(r.load_tstamp) >= loadedFrom && String(r.load_tstamp) < batch.loadedBefore),
+      batchFiles[i],
+    );
     loadedFrom = batch.loadedBefore;
   }
 
@@ -218,7 +237,17 @@ beforeAll(async () => {
   const profiles = await writeProfiles('signals_batch', 'dev', runOptions(lane, BATCHES[0].currentDay, {}).connection, DEFAULT_THREADS);
   try {
     const day = BATCHES[0].currentDay;
-    const parse = ['parse', '--project-dir', lane.projectDirs.get(day)!, '--profiles-dir', profiles.dir, '--target', 'dev', '--vars', JSON.stringify(varsOn(day))];
+    const parse = [
+      'parse',
+      '--project-dir',
+      lane.projectDirs.get(day)!,
+      '--profiles-dir',
+      profiles.dir,
+      '--target',
+      'dev',
+      '--vars',
+      JSON.stringify(varsOn(day)),
+    ];
     dbt = await ForkedDbt.start(work, parse);
   } finally {
     await profiles.cleanup();
@@ -301,10 +330,14 @@ describe('a run after the runner was killed gives the clean table', () => {
     const day = BATCHES[1].currentDay;
     const bin = path.join(root, 'bin', 'signals-batch.js');
     // its own process group: the runner and the dbt it started, which outlives it
-    const runner = spawn(process.execPath, [bin, 'run', '--project', lane.projectDirs.get(day)!, '--duckdb', lane.database, '--vars', JSON.stringify(varsOn(day)), '--verbose'], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const runner = spawn(
+      process.execPath,
+      [bin, 'run', '--project', lane.projectDirs.get(day)!, '--duckdb', lane.database, '--vars', JSON.stringify(varsOn(day)), '--verbose'],
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const half = Math.ceil(finishedModels(recorded[1]).length / 2);
     let output = '';
     let finished = 0;

@@ -120,14 +120,20 @@ describe('the generated dataset has the untidy parts the engine must handle', ()
   test('events only the every-event attributes count, and users who send only those', () => {
     expect(rows.filter((r) => ONLY_EVERY_EVENT.has(String(r.event_name))).length).toBeGreaterThan(100);
     const others = new Set(rows.filter((r) => !ONLY_EVERY_EVENT.has(String(r.event_name))).map((r) => r.domain_userid));
-    const onlyThose = new Set(rows.filter((r) => r.app_id === SAMPLE_APP_ID && r.domain_userid !== null && !others.has(r.domain_userid)).map((r) => r.domain_userid));
+    const onlyThose = new Set(
+      rows
+        .filter((r) => r.app_id === SAMPLE_APP_ID && r.domain_userid !== null && !others.has(r.domain_userid))
+        .map((r) => r.domain_userid),
+    );
     expect(onlyThose.size).toBeGreaterThan(2);
   });
 
-  test("quotes and -- in values, several entities per event, self-describing event properties", () => {
+  test('quotes and -- in values, several entities per event, self-describing event properties', () => {
     expect(rows.some((r) => r.mkt_campaign === QUOTED_CAMPAIGN)).toBe(true);
     expect(rows.some((r) => String(r.page_title).includes('"'))).toBe(true);
-    const carts = rows.map((r) => r.contexts_com_acme_cart_1_0_0 ?? r.contexts_com_acme_cart_1_0_1).filter((c): c is string => typeof c === 'string');
+    const carts = rows
+      .map((r) => r.contexts_com_acme_cart_1_0_0 ?? r.contexts_com_acme_cart_1_0_1)
+      .filter((c): c is string => typeof c === 'string');
     expect(carts.filter((c) => (JSON.parse(c) as unknown[]).length >= 2).length).toBeGreaterThan(50);
     expect(rows.filter((r) => typeof r.unstruct_event_com_acme_checkout_1_0_0 === 'string').length).toBeGreaterThan(20);
     expect(rows.filter((r) => typeof r.unstruct_event_com_acme_checkout_1_0_1 === 'string').length).toBeGreaterThan(5);
@@ -138,7 +144,12 @@ describe('incremental runs equal one full refresh', () => {
   test(`${BATCHES} batches with a run after each, against one --full-refresh over everything`, async () => {
     for (let i = 0; i < batches.length; i++) {
       await loadEventsCsv([path.join(work, `batch_${i + 1}.csv`)], { database: incrementalDb });
-      const summary = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: incrementalDb, schema: 'main' }, vars: VARS, log });
+      const summary = await runUntilCaughtUp({
+        projectDir,
+        connection: { type: 'duckdb', path: incrementalDb, schema: 'main' },
+        vars: VARS,
+        log,
+      });
       expect(summary.caughtUp).toBe(true);
       incrementalRuns.push(summary);
     }
@@ -150,7 +161,13 @@ describe('incremental runs equal one full refresh', () => {
       batches.map((_, i) => path.join(work, `batch_${i + 1}.csv`)),
       { database: fullDb },
     );
-    const fullRun = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: fullDb, schema: 'main' }, vars: VARS, fullRefresh: true, log });
+    const fullRun = await runUntilCaughtUp({
+      projectDir,
+      connection: { type: 'duckdb', path: fullDb, schema: 'main' },
+      vars: VARS,
+      fullRefresh: true,
+      log,
+    });
     expect(fullRun).toMatchObject({ caughtUp: true, rounds: 1 });
     expect(fullRun.totals.newEvents).toBe(incrementalRuns.reduce((s, r) => s + r.totals.newEvents, 0));
 
@@ -170,22 +187,41 @@ describe('incremental runs equal one full refresh', () => {
 
   test('a further run with no new data changes nothing, updated_at included', async () => {
     expect(incremental.length).toBeGreaterThan(0);
-    const summary = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: incrementalDb, schema: 'main' }, vars: VARS, log });
+    const summary = await runUntilCaughtUp({
+      projectDir,
+      connection: { type: 'duckdb', path: incrementalDb, schema: 'main' },
+      vars: VARS,
+      log,
+    });
     expect(summary).toMatchObject({ caughtUp: true, rounds: 1 });
     expect(summary.totals).toEqual({ newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 });
     const again = await readTable(incrementalDb, table, key);
     expect(tableDifferences(incremental, again, key)).toEqual([]);
-    const runs = await queryDuckdb(incrementalDb, `select count(*) as runs from main_snowplow_manifest.${project.tables.incrementalManifest}`);
+    const runs = await queryDuckdb(
+      incrementalDb,
+      `select count(*) as runs from main_snowplow_manifest.${project.tables.incrementalManifest}`,
+    );
     expect(Number(runs[0].runs)).toBe(BATCHES + 1);
   });
 
   test('when the current day moves, an incremental run without new data equals a full refresh on the new day', async () => {
     expect(incremental.length).toBeGreaterThan(0);
     const later = { ...VARS, snowplow__mock_current_day: '2025-02-09' };
-    const moved = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: incrementalDb, schema: 'main' }, vars: later, log });
+    const moved = await runUntilCaughtUp({
+      projectDir,
+      connection: { type: 'duckdb', path: incrementalDb, schema: 'main' },
+      vars: later,
+      log,
+    });
     expect(moved.totals.newEvents).toBe(0);
     expect(moved.totals.keysRecomputed).toBeGreaterThan(0);
-    const refreshed = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: fullDb, schema: 'main' }, vars: later, fullRefresh: true, log });
+    const refreshed = await runUntilCaughtUp({
+      projectDir,
+      connection: { type: 'duckdb', path: fullDb, schema: 'main' },
+      vars: later,
+      fullRefresh: true,
+      log,
+    });
     expect(refreshed.caughtUp).toBe(true);
     const a = await readTable(incrementalDb, table, key);
     const b = await readTable(fullDb, table, key);
@@ -230,7 +266,11 @@ describe('values computed independently from the raw rows', () => {
     expect(onlyThose.length).toBeGreaterThan(0);
     for (const k of onlyThose) {
       const row = byKey(full).get(k)!;
-      expect({ key: k, pageViews: Number(row.page_views_lifetime), anyEvents: Number(row.events_without_campaign) > 0 }).toEqual({ key: k, pageViews: 0, anyEvents: true });
+      expect({ key: k, pageViews: Number(row.page_views_lifetime), anyEvents: Number(row.events_without_campaign) > 0 }).toEqual({
+        key: k,
+        pageViews: 0,
+        anyEvents: true,
+      });
     }
   });
 
@@ -255,7 +295,11 @@ describe('values computed independently from the raw rows', () => {
   });
 
   test('every cell equals the rules of docs/design.md section 4, evaluated in TypeScript', () => {
-    const expected = oracleTable(view, rows, { startDate: START_DATE, appIds: VARS.snowplow__app_id, currentDay: VARS.snowplow__mock_current_day });
+    const expected = oracleTable(view, rows, {
+      startDate: START_DATE,
+      appIds: VARS.snowplow__app_id,
+      currentDay: VARS.snowplow__mock_current_day,
+    });
     expect(expected.length).toBe(full.length);
     expect(oracleDifferences(view, expected, full)).toEqual([]);
   });

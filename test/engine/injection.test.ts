@@ -30,7 +30,7 @@ const PAYLOADS: readonly string[] = [
   '{% endraw %}',
   '{{{ triple }}}',
   "it's \"quoted\" '' \\' \\\\",
-  "$$ dollar $$ -- dash /* star */ ; drop table atomic.events; --",
+  '$$ dollar $$ -- dash /* star */ ; drop table atomic.events; --',
   'line one\nline two',
   'Page {Title} with {braces}',
 ];
@@ -41,11 +41,43 @@ function payloadView(): View {
   PAYLOADS.forEach((payload, i) => {
     const title = atomic('page_title');
     attributes.push(
-      { name: `eq_${i}`, type: 'int64', aggregation: 'counter', events: [pageView()], description: payload, criteria: { all: [{ property: title, operator: '=', value: payload }] } },
-      { name: `ne_${i}`, type: 'int64', aggregation: 'counter', events: [pageView()], criteria: { all: [{ property: title, operator: '!=', value: payload }] } },
-      { name: `like_${i}`, type: 'int64', aggregation: 'counter', events: [pageView()], criteria: { all: [{ property: title, operator: 'like', value: payload }] } },
-      { name: `in_${i}`, type: 'int64', aggregation: 'counter', events: [pageView()], criteria: { any: [{ property: title, operator: 'in', value: [payload, 'no such title'] }] } },
-      { name: `default_${i}`, type: 'string', aggregation: 'last', events: [pageView()], property: atomic('mkt_term'), defaultValue: payload },
+      {
+        name: `eq_${i}`,
+        type: 'int64',
+        aggregation: 'counter',
+        events: [pageView()],
+        description: payload,
+        criteria: { all: [{ property: title, operator: '=', value: payload }] },
+      },
+      {
+        name: `ne_${i}`,
+        type: 'int64',
+        aggregation: 'counter',
+        events: [pageView()],
+        criteria: { all: [{ property: title, operator: '!=', value: payload }] },
+      },
+      {
+        name: `like_${i}`,
+        type: 'int64',
+        aggregation: 'counter',
+        events: [pageView()],
+        criteria: { all: [{ property: title, operator: 'like', value: payload }] },
+      },
+      {
+        name: `in_${i}`,
+        type: 'int64',
+        aggregation: 'counter',
+        events: [pageView()],
+        criteria: { any: [{ property: title, operator: 'in', value: [payload, 'no such title'] }] },
+      },
+      {
+        name: `default_${i}`,
+        type: 'string',
+        aggregation: 'last',
+        events: [pageView()],
+        property: atomic('mkt_term'),
+        defaultValue: payload,
+      },
     );
   });
   return parseView({
@@ -77,22 +109,19 @@ describe('user text is only ever data', () => {
     }
   });
 
-  it.each(implemented)(
-    'no payload reaches a %s project as an open Jinja tag',
-    (target) => {
-      const project = generateProject(view, { target, vars });
-      for (const [file, content] of Object.entries(project.files)) {
-        if (file.endsWith('.json')) continue; // signals_batch.json is read by the engine, never by dbt
-        // dbt renders no list item of a variable: snowplow__app_id's items pass as they are (the run below proves it).
-        if (file === 'dbt_project.yml') expect(content).toContain(`snowplow__app_id: ${JSON.stringify([PAYLOADS[1]])}`);
-        const rendered = file === 'dbt_project.yml' ? content.replace(/^ *snowplow__app_id: .*$/m, '') : content;
-        // (`{#` alone also opens the project's own comments; the longer payloads are unmistakable.)
-        for (const payload of PAYLOADS.filter((p) => /\{[{%#]/.test(p) && p.length > 4)) {
-          expect({ file, found: rendered.includes(payload) }).toEqual({ file, found: false });
-        }
+  it.each(implemented)('no payload reaches a %s project as an open Jinja tag', (target) => {
+    const project = generateProject(view, { target, vars });
+    for (const [file, content] of Object.entries(project.files)) {
+      if (file.endsWith('.json')) continue; // signals_batch.json is read by the engine, never by dbt
+      // dbt renders no list item of a variable: snowplow__app_id's items pass as they are (the run below proves it).
+      if (file === 'dbt_project.yml') expect(content).toContain(`snowplow__app_id: ${JSON.stringify([PAYLOADS[1]])}`);
+      const rendered = file === 'dbt_project.yml' ? content.replace(/^ *snowplow__app_id: .*$/m, '') : content;
+      // (`{#` alone also opens the project's own comments; the longer payloads are unmistakable.)
+      for (const payload of PAYLOADS.filter((p) => /\{[{%#]/.test(p) && p.length > 4)) {
+        expect({ file, found: rendered.includes(payload) }).toEqual({ file, found: false });
       }
-    },
-  );
+    }
+  });
 
   it('a generated DuckDB project matches every payload literally and runs none of it', async () => {
     const work = tempDir('injection');
@@ -117,7 +146,12 @@ describe('user text is only ever data', () => {
       const summary = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: database }, log });
       expect({ caughtUp: summary.caughtUp, lines }).toEqual({ caughtUp: true, lines });
       // --vars carries a payload as a top-level string, which dbt renders as Jinja unless it is inert.
-      const again = await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: database }, vars: { snowplow__app_id: PAYLOADS[0] }, log });
+      const again = await runUntilCaughtUp({
+        projectDir,
+        connection: { type: 'duckdb', path: database },
+        vars: { snowplow__app_id: PAYLOADS[0] },
+        log,
+      });
       expect({ caughtUp: again.caughtUp, lines }).toEqual({ caughtUp: true, lines });
     } finally {
       for (const name of Object.keys(env)) delete process.env[name];
@@ -128,7 +162,13 @@ describe('user text is only ever data', () => {
     const payloadUser = byUser.get('u_payload') as Row;
     const plainUser = byUser.get('u_plain') as Row;
     PAYLOADS.forEach((payload, i) => {
-      const cells = (r: Row) => ({ payload, eq: Number(r[`eq_${i}`]), ne: Number(r[`ne_${i}`]), in: Number(r[`in_${i}`]), default: r[`default_${i}`] });
+      const cells = (r: Row) => ({
+        payload,
+        eq: Number(r[`eq_${i}`]),
+        ne: Number(r[`ne_${i}`]),
+        in: Number(r[`in_${i}`]),
+        default: r[`default_${i}`],
+      });
       // The payload user has one page view titled with each payload; the plain user has none.
       expect(cells(payloadUser)).toEqual({ payload, eq: 1, ne: PAYLOADS.length - 1, in: 1, default: payload });
       expect(cells(plainUser)).toEqual({ payload, eq: 0, ne: 2, in: 0, default: payload });
@@ -138,13 +178,25 @@ describe('user text is only ever data', () => {
     // No environment value reached any cell.
     expect(JSON.stringify(rows)).not.toContain(CANARY);
     // No table other than the project's and the events appeared.
-    const tables = await queryDuckdb(database, `select table_schema || '.' || table_name as name from information_schema.tables order by 1`);
-    for (const { name } of tables) expect(String(name)).toMatch(/^(atomic\.events|main_(derived|scratch|snowplow_manifest)\.injection_1_\w+)$/);
+    const tables = await queryDuckdb(
+      database,
+      `select table_schema || '.' || table_name as name from information_schema.tables order by 1`,
+    );
+    for (const { name } of tables)
+      expect(String(name)).toMatch(/^(atomic\.events|main_(derived|scratch|snowplow_manifest)\.injection_1_\w+)$/);
   });
 
   it('refuses a property path holding anything but field names, before generating', () => {
-    const attribute = { name: 'odd', type: 'string', aggregation: 'last', events: [pageView()], property: entityField('com.acme', 'holder', 1, `$.${PAYLOADS[1]}`) };
-    expect(() => parseView({ name: 'odd', attributeKey: { name: 'domain_userid' }, attributes: [attribute] })).toThrow(/path .* must be field names/);
+    const attribute = {
+      name: 'odd',
+      type: 'string',
+      aggregation: 'last',
+      events: [pageView()],
+      property: entityField('com.acme', 'holder', 1, `$.${PAYLOADS[1]}`),
+    };
+    expect(() => parseView({ name: 'odd', attributeKey: { name: 'domain_userid' }, attributes: [attribute] })).toThrow(
+      /path .* must be field names/,
+    );
   });
 
   it('refuses a dbt profile name that is not a plain name before writing anything', () => {

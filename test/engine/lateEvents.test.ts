@@ -68,7 +68,10 @@ async function user(id: string): Promise<Row> {
 }
 
 async function manifestOf(date: string): Promise<Row> {
-  const rows = await queryDuckdb(database, `select cast(event_date as varchar) as event_date, skipped_events from ${dailyManifest} where event_date = date '${date}'`);
+  const rows = await queryDuckdb(
+    database,
+    `select cast(event_date as varchar) as event_date, skipped_events from ${dailyManifest} where event_date = date '${date}'`,
+  );
   expect(rows).toHaveLength(1);
   return rows[0];
 }

@@ -5,7 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseView } from '../../src/definition';
-import { csvField, eventsToCsv, generateEvents, Random, sampleView, writeEventsCsv, SAMPLE_EVENT_COLUMNS, type EventRow } from '../../src/sample';
+import {
+  csvField,
+  eventsToCsv,
+  generateEvents,
+  Random,
+  sampleView,
+  writeEventsCsv,
+  SAMPLE_EVENT_COLUMNS,
+  type EventRow,
+} from '../../src/sample';
 import { loadEventsCsv } from '../../src/warehouse/duckdbEvents';
 import { queryDuckdb } from '../support/duckdb';
 import { tempDir } from '../support/run';
@@ -21,7 +30,16 @@ describe('generateEvents', () => {
   });
 
   test('options shape the data', () => {
-    const rows = generateEvents({ seed: 5, users: 50, days: 10, startDate: '2024-03-01', lateFraction: 0, duplicateFraction: 0, nullKeyFraction: 0, beforeStartFraction: 0 });
+    const rows = generateEvents({
+      seed: 5,
+      users: 50,
+      days: 10,
+      startDate: '2024-03-01',
+      lateFraction: 0,
+      duplicateFraction: 0,
+      nullKeyFraction: 0,
+      beforeStartFraction: 0,
+    });
     const users = new Set(rows.map((r) => r.domain_userid));
     expect(users.size).toBeLessThanOrEqual(50);
     expect(users.size).toBeGreaterThan(40);
@@ -31,7 +49,8 @@ describe('generateEvents', () => {
     expect(dates[0] >= '2024-03-01').toBe(true);
     expect(dates[dates.length - 1] <= '2024-03-10').toBe(true);
     for (const r of rows) {
-      const delay = Date.parse(`${String(r.load_tstamp).replace(' ', 'T')}Z`) - Date.parse(`${String(r.derived_tstamp).replace(' ', 'T')}Z`);
+      const delay =
+        Date.parse(`${String(r.load_tstamp).replace(' ', 'T')}Z`) - Date.parse(`${String(r.derived_tstamp).replace(' ', 'T')}Z`);
       expect(delay).toBeGreaterThan(0);
       expect(delay).toBeLessThan(86_400_000);
     }
@@ -99,7 +118,7 @@ describe('CSV', () => {
       page_title: 'Tom\'s "best", -- shop\nsecond line',
       se_value: 12.5,
       dvce_ismobile: true,
-      contexts_com_acme_cart_1_0_0: JSON.stringify([{ sku: 'a,b', name: "it's -- \"x\"" }, { sku: 'c' }]),
+      contexts_com_acme_cart_1_0_0: JSON.stringify([{ sku: 'a,b', name: 'it\'s -- "x"' }, { sku: 'c' }]),
     };
     const rows = [...generateEvents({ seed: 4, users: 5, days: 2 }), tricky];
     const file = path.join(work, 'events.csv');

@@ -25,7 +25,19 @@ test('a duplicated key in the attribute table fails the run, naming the test', a
   const database = path.join(work, 'warehouse.duckdb');
   const at = '2025-01-02 10:00:00';
   await writeEventsCsv(
-    [{ app_id: 'web', event_id: 'e1', event_vendor: 'com.snowplowanalytics.snowplow', event_name: 'page_view', event_version: '1-0-0', domain_userid: 'u1', derived_tstamp: at, dvce_created_tstamp: at, load_tstamp: at }],
+    [
+      {
+        app_id: 'web',
+        event_id: 'e1',
+        event_vendor: 'com.snowplowanalytics.snowplow',
+        event_name: 'page_view',
+        event_version: '1-0-0',
+        domain_userid: 'u1',
+        derived_tstamp: at,
+        dvce_created_tstamp: at,
+        load_tstamp: at,
+      },
+    ],
     path.join(work, 'events.csv'),
   );
   await loadEventsCsv([path.join(work, 'events.csv')], { database });

@@ -91,8 +91,13 @@ describe('windows move with the current day, in both directions, without new dat
       log,
     });
     expect(summary.caughtUp).toBe(true);
-    const rows = await queryDuckdb(database, `select * exclude (updated_at) from main_derived.${project.tables.attributes} order by domain_userid`);
-    const actual = Object.fromEntries(rows.map((r) => [r.domain_userid, { views_1d: Number(r.views_1d), views_3d: Number(r.views_3d), views: Number(r.views) }]));
+    const rows = await queryDuckdb(
+      database,
+      `select * exclude (updated_at) from main_derived.${project.tables.attributes} order by domain_userid`,
+    );
+    const actual = Object.fromEntries(
+      rows.map((r) => [r.domain_userid, { views_1d: Number(r.views_1d), views_3d: Number(r.views_3d), views: Number(r.views) }]),
+    );
     expect(actual).toEqual(expected(day, includeToday));
   });
 });

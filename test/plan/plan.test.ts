@@ -3,7 +3,17 @@
  * aliases), the union of events to keep, per-attribute matching and partial aggregates, and the
  * distinct window lengths.
  */
-import { atomic, entityField, event, eventField, pagePing, pageView, parseView, structuredEvent, type Attribute } from '../../src/definition';
+import {
+  atomic,
+  entityField,
+  event,
+  eventField,
+  pagePing,
+  pageView,
+  parseView,
+  structuredEvent,
+  type Attribute,
+} from '../../src/definition';
 import { parsePath, planView, schemaColumnStem } from '../../src/plan';
 import { sampleView } from '../../src/sample';
 
@@ -27,7 +37,9 @@ describe('names', () => {
   });
 
   test('a key with its own column or property', () => {
-    const byKey = planView(viewOf([{ name: 'n', type: 'int64', aggregation: 'counter', events: [pageView()] }], { name: 'customer', key: 'user_id' }));
+    const byKey = planView(
+      viewOf([{ name: 'n', type: 'int64', aggregation: 'counter', events: [pageView()] }], { name: 'customer', key: 'user_id' }),
+    );
     expect(byKey.keyColumn).toBe('user_id');
     expect(byKey.keySource).toMatchObject({ origin: 'atomic', column: 'user_id' });
     const byProperty = planView(
@@ -37,7 +49,15 @@ describe('names', () => {
       }),
     );
     expect(byProperty.keyColumn).toBe('customer_id');
-    expect(byProperty.keySource).toEqual({ alias: 'key_value', origin: 'entity', column: 'contexts_com_acme_customer_1', index: 0, path: ['id'], kind: 'text', datePart: null });
+    expect(byProperty.keySource).toEqual({
+      alias: 'key_value',
+      origin: 'entity',
+      column: 'contexts_com_acme_customer_1',
+      index: 0,
+      path: ['id'],
+      kind: 'text',
+      datePart: null,
+    });
   });
 });
 
@@ -46,7 +66,12 @@ describe('self-describing column names and paths', () => {
     ['nl.basjes', 'yauaa_context', 1, 'nl_basjes_yauaa_context_1'],
     ['com.acme', 'userContext', 2, 'com_acme_user_context_2'],
     ['com.acme-eu', 'check-out', 1, 'com_acme_eu_check_out_1'],
-    ['com.snowplowanalytics.snowplow.ecommerce', 'snowplow_ecommerce_action', 1, 'com_snowplowanalytics_snowplow_ecommerce_snowplow_ecommerce_action_1'],
+    [
+      'com.snowplowanalytics.snowplow.ecommerce',
+      'snowplow_ecommerce_action',
+      1,
+      'com_snowplowanalytics_snowplow_ecommerce_snowplow_ecommerce_action_1',
+    ],
   ])('%s / %s / %d -> %s', (vendor, name, major, stem) => {
     expect(schemaColumnStem(vendor, name, major)).toBe(stem);
   });
@@ -77,19 +102,57 @@ describe('sources', () => {
         },
         { name: 'first_class', type: 'string', aggregation: 'first', events: [pageView()], property: yauaa('$.deviceClass') },
         { name: 'second_class', type: 'string', aggregation: 'first', events: [pageView()], property: yauaa('$.deviceClass', 1) },
-        { name: 'total', type: 'double', aggregation: 'sum', events: [event('com.acme', 'checkout')], property: eventField('com.acme', 'checkout', 1, '$.order.total') },
+        {
+          name: 'total',
+          type: 'double',
+          aggregation: 'sum',
+          events: [event('com.acme', 'checkout')],
+          property: eventField('com.acme', 'checkout', 1, '$.order.total'),
+        },
         { name: 'dvce', type: 'string', aggregation: 'last', events: [pageView()], property: atomic('refr_device_tstamp') },
       ]),
     );
     expect(plan.sources).toEqual([
       { alias: 'p01_geo_country', origin: 'atomic', column: 'geo_country', kind: 'string', datePart: null },
-      { alias: 'p02_device_class', origin: 'entity', column: 'contexts_nl_basjes_yauaa_context_1', index: 0, path: ['deviceClass'], kind: 'text', datePart: null },
-      { alias: 'p03_device_class', origin: 'entity', column: 'contexts_nl_basjes_yauaa_context_1', index: 1, path: ['deviceClass'], kind: 'text', datePart: null },
-      { alias: 'p04_total', origin: 'event', column: 'unstruct_event_com_acme_checkout_1', index: null, path: ['order', 'total'], kind: 'text', datePart: null },
+      {
+        alias: 'p02_device_class',
+        origin: 'entity',
+        column: 'contexts_nl_basjes_yauaa_context_1',
+        index: 0,
+        path: ['deviceClass'],
+        kind: 'text',
+        datePart: null,
+      },
+      {
+        alias: 'p03_device_class',
+        origin: 'entity',
+        column: 'contexts_nl_basjes_yauaa_context_1',
+        index: 1,
+        path: ['deviceClass'],
+        kind: 'text',
+        datePart: null,
+      },
+      {
+        alias: 'p04_total',
+        origin: 'event',
+        column: 'unstruct_event_com_acme_checkout_1',
+        index: null,
+        path: ['order', 'total'],
+        kind: 'text',
+        datePart: null,
+      },
       // the API enum spells refr_device_tstamp; warehouses spell refr_dvce_tstamp
       { alias: 'p05_refr_dvce_tstamp', origin: 'atomic', column: 'refr_dvce_tstamp', kind: 'timestamp', datePart: null },
     ]);
-    expect(plan.attributes.map((a) => a.source)).toEqual(['p01_geo_country', 'p01_geo_country', null, 'p02_device_class', 'p03_device_class', 'p04_total', 'p05_refr_dvce_tstamp']);
+    expect(plan.attributes.map((a) => a.source)).toEqual([
+      'p01_geo_country',
+      'p01_geo_country',
+      null,
+      'p02_device_class',
+      'p03_device_class',
+      'p04_total',
+      'p05_refr_dvce_tstamp',
+    ]);
     expect(plan.attributes[2].all).toEqual([{ source: 'p01_geo_country', operator: '=', value: 'DE' }]);
   });
 
@@ -123,7 +186,12 @@ describe('events', () => {
   test('a versionless event covers the versioned events of the same vendor and name', () => {
     const plan = planView(
       viewOf([
-        { name: 'a', type: 'int64', aggregation: 'counter', events: [event('com.acme', 'checkout', '1-0-0'), event('com.acme', 'checkout', '1-0-1')] },
+        {
+          name: 'a',
+          type: 'int64',
+          aggregation: 'counter',
+          events: [event('com.acme', 'checkout', '1-0-0'), event('com.acme', 'checkout', '1-0-1')],
+        },
         { name: 'b', type: 'int64', aggregation: 'counter', events: [event('com.acme', 'checkout')] },
         { name: 'c', type: 'int64', aggregation: 'counter', events: [event('com.other', 'checkout', '1-0-0')] },
       ]),
@@ -140,7 +208,13 @@ describe('events', () => {
 
 describe('attributes', () => {
   test('periods in days; distinct window lengths ascending; lifetime is null', () => {
-    const a = (name: string, period?: string): Attribute => ({ name, type: 'int64', aggregation: 'counter', events: [pageView()], ...(period ? { period } : {}) });
+    const a = (name: string, period?: string): Attribute => ({
+      name,
+      type: 'int64',
+      aggregation: 'counter',
+      events: [pageView()],
+      ...(period ? { period } : {}),
+    });
     const plan = planView(viewOf([a('w', 'P1W'), a('d', 'P7D'), a('h', 'PT48H'), a('l'), a('m', 'P30D')]));
     expect(plan.attributes.map((x) => x.periodDays)).toEqual([7, 7, 2, null, 30]);
     expect(plan.periods).toEqual([2, 7, 30]);

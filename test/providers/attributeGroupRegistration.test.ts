@@ -25,7 +25,11 @@ async function created(inputs: AttributeGroupRegistrationInputs) {
   const checked = await provider.check(inputs, inputs);
   expect(checked.failures).toBeUndefined();
   const result = await provider.create(checked.inputs as AttributeGroupRegistrationInputs);
-  return { id: result.id, outs: result.outs as AttributeGroupRegistrationOutputs, inputs: checked.inputs as AttributeGroupRegistrationInputs };
+  return {
+    id: result.id,
+    outs: result.outs as AttributeGroupRegistrationOutputs,
+    inputs: checked.inputs as AttributeGroupRegistrationInputs,
+  };
 }
 
 describe('AttributeGroupRegistrationProvider', () => {
@@ -143,7 +147,10 @@ describe('AttributeGroupRegistrationProvider', () => {
   it('checks the definition and names what is wrong', async () => {
     const noOwner = sampleGroup();
     delete noOwner.owner;
-    const result = await provider.check({ group: sampleGroup() }, { ...{ group: { ...noOwner, name: 'bad-name', version: 0, attributes: [] } } });
+    const result = await provider.check(
+      { group: sampleGroup() },
+      { ...{ group: { ...noOwner, name: 'bad-name', version: 0, attributes: [] } } },
+    );
     expect(result.failures?.map((failure) => failure.reason)).toEqual([
       'group.name must match ^[A-Za-z0-9_]+$ (1-128 characters); got "bad-name"',
       'group.version must be a positive integer; got 0',
@@ -179,7 +186,9 @@ describe('AttributeGroupRegistrationProvider', () => {
     process.env.SNOWPLOW_API_KEY = 'a-wrong-api-key';
     const error = await created({ group: sampleGroup() }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/Signals authentication failed: GET \/api\/msc\/v1\/organizations\/org-providers\/credentials\/v3\/token \(console token exchange\) at .* answered HTTP 401/);
+    expect((error as Error).message).toMatch(
+      /Signals authentication failed: GET \/api\/msc\/v1\/organizations\/org-providers\/credentials\/v3\/token \(console token exchange\) at .* answered HTTP 401/,
+    );
     expect((error as Error).message).not.toContain('a-wrong-api-key');
   });
 
@@ -205,7 +214,13 @@ describe('AttributeGroupRegistrationProvider', () => {
 
     it('keeps the sync frequency, ttl, description and the attributes or fields as inputs of their own', async () => {
       const inputs = await checked(body({ refreshRate: 'PT6H' }, (group) => (group.ttl = 'P90D')));
-      expect(inputs).toMatchObject({ registration: 'attributes', syncFrequency: 'PT6H', ttl: 'P90D', description: 'Engagement of each user', publish: false });
+      expect(inputs).toMatchObject({
+        registration: 'attributes',
+        syncFrequency: 'PT6H',
+        ttl: 'P90D',
+        description: 'Engagement of each user',
+        publish: false,
+      });
       expect(inputs.attributes).toHaveLength(3);
       expect(Object.keys(inputs.group).sort()).toEqual(['attribute_key', 'name', 'offline', 'owner', 'version']);
       const fields = await checked(body({ form: 'fields' }));
@@ -264,11 +279,15 @@ describe('AttributeGroupRegistrationProvider', () => {
     it('refuses a sync frequency Signals does not offer, and forms that mix attributes and fields', async () => {
       const group = body();
       const bad = await provider.check({ group }, { group: { ...group, refresh_rate: 'PT2H' } });
-      expect(bad.failures).toEqual([{ property: 'syncFrequency', reason: 'syncFrequency must be one of PT1H, PT6H, PT12H, P1D; got "PT2H"' }]);
+      expect(bad.failures).toEqual([
+        { property: 'syncFrequency', reason: 'syncFrequency must be one of PT1H, PT6H, PT12H, P1D; got "PT2H"' },
+      ]);
       const mixed = await provider.check({ group }, { group, registration: 'fields' });
       expect(mixed.failures?.map((f) => f.reason)).toEqual(["the fields registration lists the table's columns, not attributes"]);
       const empty = await provider.check({ group }, { group: body({ form: 'fields' }), fields: [] });
-      expect(empty.failures).toEqual([{ property: 'fields', reason: 'the fields registration needs at least one field (a column of the table)' }]);
+      expect(empty.failures).toEqual([
+        { property: 'fields', reason: 'the fields registration needs at least one field (a column of the table)' },
+      ]);
     });
   });
 });

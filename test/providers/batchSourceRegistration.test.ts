@@ -89,25 +89,39 @@ describe('BatchSourceRegistrationProvider', () => {
     // `pulumi up` again: the resource was not created, so it is created again, and this time it finishes.
     const { outs } = await created();
     expect(outs.published).toBe(true);
-    expect(await ctx.client.getAttributeGroup('user_engagement', 1)).toMatchObject({ is_published: true, batch_source: { table: 'user_engagement_1_attributes' } });
+    expect(await ctx.client.getAttributeGroup('user_engagement', 1)).toMatchObject({
+      is_published: true,
+      batch_source: { table: 'user_engagement_1_attributes' },
+    });
   });
 
   it('records an update whose publish failed as unpublished, so the next up publishes whatever the program says', async () => {
     const { id, outs, inputs } = await created();
     ctx.emulator.faults.inject({ method: 'POST', path: 'engines/publish', status: 503, retryAfter: 0, count: 4 });
     const moved = { ...inputs, table: 'moved_attributes' };
-    const error = (await provider.update(id, outs, moved).catch((e: Error) => e)) as Error & { id?: string; properties?: BatchSourceRegistrationOutputs };
+    const error = (await provider.update(id, outs, moved).catch((e: Error) => e)) as Error & {
+      id?: string;
+      properties?: BatchSourceRegistrationOutputs;
+    };
     expect(error.message).toMatch(/did not finish: the batch source was registered, then publishing failed: .*HTTP 503/);
-    expect(error.message).toContain('Signals now: attribute group user_engagement version 1 is registered with batch source warehouse.main_derived.moved_attributes');
+    expect(error.message).toContain(
+      'Signals now: attribute group user_engagement version 1 is registered with batch source warehouse.main_derived.moved_attributes',
+    );
     expect(error.message).toContain('Run `pulumi up` again to finish');
     // Pulumi records these outputs (a partial update), and forces an update next time.
     expect(error.id).toBe(id);
     expect(error.properties).toEqual({ ...moved, published: false });
     // Even if the program went back to the old table, the recorded state differs: an update, which publishes.
-    expect(await provider.diff(id, error.properties as BatchSourceRegistrationOutputs, inputs)).toMatchObject({ changes: true, replaces: [] });
+    expect(await provider.diff(id, error.properties as BatchSourceRegistrationOutputs, inputs)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     const retried = await provider.update(id, error.properties as BatchSourceRegistrationOutputs, inputs);
     expect(retried.outs?.published).toBe(true);
-    expect(await ctx.client.getAttributeGroup('user_engagement', 1)).toMatchObject({ is_published: true, batch_source: { table: 'user_engagement_1_attributes' } });
+    expect(await ctx.client.getAttributeGroup('user_engagement', 1)).toMatchObject({
+      is_published: true,
+      batch_source: { table: 'user_engagement_1_attributes' },
+    });
   });
 
   it('reports no change for the same inputs', async () => {

@@ -23,10 +23,10 @@ pulumi.runtime.setMocks(
 );
 
 // Imported after setMocks, as the resources register on construction.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { AttributeGroupRegistration } = require('../../src/providers/attributeGroupRegistration') as typeof import('../../src/providers/attributeGroupRegistration');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { BatchSourceRegistration } = require('../../src/providers/batchSourceRegistration') as typeof import('../../src/providers/batchSourceRegistration');
+import attributeGroupModule = require('../../src/providers/attributeGroupRegistration');
+import batchSourceModule = require('../../src/providers/batchSourceRegistration');
+const { AttributeGroupRegistration } = attributeGroupModule;
+const { BatchSourceRegistration } = batchSourceModule;
 
 function value<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));

@@ -38,7 +38,12 @@ afterEach(async () => {
 async function serialize(provider: object): Promise<pulumi.runtime.SerializedFunction> {
   const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
   expect(serialized.containsSecrets).toBe(false);
-  for (const secret of [ctx.emulator.credentials.apiKey, ctx.emulator.credentials.apiKeyId, ctx.emulator.credentials.sandboxToken, ctx.emulator.url]) {
+  for (const secret of [
+    ctx.emulator.credentials.apiKey,
+    ctx.emulator.credentials.apiKeyId,
+    ctx.emulator.credentials.sandboxToken,
+    ctx.emulator.url,
+  ]) {
     expect(serialized.text).not.toContain(secret);
   }
   expect(serialized.text).not.toContain(packageRoot());
@@ -57,14 +62,18 @@ async function callInFreshProcess(serialized: pulumi.runtime.SerializedFunction,
     const provider = require('require-from-string')(text)[${JSON.stringify(serialized.exportName)}]();
     provider[${JSON.stringify(method)}](...${JSON.stringify(args)})
       .then((result) => process.stdout.write(JSON.stringify(result ?? null)), (error) => { process.stderr.write(String(error.message)); process.exit(1); });`;
-  const env = Object.fromEntries(PROVIDER_ENV_NAMES.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name] as string]));
+  const env = Object.fromEntries(
+    PROVIDER_ENV_NAMES.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name] as string]),
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { cwd: packageRoot(), env: { PATH: process.env.PATH ?? '', ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`the serialized provider failed (exit ${code}): ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`the serialized provider failed (exit ${code}): ${err}`)),
+    );
   });
 }
 
@@ -79,7 +88,15 @@ describe('provider serialization (what Pulumi stores as __provider)', () => {
   it('BatchSourceRegistrationProvider, serialized, materializes a group from a fresh process', async () => {
     await ctx.client.upsertAttributeGroup(sampleGroup());
     const serialized = await serialize(new BatchSourceRegistrationProvider());
-    const inputs = { attributeGroupName: 'user_engagement', attributeGroupVersion: 1, name: 'src', database: 'db', schema: 'sch', table: 'tbl', timestampField: 'updated_at' };
+    const inputs = {
+      attributeGroupName: 'user_engagement',
+      attributeGroupVersion: 1,
+      name: 'src',
+      database: 'db',
+      schema: 'sch',
+      table: 'tbl',
+      timestampField: 'updated_at',
+    };
     const created = (await callInFreshProcess(serialized, 'create', [inputs])) as { outs: { published: boolean } };
     expect(created.outs.published).toBe(true);
     expect(await ctx.client.getAttributeGroup('user_engagement', 1)).toMatchObject({ is_published: true, batch_source: { table: 'tbl' } });
@@ -88,14 +105,18 @@ describe('provider serialization (what Pulumi stores as __provider)', () => {
   it('DbtProjectFilesProvider, serialized, writes a project from a fresh process', async () => {
     const serialized = await serialize(new DbtProjectFilesProvider());
     const project = join(dir, 'p_1');
-    const created = (await callInFreshProcess(serialized, 'create', [{ dir: project, files: { 'dbt_project.yml': 'name: p\n' } }])) as { outs: { hash: string } };
+    const created = (await callInFreshProcess(serialized, 'create', [{ dir: project, files: { 'dbt_project.yml': 'name: p\n' } }])) as {
+      outs: { hash: string };
+    };
     expect(created.outs.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(join(project, 'dbt_project.yml'), 'utf8')).toBe('name: p\n');
   });
 
   it('DbtRunProvider, serialized, runs a command from a fresh process', async () => {
     const serialized = await serialize(new DbtRunProvider());
-    const created = (await callInFreshProcess(serialized, 'create', [{ command: [process.execPath, '-e', 'console.log(42)'] }])) as { outs: { stdout: string } };
+    const created = (await callInFreshProcess(serialized, 'create', [{ command: [process.execPath, '-e', 'console.log(42)'] }])) as {
+      outs: { stdout: string };
+    };
     expect(created.outs.stdout).toBe('42\n');
   });
 });

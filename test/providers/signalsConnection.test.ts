@@ -25,7 +25,7 @@ const created = async (provider: AttributeGroupRegistrationProvider) => {
   return provider.create(checked.inputs as never);
 };
 
-describe('the providers\' Signals connection', () => {
+describe("the providers' Signals connection", () => {
   it('reads the sandbox mode from the same variables as the CLI', async () => {
     for (const name of PROVIDER_ENV_NAMES) delete process.env[name];
     process.env[SIGNALS_ENV.apiUrl] = ctx.emulator.url;
@@ -54,7 +54,7 @@ describe('the providers\' Signals connection', () => {
     );
   });
 
-  it('gives up on a failing API after the client\'s retry bound, naming the call', async () => {
+  it("gives up on a failing API after the client's retry bound, naming the call", async () => {
     ctx.emulator.faults.inject({ method: 'POST', path: 'registry/attribute_groups/', status: 503, retryAfter: 0, count: 10 });
     ctx.emulator.requests.length = 0;
     const error = await created(new AttributeGroupRegistrationProvider()).catch((e: Error) => e);
@@ -62,11 +62,13 @@ describe('the providers\' Signals connection', () => {
     expect((error as Error).message).toBe(
       `Signals API call POST registry/attribute_groups/ failed with HTTP 503: Injected fault: HTTP 503 (gave up after ${attempts} attempts).`,
     );
-    expect(ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/registry/attribute_groups/')).toHaveLength(attempts);
+    expect(ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/registry/attribute_groups/')).toHaveLength(
+      attempts,
+    );
   });
 });
 
-describe('the batch source provider\'s check', () => {
+describe("the batch source provider's check", () => {
   const valid: BatchSourceRegistrationInputs = {
     attributeGroupName: 'g',
     attributeGroupVersion: 1,

@@ -20,10 +20,18 @@ describe('a view whose definition changes under the same version', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-definition-'));
   const database = path.join(work, 'wh.duckdb');
   const vars = { snowplow__mock_current_day: '2025-01-05' };
-  const v1 = parseView({ name: 'engagement', version: 1, attributeKey: domainUserid, attributes: [{ name: 'views', type: 'int64', aggregation: 'counter', events: [pageView()] }] });
+  const v1 = parseView({
+    name: 'engagement',
+    version: 1,
+    attributeKey: domainUserid,
+    attributes: [{ name: 'views', type: 'int64', aggregation: 'counter', events: [pageView()] }],
+  });
   const v1changed = parseView({
     ...v1,
-    attributes: [...v1.attributes, { name: 'pings', type: 'int64', aggregation: 'counter', events: [{ vendor: 'com.snowplowanalytics.snowplow', name: 'page_ping' }] }],
+    attributes: [
+      ...v1.attributes,
+      { name: 'pings', type: 'int64', aggregation: 'counter', events: [{ vendor: 'com.snowplowanalytics.snowplow', name: 'page_ping' }] },
+    ],
   });
   const log = () => undefined;
 
@@ -46,9 +54,17 @@ describe('a view whose definition changes under the same version', () => {
     expect(await queryDuckdb(database, 'select * from main_derived.engagement_1_attributes order by domain_userid')).toEqual(before);
 
     await runUntilCaughtUp({
-      projectDir: dir, connection: { type: 'duckdb', path: database }, targetName: 'prod', fullRefresh: true, vars: { snowplow__allow_refresh: true }, log,
+      projectDir: dir,
+      connection: { type: 'duckdb', path: database },
+      targetName: 'prod',
+      fullRefresh: true,
+      vars: { snowplow__allow_refresh: true },
+      log,
     });
-    const after = await queryDuckdb(database, 'select domain_userid, views, pings from main_derived.engagement_1_attributes order by domain_userid');
+    const after = await queryDuckdb(
+      database,
+      'select domain_userid, views, pings from main_derived.engagement_1_attributes order by domain_userid',
+    );
     expect(after).toEqual([
       { domain_userid: 'u1', views: '2', pings: '0' },
       { domain_userid: 'u2', views: '0', pings: '1' },

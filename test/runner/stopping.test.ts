@@ -49,7 +49,14 @@ function processesMentioning(dir: string): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const inDir = fs.readlinkSync(`/proc/${entry}/cwd`) === dir;
-      if (inDir || fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg.includes(dir))) found.push(Number(entry));
+      if (
+        inDir ||
+        fs
+          .readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+          .split('\0')
+          .some((arg) => arg.includes(dir))
+      )
+        found.push(Number(entry));
     } catch {
       // gone already, or not ours to read
     }
@@ -66,12 +73,16 @@ interface Started {
 /** `signals-batch run --verbose` on `projectDir` into its own schema, with its own temporary folder. */
 function startRun(projectDir: string, tmp: string, ...extra: string[]): Started {
   const schema = path.basename(path.dirname(projectDir)).replace(/-/g, '_');
-  const child = startCliProcess(['run', '--project', projectDir, '--duckdb', database, '--schema', schema, '--verbose', ...extra], { env: { ...process.env, TMPDIR: tmp } });
+  const child = startCliProcess(['run', '--project', projectDir, '--duckdb', database, '--schema', schema, '--verbose', ...extra], {
+    env: { ...process.env, TMPDIR: tmp },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, stderr: () => stderr, exited };
 }
 
@@ -84,7 +95,11 @@ async function waitFor(probe: () => boolean, what: string, timeoutMs = 240_000):
 }
 
 /** Waits until dbt has started a model in round 2 (so the stop lands mid-run, not before it). */
-const midRun = (run: Started) => waitFor(() => /round 1: /.test(run.stderr()) && /START sql \S+ model/.test(run.stderr().split(/round 1: /)[1] ?? ''), 'dbt to start a model in round 2');
+const midRun = (run: Started) =>
+  waitFor(
+    () => /round 1: /.test(run.stderr()) && /START sql \S+ model/.test(run.stderr().split(/round 1: /)[1] ?? ''),
+    'dbt to start a model in round 2',
+  );
 
 describe.each([
   ['SIGTERM', 143],
@@ -100,7 +115,11 @@ describe.each([
     const result = await run.exited;
     expect(result.code).toBe(exitCode);
     expect(result.stderr).toContain(`received ${signal}: stopping dbt`);
-    expect(result.stderr).toMatch(new RegExp(`interrupted by ${signal} in round 2, (while running|after) (model|hook) .* dbt has exited and the temporary profile is removed`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `interrupted by ${signal} in round 2, (while running|after) (model|hook) .* dbt has exited and the temporary profile is removed`,
+      ),
+    );
     expect(result.stderr).not.toContain('before any model ran');
     expect(processesMentioning(projectDir)).toEqual([]); // no orphaned dbt
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('signals-batch-profile-'))).toEqual([]);
@@ -151,9 +170,12 @@ describe('a run_results.json from an earlier invocation', () => {
     fs.mkdirSync(path.join(projectDir, 'target'), { recursive: true });
     fs.writeFileSync(path.join(projectDir, 'target', 'run_results.json'), JSON.stringify(stale));
     fs.writeFileSync(path.join(projectDir, 'models', 'broken.sql'), 'select {{ this is not jinja');
-    const error = (await runUntilCaughtUp({ projectDir, connection: { type: 'duckdb', path: database }, log: () => undefined, setupPython: false }).catch(
-      (e: Error) => e,
-    )) as DbtRunError;
+    const error = (await runUntilCaughtUp({
+      projectDir,
+      connection: { type: 'duckdb', path: database },
+      log: () => undefined,
+      setupPython: false,
+    }).catch((e: Error) => e)) as DbtRunError;
     expect(error).toBeInstanceOf(DbtRunError);
     expect(error.message).not.toContain('stale_model_from_yesterday');
     expect(error.message).toContain('dbt run failed in dbt (before any model ran)');
@@ -178,5 +200,6 @@ describe('which model dbt is running, from its progress lines', () => {
   test('nothing started: before any model ran', () => expect(after(0)).toBe('before any model ran'));
   test('a hook running', () => expect(after(1)).toBe('while running hook on-run-start'));
   test('between models', () => expect(after(4)).toBe('after model p_1_run_limits finished'));
-  test('several models at once (threads)', () => expect(after(6)).toBe('while running model p_1_daily_aggregates, model p_1_days_to_process'));
+  test('several models at once (threads)', () =>
+    expect(after(6)).toBe('while running model p_1_daily_aggregates, model p_1_days_to_process'));
 });

@@ -4,7 +4,18 @@
  * Runs the real script against a scratch cache holding a stand-in CLI, so nothing is built.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths';
@@ -72,6 +83,8 @@ describe('ensure-pulumi.sh', () => {
     expect(statSync(join(firstBin, 'pulumi')).ino).toBe(statSync(shared).ino);
     expect(statSync(join(secondBin, 'pulumi')).ino).toBe(statSync(shared).ino);
     expect(execFileSync(join(secondBin, 'pulumi')).toString().trim()).toBe(`v${PULUMI_VERSION}`);
-    expect(realpathSync(join(firstBin, 'pulumi-resource-command'))).toBe(realpathSync(join(cache, `pulumi-${PULUMI_VERSION}`, 'bin', 'pulumi-resource-command')));
+    expect(realpathSync(join(firstBin, 'pulumi-resource-command'))).toBe(
+      realpathSync(join(cache, `pulumi-${PULUMI_VERSION}`, 'bin', 'pulumi-resource-command')),
+    );
   });
 });

@@ -28,7 +28,17 @@ describe('the published package', () => {
   it('holds only the built code, templates, the scripts it runs, README and LICENSE', () => {
     const files = packedFiles();
     expect(files.filter((file) => !PUBLISHED.some((pattern) => pattern.test(file)))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/signals-batch.js', 'python/dbt_worker.py', 'README.md', 'LICENSE']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/cli/main.js',
+        'bin/signals-batch.js',
+        'python/dbt_worker.py',
+        'README.md',
+        'LICENSE',
+      ]),
+    );
     expect(files.some((file) => file.startsWith('templates/project/'))).toBe(true);
   });
 });

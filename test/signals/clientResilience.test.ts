@@ -42,9 +42,7 @@ describe('SignalsClient retries', () => {
 
     const error = await caught(client.publish('user_engagement', 1));
     expect(error).toBeInstanceOf(SignalsHttpError);
-    expect(error.message).toBe(
-      'Signals API call POST engines/publish failed with HTTP 503: engine overloaded (gave up after 3 attempts).',
-    );
+    expect(error.message).toBe('Signals API call POST engines/publish failed with HTTP 503: engine overloaded (gave up after 3 attempts).');
     expect((error as SignalsHttpError).attempts).toBe(3);
     expect(apiCalls().filter((call) => call.startsWith('POST engines/publish'))).toHaveLength(3);
   });
@@ -184,9 +182,9 @@ describe('SignalsClient credentials', () => {
   });
 
   it('names the missing settings when BDP credentials are incomplete', () => {
-    expect(
-      () => new SignalsClient({ apiUrl: emulator.url, auth: { mode: 'bdp', apiKey: 'k', apiKeyId: '', orgId: '' } }),
-    ).toThrow('missing: --api-key-id/SNOWPLOW_API_KEY_ID, --org-id/SNOWPLOW_ORG_ID');
+    expect(() => new SignalsClient({ apiUrl: emulator.url, auth: { mode: 'bdp', apiKey: 'k', apiKeyId: '', orgId: '' } })).toThrow(
+      'missing: --api-key-id/SNOWPLOW_API_KEY_ID, --org-id/SNOWPLOW_ORG_ID',
+    );
   });
 });
 

@@ -5,7 +5,9 @@ const KEY = 'sk_Live/4f+9Ab=Zq';
 
 describe('redact', () => {
   it('removes a secret as given, and any bearer token', () => {
-    expect(redact(`key ${KEY} refused; Authorization: Bearer abc.def-ghi`, [KEY])).toBe('key [redacted] refused; Authorization: Bearer [redacted]');
+    expect(redact(`key ${KEY} refused; Authorization: Bearer abc.def-ghi`, [KEY])).toBe(
+      'key [redacted] refused; Authorization: Bearer [redacted]',
+    );
   });
 
   it('removes lower-cased and upper-cased echoes', () => {

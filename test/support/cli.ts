@@ -39,7 +39,12 @@ export async function cliInProcess(...args: string[]): Promise<CliRun> {
 
 /** Runs the built CLI as a child process and waits for it. */
 export function cliProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [cliBin, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -51,7 +56,10 @@ export function startCliProcess(args: string[], options: SpawnOptions = {}) {
 /** Builds dist/ and build/ (the child-process CLI runs from them; npm test's pretest builds them too). */
 export function buildPackage(): void {
   for (const config of ['tsconfig.build.json', 'tsconfig.json']) {
-    const tsc = spawnSync(process.execPath, [path.join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], { cwd: packageRoot, encoding: 'utf8' });
+    const tsc = spawnSync(process.execPath, [path.join(packageRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], {
+      cwd: packageRoot,
+      encoding: 'utf8',
+    });
     if (tsc.status !== 0) throw new Error(`the TypeScript build (${config}) failed:\n${tsc.stdout}${tsc.stderr}`);
   }
 }

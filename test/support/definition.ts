@@ -26,7 +26,7 @@ export function baseView(): Mutable {
 
 export function withAttribute(attribute: Partial<Attribute> & Record<string, unknown>): Mutable {
   const v = baseView();
-  v.attributes[0] = { ...v.attributes[0], ...attribute } as Mutable["attributes"][number];
+  v.attributes[0] = { ...v.attributes[0], ...attribute } as Mutable['attributes'][number];
   for (const [k, value] of Object.entries(attribute)) if (value === undefined) delete v.attributes[0][k];
   return v;
 }

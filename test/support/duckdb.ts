@@ -35,4 +35,3 @@ export async function copyDatabase(from: string, to: string): Promise<void> {
 export function readTable(database: string, table: string, orderBy: string): Promise<Row[]> {
   return queryDuckdb(database, `select * from ${table} order by ${orderBy}`);
 }
-

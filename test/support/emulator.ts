@@ -85,12 +85,29 @@ export function sandboxApi(emulator: () => EmulatorHandle) {
 /** Pieces of attribute groups in the API's JSON input form, to build the cases of the API model tests. */
 export const atomic = (name: string, extra: Record<string, unknown> = {}) => ({ type: 'atomic', name, ...extra });
 export const entity = (path: string, extra: Record<string, unknown> = {}) => ({
-  type: 'entity', vendor: 'com.acme', name: 'checkout', major_version: 1, path, index: 0, ...extra,
+  type: 'entity',
+  vendor: 'com.acme',
+  name: 'checkout',
+  major_version: 1,
+  path,
+  index: 0,
+  ...extra,
 });
 export const event = (path: string, extra: Record<string, unknown> = {}) => ({
-  type: 'event', vendor: 'com.acme', name: 'purchase', major_version: 2, path, ...extra,
+  type: 'event',
+  vendor: 'com.acme',
+  name: 'purchase',
+  major_version: 2,
+  path,
+  ...extra,
 });
-export const attribute = (overrides: Record<string, unknown>) => ({ name: 'a', type: 'int64', aggregation: 'counter', events: [pageView], ...overrides });
+export const attribute = (overrides: Record<string, unknown>) => ({
+  name: 'a',
+  type: 'int64',
+  aggregation: 'counter',
+  events: [pageView],
+  ...overrides,
+});
 export const groupWith = (attributes: Record<string, unknown>[], overrides: Record<string, unknown> = {}) =>
   sampleGroup({ attributes, ...overrides });
 

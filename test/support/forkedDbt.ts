@@ -40,7 +40,11 @@ export async function incrementalModels(projectDir: string): Promise<Set<string>
   const manifest = JSON.parse(await fs.readFile(path.join(projectDir, 'target', 'manifest.json'), 'utf8')) as {
     nodes: Record<string, { config: { materialized: string } }>;
   };
-  return new Set(Object.entries(manifest.nodes).filter(([, n]) => n.config.materialized === 'incremental').map(([id]) => id));
+  return new Set(
+    Object.entries(manifest.nodes)
+      .filter(([, n]) => n.config.materialized === 'incremental')
+      .map(([id]) => id),
+  );
 }
 
 /** Inside each of `models` in a recorded run: after its last statement before COMMIT (its work done, not yet durable). */

@@ -37,8 +37,11 @@ export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): Ora
   const key = keyColumnName(view);
   // an attribute with no events counts every event, so every event is in scope
   const allEvents = view.attributes.some((a) => a.events.length === 0) ? [] : view.attributes.flatMap((a) => a.events);
-  const inScope = firstCopies(rows.filter((r) => (o.appIds.length === 0 || o.appIds.includes(String(r.app_id))) && String(r.load_tstamp) >= o.startDate)).filter(
-    (r) => r[key] !== null && r[key] !== undefined && r[key] !== '' && String(r.derived_tstamp) >= o.startDate && matchesEvent(r, allEvents),
+  const inScope = firstCopies(
+    rows.filter((r) => (o.appIds.length === 0 || o.appIds.includes(String(r.app_id))) && String(r.load_tstamp) >= o.startDate),
+  ).filter(
+    (r) =>
+      r[key] !== null && r[key] !== undefined && r[key] !== '' && String(r.derived_tstamp) >= o.startDate && matchesEvent(r, allEvents),
   );
   const byKey = new Map<string, EventRow[]>();
   for (const r of inScope) byKey.set(String(r[key]), [...(byKey.get(String(r[key])) ?? []), r]);
@@ -55,7 +58,9 @@ export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): Ora
         const d = Date.parse(`${String(r.derived_tstamp).slice(0, 10)}T00:00:00Z`);
         return windowEnd - n * DAY <= d && d < windowEnd;
       });
-      const byTime = [...events].sort((x, y) => compare(String(x.derived_tstamp), String(y.derived_tstamp)) || compare(String(x.event_id), String(y.event_id)));
+      const byTime = [...events].sort(
+        (x, y) => compare(String(x.derived_tstamp), String(y.derived_tstamp)) || compare(String(x.event_id), String(y.event_id)),
+      );
       const values = ['counter', 'time_since_last', 'time_since_first'].includes(a.aggregation) ? [] : byTime.map((r) => typedValue(r, a));
       const present = values.filter((v): v is Exclude<Scalar, null> => v !== null);
       let result: unknown;
@@ -101,7 +106,8 @@ export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): Ora
             counts.set(v, { n: c.n + 1, latest: i });
           });
           if (a.aggregation === 'approx_count_distinct') result = counts.size;
-          else if (a.aggregation === 'category_count') result = counts.size === 0 ? null : Object.fromEntries([...counts].map(([v, c]) => [String(v), c.n]));
+          else if (a.aggregation === 'category_count')
+            result = counts.size === 0 ? null : Object.fromEntries([...counts].map(([v, c]) => [String(v), c.n]));
           else {
             const most = a.aggregation === 'most_frequent';
             const ranked = [...counts].sort(([, x], [, y]) => (most ? y.n - x.n : x.n - y.n) || y.latest - x.latest);
@@ -113,7 +119,10 @@ export function oracleTable(view: View, rows: EventRow[], o: OracleOptions): Ora
         case 'time_since_first': {
           const unit = { s: 1_000, min: 60_000, h: 3_600_000, d: DAY }[a.timeUnit!];
           const at = a.aggregation === 'time_since_last' ? byTime[byTime.length - 1] : byTime[0];
-          result = at === undefined ? null : Math.floor((windowEnd - timestampMillis({ kind: 'timestamp', value: String(at.derived_tstamp) })!) / unit);
+          result =
+            at === undefined
+              ? null
+              : Math.floor((windowEnd - timestampMillis({ kind: 'timestamp', value: String(at.derived_tstamp) })!) / unit);
           break;
         }
       }

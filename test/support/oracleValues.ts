@@ -3,7 +3,17 @@
  * on an event (a leaf, its date part, or a value calculated from leaves), whether a criterion holds,
  * the typed value an aggregation works on, and the cast of a result to the attribute's type.
  */
-import { ATOMIC_COLUMNS, elementType, isListType, type Attribute, type Criterion, type DatePart, type EventSpec, type LeafProperty, type Property } from '../../src/definition';
+import {
+  ATOMIC_COLUMNS,
+  elementType,
+  isListType,
+  type Attribute,
+  type Criterion,
+  type DatePart,
+  type EventSpec,
+  type LeafProperty,
+  type Property,
+} from '../../src/definition';
 import type { EventRow } from '../../src/sample';
 
 export type Scalar = string | number | boolean | null;
@@ -13,10 +23,16 @@ export const DAY = 86_400_000;
 export function matchesEvent(r: EventRow, events: EventSpec[]): boolean {
   // an empty list means every event
   if (events.length === 0) return true;
-  return events.some((e) => r.event_vendor === e.vendor && r.event_name === e.name && (e.version === undefined || r.event_version === e.version));
+  return events.some(
+    (e) => r.event_vendor === e.vendor && r.event_name === e.name && (e.version === undefined || r.event_version === e.version),
+  );
 }
 
-const snake = (s: string) => s.replace(/([^A-Z_])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+const snake = (s: string) =>
+  s
+    .replace(/([^A-Z_])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]/g, '_')
+    .toLowerCase();
 
 /** The JSON of a self-describing column of any full version of the major version (newest first). */
 function selfDescribing(r: EventRow, prefix: string): unknown {
@@ -143,7 +159,10 @@ function asBoolean(v: Value): boolean | null {
 
 /** SQL LIKE (`%`, `_`; no escapes) as a regular expression. */
 function likeToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '[\\s\\S]*').replace(/_/g, '[\\s\\S]');
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '[\\s\\S]*')
+    .replace(/_/g, '[\\s\\S]');
   return new RegExp(`^${body}$`);
 }
 
@@ -209,9 +228,13 @@ export function typedValue(r: EventRow, a: Attribute): Scalar {
   return asNumber(v);
 }
 
-
 export function castTo(value: unknown, a: Attribute): unknown {
-  if (value === null || value === undefined) return a.defaultValue === undefined ? null : a.type === 'timestamp' ? timestampMillis({ kind: 'text', value: a.defaultValue as string }) : a.defaultValue;
+  if (value === null || value === undefined)
+    return a.defaultValue === undefined
+      ? null
+      : a.type === 'timestamp'
+        ? timestampMillis({ kind: 'text', value: a.defaultValue as string })
+        : a.defaultValue;
   const t = elementType(a.type);
   const one = (x: unknown) => (['int32', 'int64', 'unix_timestamp'].includes(t) ? Math.round(x as number) : x);
   return isListType(a.type) ? (value as unknown[]).map(one) : one(value);

@@ -37,7 +37,13 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): Re
     return { ...inputs, fullyQualifiedName: `"${inputs.database}"."${inputs.name}"` };
   }
   if (type.endsWith(':AttributeGroupRegistration')) {
-    return { ...inputs, name: inputs.group?.name, version: inputs.group?.version, isPublished: false, fullName: `${inputs.group?.name}_v${inputs.group?.version}` };
+    return {
+      ...inputs,
+      name: inputs.group?.name,
+      version: inputs.group?.version,
+      isPublished: false,
+      fullName: `${inputs.group?.name}_v${inputs.group?.version}`,
+    };
   }
   if (type.endsWith(':DbtProjectFiles')) {
     return { ...inputs, rebuildFromHistory: false, hash: 'mock-hash', fileCount: Object.keys(inputs.files ?? {}).length };

@@ -22,7 +22,8 @@ export function tableDifferences(expected: Row[], actual: Row[], key: string, ex
     }
     byKey.delete(k);
     for (const c of a) {
-      if (JSON.stringify(row[c]) !== JSON.stringify(other[c])) out.push(`${k}.${c}: ${JSON.stringify(row[c])} vs ${JSON.stringify(other[c])}`);
+      if (JSON.stringify(row[c]) !== JSON.stringify(other[c]))
+        out.push(`${k}.${c}: ${JSON.stringify(row[c])} vs ${JSON.stringify(other[c])}`);
     }
   }
   for (const k of byKey.keys()) out.push(`${k}: extra row`);

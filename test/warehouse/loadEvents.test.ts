@@ -35,14 +35,19 @@ async function failure(files: string[], db: string): Promise<string> {
   return (error as Error).message;
 }
 
-const good = () => csv([HEADER, 'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,1.5,Home', 'e2,web,u2,2025-01-02 11:00:00,2025-01-02 11:05:00,,"A, B"']);
+const good = () =>
+  csv([HEADER, 'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,1.5,Home', 'e2,web,u2,2025-01-02 11:00:00,2025-01-02 11:05:00,,"A, B"']);
 
 describe('load-events is one transaction', () => {
   test('load-events commits nothing when the second file has a bad timestamp', async () => {
     const db = database();
     await loadEventsCsv([good()], { database: db });
     const before = await queryDuckdb(db, 'select * from atomic.events order by event_id');
-    const bad = csv([HEADER, 'e3,web,u3,2025-01-03 10:00:00,2025-01-03 10:05:00,1,x', 'e4,web,u4,2025-02-30 10:00:00,2025-01-03 10:05:00,1,y']);
+    const bad = csv([
+      HEADER,
+      'e3,web,u3,2025-01-03 10:00:00,2025-01-03 10:05:00,1,x',
+      'e4,web,u4,2025-02-30 10:00:00,2025-01-03 10:05:00,1,y',
+    ]);
     const message = await failure([good(), bad], db);
     expect(message).toContain(`${bad} line 3, column derived_tstamp: "2025-02-30 10:00:00" is not a timestamp`);
     expect(await queryDuckdb(db, 'select * from atomic.events order by event_id')).toEqual(before);
@@ -69,7 +74,12 @@ describe('load-events is one transaction', () => {
 
 describe('load-events errors say where', () => {
   test('a ragged row is reported as such, with its line and field counts', async () => {
-    const bad = csv([HEADER, 'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,1,x', 'e2,web,u2,2025-01-02 10:00:00', 'e3,web,u3,2025-01-02 10:00:00,2025-01-02 10:05:00,1,x,extra']);
+    const bad = csv([
+      HEADER,
+      'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,1,x',
+      'e2,web,u2,2025-01-02 10:00:00',
+      'e3,web,u3,2025-01-02 10:00:00,2025-01-02 10:05:00,1,x,extra',
+    ]);
     const message = await failure([bad], database());
     expect(message).toContain(`${bad} line 3 has 4 fields, the header has 7`);
     expect(message).toContain(`${bad} line 4 has 8 fields, the header has 7`);
@@ -77,13 +87,20 @@ describe('load-events errors say where', () => {
   });
 
   test('line numbers count physical lines when a quoted value spans several', async () => {
-    const bad = csv([HEADER, 'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,1,"two', 'lines"', 'e2,web,u2,2025-01-02 10:00:00,yesterday,1,x']);
+    const bad = csv([
+      HEADER,
+      'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,1,"two',
+      'lines"',
+      'e2,web,u2,2025-01-02 10:00:00,yesterday,1,x',
+    ]);
     expect(await failure([bad], database())).toContain(`${bad} line 4, column load_tstamp: "yesterday" is not a timestamp`);
   });
 
   test('a header without the required columns names them (not every row)', async () => {
     const bad = csv(['id,when', '1,2025-01-01']);
-    expect(await failure([bad], database())).toContain(`${bad} line 1: the header has no column "event_id", "load_tstamp", "derived_tstamp"`);
+    expect(await failure([bad], database())).toContain(
+      `${bad} line 1: the header has no column "event_id", "load_tstamp", "derived_tstamp"`,
+    );
   });
 
   test('columns equal ignoring case are refused as duplicates', async () => {
@@ -102,7 +119,9 @@ describe('load-events reads exports as warehouses write them', () => {
     const db = database();
     const upper = csv([HEADER.toUpperCase(), 'e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,2,Home']);
     expect((await loadEventsCsv([upper], { database: db })).rowsLoaded).toBe(1);
-    expect(await queryDuckdb(db, 'select event_id, domain_userid, se_value from atomic.events')).toEqual([{ event_id: 'e1', domain_userid: 'u1', se_value: 2 }]);
+    expect(await queryDuckdb(db, 'select event_id, domain_userid, se_value from atomic.events')).toEqual([
+      { event_id: 'e1', domain_userid: 'u1', se_value: 2 },
+    ]);
   });
 
   test('timestamps with offsets are converted to UTC; naive ones are taken as UTC', async () => {
@@ -114,7 +133,10 @@ describe('load-events reads exports as warehouses write them', () => {
       'e3,2025-01-02T23:30:00-01:00,2025-01-02 10:00:00.123456',
     ]);
     await loadEventsCsv([file], { database: db });
-    const rows = await queryDuckdb(db, 'select event_id, cast(derived_tstamp as varchar) as derived, cast(load_tstamp as varchar) as loaded from atomic.events order by event_id');
+    const rows = await queryDuckdb(
+      db,
+      'select event_id, cast(derived_tstamp as varchar) as derived, cast(load_tstamp as varchar) as loaded from atomic.events order by event_id',
+    );
     expect(rows).toEqual([
       { event_id: 'e1', derived: '2025-01-02 05:00:00', loaded: '2025-01-02 10:00:00' },
       { event_id: 'e2', derived: '2025-01-02 11:30:00', loaded: '2025-01-02 10:00:00' },
@@ -126,7 +148,9 @@ describe('load-events reads exports as warehouses write them', () => {
     const db = database();
     const file = csv([HEADER, `e1,web,u1,2025-01-02 10:00:00,2025-01-02 10:05:00,,"{{ env_var('X') }} 'q' ""d""`, 'two"']);
     await loadEventsCsv([file], { database: db });
-    expect(await queryDuckdb(db, 'select page_title, se_value from atomic.events')).toEqual([{ page_title: `{{ env_var('X') }} 'q' "d"\ntwo`, se_value: null }]);
+    expect(await queryDuckdb(db, 'select page_title, se_value from atomic.events')).toEqual([
+      { page_title: `{{ env_var('X') }} 'q' "d"\ntwo`, se_value: null },
+    ]);
   });
 
   test('several full versions of one context land in one major-version column, newest first', async () => {

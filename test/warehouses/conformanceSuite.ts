@@ -35,7 +35,13 @@ export function conformanceSuite(engine: WarehouseEngine, ns = 'conformance'): (
       expect(runs.map((r) => r.caughtUp)).toEqual([false, false, true]);
       const rows = await engine.readTable(ns, 'derived', project.tables.attributes, 'domain_userid');
       columns = Object.keys(rows[0] ?? {});
-      actual = rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'updated_at').map(([k, v]) => [k, cellText(v)])));
+      actual = rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r)
+            .filter(([k]) => k !== 'updated_at')
+            .map(([k, v]) => [k, cellText(v)]),
+        ),
+      );
     }, 1_800_000);
 
     it('produces exactly the expected table (every row and cell)', () => {

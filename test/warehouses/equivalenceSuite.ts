@@ -43,11 +43,13 @@ export function equivalenceSuite(engine: WarehouseEngine, options: EquivalenceOp
 
     test(`${options.batches} batches with a run after each equal one run over everything, cell for cell`, async () => {
       const work = tempDir(`equivalence-${engine.target}`);
-      const files = await Promise.all(batches.map(async (b, i) => {
-        const file = path.join(work, `batch_${i + 1}.csv`);
-        await writeEventsCsv(b, file);
-        return file;
-      }));
+      const files = await Promise.all(
+        batches.map(async (b, i) => {
+          const file = path.join(work, `batch_${i + 1}.csv`);
+          await writeEventsCsv(b, file);
+          return file;
+        }),
+      );
       options.typeFiles?.(files);
       const log = (line: string) => process.stdout.write(`    [${engine.target}] ${line}\n`);
       const project = generateProject(view, { target: engine.target, vars: { ...VARS, ...engine.sourceVars('batched') } });
@@ -78,9 +80,16 @@ export function equivalenceSuite(engine: WarehouseEngine, options: EquivalenceOp
 
     test('every cell equals the rules of the semantics, evaluated in TypeScript', () => {
       expect(full.length).toBeGreaterThan(0);
-      const expected = oracleTable(view, rows, { startDate: START_DATE, appIds: VARS.snowplow__app_id, currentDay: VARS.snowplow__mock_current_day });
+      const expected = oracleTable(view, rows, {
+        startDate: START_DATE,
+        appIds: VARS.snowplow__app_id,
+        currentDay: VARS.snowplow__mock_current_day,
+      });
       // BigQuery stores a NULL array as an empty one, so there NULL and [] are one value: both sides read as NULL
-      const stored = <T extends Row>(r: T): T => (engine.target === 'bigquery' ? (Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) && v.length === 0 ? null : v])) as T) : r);
+      const stored = <T extends Row>(r: T): T =>
+        engine.target === 'bigquery'
+          ? (Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) && v.length === 0 ? null : v])) as T)
+          : r;
       expect(oracleDifferences(view, expected.map(stored), full.map(stored))).toEqual([]);
     });
 

@@ -18,28 +18,87 @@ const view = parseView({
   version: 1,
   attributeKey: { name: 'domain_userid' },
   attributes: [
-    { name: 'second_sku', type: 'string', aggregation: 'last', events: [order()], property: entityField('com.acme', 'product', 1, '$.skuCode', 1) },
-    { name: 'second_tag', type: 'string', aggregation: 'last', events: [order()], property: entityField('com.acme', 'product', 1, '$.tagList[1].labelName') },
-    { name: 'order_total', type: 'double', aggregation: 'max', events: [order()], property: eventField('com.acme', 'order', 1, '$.orderInfo.totalValue') },
-    { name: 'second_item', type: 'string', aggregation: 'last', events: [order()], property: eventField('com.acme', 'order', 1, '$.orderInfo.lineItems[1].itemName') },
+    {
+      name: 'second_sku',
+      type: 'string',
+      aggregation: 'last',
+      events: [order()],
+      property: entityField('com.acme', 'product', 1, '$.skuCode', 1),
+    },
+    {
+      name: 'second_tag',
+      type: 'string',
+      aggregation: 'last',
+      events: [order()],
+      property: entityField('com.acme', 'product', 1, '$.tagList[1].labelName'),
+    },
+    {
+      name: 'order_total',
+      type: 'double',
+      aggregation: 'max',
+      events: [order()],
+      property: eventField('com.acme', 'order', 1, '$.orderInfo.totalValue'),
+    },
+    {
+      name: 'second_item',
+      type: 'string',
+      aggregation: 'last',
+      events: [order()],
+      property: eventField('com.acme', 'order', 1, '$.orderInfo.lineItems[1].itemName'),
+    },
   ],
 });
 
 const HEADER = [
-  'app_id', 'platform', 'event', 'event_id', 'domain_userid', 'collector_tstamp', 'dvce_created_tstamp', 'derived_tstamp', 'load_tstamp',
-  'event_vendor', 'event_name', 'event_format', 'event_version',
-  'contexts_com_acme_product_1_0_0', 'unstruct_event_com_acme_order_1_0_0', 'unstruct_event_com_acme_order_1_0_1',
+  'app_id',
+  'platform',
+  'event',
+  'event_id',
+  'domain_userid',
+  'collector_tstamp',
+  'dvce_created_tstamp',
+  'derived_tstamp',
+  'load_tstamp',
+  'event_vendor',
+  'event_name',
+  'event_format',
+  'event_version',
+  'contexts_com_acme_product_1_0_0',
+  'unstruct_event_com_acme_order_1_0_0',
+  'unstruct_event_com_acme_order_1_0_1',
 ];
 
-const product = (items: Array<{ skuCode: string; tags: string[] }>) => JSON.stringify(items.map((i) => ({ skuCode: i.skuCode, price: 1.5, tagList: i.tags.map((t) => ({ labelName: t })) })));
-const orderJson = (total: number, items: string[]) => JSON.stringify({ orderInfo: { totalValue: total, lineItems: items.map((itemName) => ({ itemName })) } });
+const product = (items: Array<{ skuCode: string; tags: string[] }>) =>
+  JSON.stringify(items.map((i) => ({ skuCode: i.skuCode, price: 1.5, tagList: i.tags.map((t) => ({ labelName: t })) })));
+const orderJson = (total: number, items: string[]) =>
+  JSON.stringify({ orderInfo: { totalValue: total, lineItems: items.map((itemName) => ({ itemName })) } });
 
 /** u1 and u2 load on the first days (BigQuery: the 1.x loader's columns 1-0-0 and 1-0-1), u3 later (the major-version column). */
 const EVENTS = [
-  ['u1', '2025-01-02 10:00:00', '1-0-0', product([{ skuCode: 'a', tags: ['x'] }, { skuCode: 'b', tags: [] }]), orderJson(10, ['p', 'q']), ''],
+  [
+    'u1',
+    '2025-01-02 10:00:00',
+    '1-0-0',
+    product([
+      { skuCode: 'a', tags: ['x'] },
+      { skuCode: 'b', tags: [] },
+    ]),
+    orderJson(10, ['p', 'q']),
+    '',
+  ],
   ['u1', '2025-01-02 11:00:00', '1-0-0', product([{ skuCode: 'c', tags: ['x', 'y'] }]), orderJson(4, ['p']), ''],
   ['u2', '2025-01-03 10:00:00', '1-0-1', product([{ skuCode: 'e', tags: ['z'] }]), '', orderJson(20.5, ['r', 's'])],
-  ['u3', '2025-01-06 10:00:00', '1-0-1', product([{ skuCode: 'f', tags: [] }, { skuCode: 'g', tags: [] }]), '', orderJson(7, ['t', 'u'])],
+  [
+    'u3',
+    '2025-01-06 10:00:00',
+    '1-0-1',
+    product([
+      { skuCode: 'f', tags: [] },
+      { skuCode: 'g', tags: [] },
+    ]),
+    '',
+    orderJson(7, ['t', 'u']),
+  ],
 ];
 
 const EXPECTED = [
@@ -59,17 +118,39 @@ export function pathSuite(engine: WarehouseEngine, ns = 'paths'): void {
       const work = tempDir(`paths-${engine.target}`);
       const rows = EVENTS.map(([user, ts, version, products, v100, v101], i) => {
         const load = ts.replace(/ .*/, ' 23:00:00');
-        return csvLine(['paths', 'web', 'unstruct', `e${i}`, user, ts, ts, ts, load, 'com.acme', 'order', 'jsonschema', version, products, v100, v101]);
+        return csvLine([
+          'paths',
+          'web',
+          'unstruct',
+          `e${i}`,
+          user,
+          ts,
+          ts,
+          ts,
+          load,
+          'com.acme',
+          'order',
+          'jsonschema',
+          version,
+          products,
+          v100,
+          v101,
+        ]);
       });
       const file = path.join(work, 'events.csv');
       fs.writeFileSync(file, [csvLine(HEADER), ...rows].join('\n') + '\n');
       await engine.loadEventsCsv(ns, [file]);
-      const project = generateProject(view, { target: engine.target, vars: { snowplow__start_date: '2025-01-01', snowplow__mock_current_day: '2025-01-10', ...engine.sourceVars(ns) } });
+      const project = generateProject(view, {
+        target: engine.target,
+        vars: { snowplow__start_date: '2025-01-01', snowplow__mock_current_day: '2025-01-10', ...engine.sourceVars(ns) },
+      });
       const projectDir = await writeProject(path.join(work, 'projects'), project);
       const run = await runUntilCaughtUp({ projectDir, connection: engine.connection(ns), log: () => undefined });
       expect(run.caughtUp).toBe(true);
       const table = await engine.readTable(ns, 'derived', project.tables.attributes, 'domain_userid');
-      expect(table.map(({ updated_at: _, ...r }) => ({ ...r, order_total: r.order_total === null ? null : Number(r.order_total) }))).toEqual(EXPECTED);
+      expect(
+        table.map(({ updated_at: _, ...r }) => ({ ...r, order_total: r.order_total === null ? null : Number(r.order_total) })),
+      ).toEqual(EXPECTED);
     }, 1_800_000);
   });
 }

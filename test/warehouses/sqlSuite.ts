@@ -22,14 +22,22 @@ export function compiledModels(projectDir: string): string[] {
   return out.sort();
 }
 
-const SQLGLOT_DIALECT: Record<Target, string> = { duckdb: 'duckdb', snowflake: 'snowflake', bigquery: 'bigquery', databricks: 'databricks' };
+const SQLGLOT_DIALECT: Record<Target, string> = {
+  duckdb: 'duckdb',
+  snowflake: 'snowflake',
+  bigquery: 'bigquery',
+  databricks: 'databricks',
+};
 
 export function sqlSuite(target: Target, projectDir: () => string): void {
   describe(`compiled ${target} SQL`, () => {
     test(`every compiled model parses as ${target} (sqlglot) and holds no other warehouse's syntax`, async () => {
       const files = compiledModels(projectDir());
       expect(files.length).toBeGreaterThanOrEqual(10);
-      const result = (await runPythonJson('sqlglot', 'sql_check.py', [SQLGLOT_DIALECT[target], ...files])) as { parsed: number; problems: string[] };
+      const result = (await runPythonJson('sqlglot', 'sql_check.py', [SQLGLOT_DIALECT[target], ...files])) as {
+        parsed: number;
+        problems: string[];
+      };
       expect(result.problems).toEqual([]);
       expect(result.parsed).toBe(files.length);
     }, 300_000);

@@ -79,7 +79,13 @@ async function runEmulator(opts: EmulatorCommandOptions, verbose: boolean): Prom
     '',
     `Control plane (/_emulator/faults, /_emulator/state): header X-Emulator-Control-Token: ${emulator.controlToken}`,
     `State: ${opts.state ? path.resolve(opts.state) : 'in memory'}`,
-    `DuckDB files: ${Object.keys(duckdbFiles).length ? Object.entries(duckdbFiles).map(([db, file]) => `${db} -> ${file}`).join(', ') : 'none'}`,
+    `DuckDB files: ${
+      Object.keys(duckdbFiles).length
+        ? Object.entries(duckdbFiles)
+            .map(([db, file]) => `${db} -> ${file}`)
+            .join(', ')
+        : 'none'
+    }`,
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -31,14 +31,22 @@ export function registerInit(program: Command): void {
     ),
     { required: true },
   )
-    .addOption(new Option('--profile <name>', 'dbt profile name written into the projects').default('signals_batch').argParser(plainName('identifier')))
+    .addOption(
+      new Option('--profile <name>', 'dbt profile name written into the projects')
+        .default('signals_batch')
+        .argParser(plainName('identifier')),
+    )
     .action(async (opts: InitOptions, command: Command) => {
       await runInit(opts, command);
     });
 }
 
 /** Groups `init` works on: the latest version of each name, or the one asked for. */
-export function selectGroups(groups: AttributeGroupResponse[], name: string | undefined, version: number | undefined): AttributeGroupResponse[] {
+export function selectGroups(
+  groups: AttributeGroupResponse[],
+  name: string | undefined,
+  version: number | undefined,
+): AttributeGroupResponse[] {
   if (version !== undefined && !name) throw new CliError('--attribute-group-version needs --attribute-group-name.');
   if (name && version !== undefined) {
     const exact = groups.find((group) => group.name === name && group.version === version);
@@ -93,7 +101,9 @@ async function runInit(opts: InitOptions, command: Command): Promise<void> {
   const batchGroups = selected.filter((group) => {
     if (!isExternalBatchGroup(group)) return true;
     if (opts.attributeGroupName) {
-      throw new CliError(`Attribute group ${group.name} version ${group.version} is an external batch group (fields, no attributes): there is nothing to compute.`);
+      throw new CliError(
+        `Attribute group ${group.name} version ${group.version} is an external batch group (fields, no attributes): there is nothing to compute.`,
+      );
     }
     progress(`skipping ${group.name} v${group.version}: external batch group (fields, no attributes)`);
     return false;
@@ -105,7 +115,9 @@ async function runInit(opts: InitOptions, command: Command): Promise<void> {
     try {
       return generateProject(view, { target, profile: opts.profile });
     } catch (error) {
-      throw new CliError(`Cannot generate the dbt project of ${batchGroups[i].name} version ${batchGroups[i].version}: ${(error as Error).message}`);
+      throw new CliError(
+        `Cannot generate the dbt project of ${batchGroups[i].name} version ${batchGroups[i].version}: ${(error as Error).message}`,
+      );
     }
   });
   await refuseCaseCollisions(views, opts.repoPath);

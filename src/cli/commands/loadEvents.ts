@@ -20,7 +20,13 @@ export function registerLoadEvents(program: Command): void {
     .addOption(new Option('--table <table>', 'events table').default('events').argParser(plainName('identifier')))
     .action(async (files: string[], opts: LoadEventsOptions, cmd: Command) => {
       const result = await cliStep(
-        () => loadEventsCsv(files, { database: opts.duckdb, schema: opts.schema, table: opts.table, progress: isVerbose(cmd) ? progress : undefined }),
+        () =>
+          loadEventsCsv(files, {
+            database: opts.duckdb,
+            schema: opts.schema,
+            table: opts.table,
+            progress: isVerbose(cmd) ? progress : undefined,
+          }),
         'load-events failed, nothing was loaded',
         true,
       );

@@ -9,7 +9,15 @@ import { projectName } from '../../definition';
 import { validateBatchSourceConfig, type BatchSourceConfig } from '../../definition/batchSource';
 import { CliError } from '../errors';
 import { chosenTarget, isVerbose, progress } from '../options';
-import { createClient, requireGroup, signalsCall, withConnection, withSelection, type ConnectionOptions, type SelectionOptions } from '../signalsOptions';
+import {
+  createClient,
+  requireGroup,
+  signalsCall,
+  withConnection,
+  withSelection,
+  type ConnectionOptions,
+  type SelectionOptions,
+} from '../signalsOptions';
 import { BATCH_SOURCE_CONFIG_FILE } from './init';
 
 export interface MaterializeOptions {
@@ -119,7 +127,9 @@ async function runMaterialize(opts: ConnectionOptions & SelectionOptions & Mater
 
   const live = await signalsCall(() => client.getAttributeGroup(group.name, group.version));
   if (!live) {
-    throw new CliError(`Attribute group ${group.name} version ${group.version} is not registered in Signals; register it before materializing.`);
+    throw new CliError(
+      `Attribute group ${group.name} version ${group.version} is not registered in Signals; register it before materializing.`,
+    );
   }
   const result = await signalsCall(() => client.materialize(group.name, group.version, config));
   process.stdout.write(

@@ -29,14 +29,28 @@ export function registerRun(program: Command): void {
     .description('Run a generated project with dbt until it has caught up with the newest loaded event')
     .addOption(new Option('--project <dir>', 'the generated project directory (<out>/<name>_<version>)').makeOptionMandatory());
   addConnectionOptions(command)
-    .addOption(new Option('--schema <schema>', 'dbt target schema (BigQuery: dataset); tables land in <schema>_derived').default('main').argParser(plainName('identifier')))
-    .addOption(new Option('--profile <name>', "dbt profile name (as in the project's dbt_project.yml)").default('signals_batch').argParser(plainName('identifier')))
+    .addOption(
+      new Option('--schema <schema>', 'dbt target schema (BigQuery: dataset); tables land in <schema>_derived')
+        .default('main')
+        .argParser(plainName('identifier')),
+    )
+    .addOption(
+      new Option('--profile <name>', "dbt profile name (as in the project's dbt_project.yml)")
+        .default('signals_batch')
+        .argParser(plainName('identifier')),
+    )
     .addOption(new Option('--vars <json>', 'dbt variable overrides for this run (JSON object)').argParser(varsJson))
     .option('--full-refresh', 'rebuild from scratch (state is dropped only if allowed, see --allow-refresh)')
     .option('--allow-refresh', 'allow --full-refresh to drop accumulated tables (sets snowplow__allow_refresh)')
-    .addOption(new Option('--target-name <name>', 'dbt target name (the dev target always allows refreshes)').default('dev').argParser(plainName('identifier')))
+    .addOption(
+      new Option('--target-name <name>', 'dbt target name (the dev target always allows refreshes)')
+        .default('dev')
+        .argParser(plainName('identifier')),
+    )
     .addOption(new Option('--threads <n>', `dbt threads (1-${MAX_THREADS})`).default(4).argParser(wholeNumber(1, MAX_THREADS)))
-    .addOption(new Option('--max-rounds <n>', `upper bound on dbt runs (1-${MAX_ROUNDS})`).default(200).argParser(wholeNumber(1, MAX_ROUNDS)))
+    .addOption(
+      new Option('--max-rounds <n>', `upper bound on dbt runs (1-${MAX_ROUNDS})`).default(200).argParser(wholeNumber(1, MAX_ROUNDS)),
+    )
     .option('--json', 'print the result as one line of JSON on stdout (progress stays on stderr)')
     .action(async (opts: RunCommandOptions, cmd: Command) => {
       const vars = { ...(opts.vars ?? {}) };

@@ -8,7 +8,9 @@ import { createClient, withConnection, type ConnectionOptions } from '../signals
 
 export function registerTestConnection(program: Command): void {
   withConnection(
-    program.command('test-connection').description('Check the Signals credentials (an authenticated registry read) and the API health (GET /health-all)'),
+    program
+      .command('test-connection')
+      .description('Check the Signals credentials (an authenticated registry read) and the API health (GET /health-all)'),
   )
     .option('--check-auth', 'check the credentials (default)')
     .option('--no-check-auth', 'skip the credentials check')

@@ -78,7 +78,13 @@ export const bigqueryWarehouse: WarehouseUnit<BigqueryWarehouseArgs> = {
         schemas.push(
           new bigquery.Dataset(
             `${name}-${kind}-dataset`,
-            { project: bq.project, datasetId, location: bq.location, description: `signals-batch: ${kind} tables of ${project.name}`, deleteContentsOnDestroy: drop },
+            {
+              project: bq.project,
+              datasetId,
+              location: bq.location,
+              description: `signals-batch: ${kind} tables of ${project.name}`,
+              deleteContentsOnDestroy: drop,
+            },
             // Destroy keeps the warehouse tables unless asked to drop them.
             { parent, retainOnDelete: !drop },
           ),
@@ -99,13 +105,17 @@ export const bigqueryWarehouse: WarehouseUnit<BigqueryWarehouseArgs> = {
     if (bq.signalsMember !== undefined && schemas.length > 0) grantViewer(schemas);
 
     const connectionArgs: pulumi.Input<string>[] = [
-      '--bigquery-project', bq.project,
+      '--bigquery-project',
+      bq.project,
       ...(bq.location !== undefined ? ['--bigquery-location', bq.location] : []),
       ...(bq.maximumBytesBilled !== undefined ? ['--bigquery-maximum-bytes-billed', String(bq.maximumBytesBilled)] : []),
-      '--schema', bq.schema,
+      '--schema',
+      bq.schema,
     ];
     return {
-      attributeTable: pulumi.output(bq.project).apply((database) => ({ database, schema: names.derived, table: project.tables.attributes })),
+      attributeTable: pulumi
+        .output(bq.project)
+        .apply((database) => ({ database, schema: names.derived, table: project.tables.attributes })),
       connectionArgs,
       secretEnvironment: bq.keyfileJson === undefined ? undefined : secretEnvironment({ [SECRET_ENV.keyfileJson]: bq.keyfileJson }),
       identity: pulumi.interpolate`bigquery:${bq.project}/${bq.schema}`,

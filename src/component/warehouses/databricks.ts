@@ -106,7 +106,16 @@ export const databricksWarehouse: WarehouseUnit<DatabricksWarehouseArgs> = {
 
     return {
       attributeTable: catalog.apply((database) => ({ database, schema: names.derived, table: project.tables.attributes.toLowerCase() })),
-      connectionArgs: ['--databricks-host', dbx.host, '--databricks-http-path', dbx.httpPath, '--databricks-catalog', catalog, '--schema', dbx.schema],
+      connectionArgs: [
+        '--databricks-host',
+        dbx.host,
+        '--databricks-http-path',
+        dbx.httpPath,
+        '--databricks-catalog',
+        catalog,
+        '--schema',
+        dbx.schema,
+      ],
       secretEnvironment: secretEnvironment({ [SECRET_ENV.token]: dbx.token }),
       identity: pulumi.interpolate`databricks:${dbx.host}/${catalog}/${dbx.schema}`,
       defaultTargetName: 'prod',

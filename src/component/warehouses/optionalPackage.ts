@@ -14,7 +14,11 @@ export const OPTIONAL_PACKAGES = {
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
 
 /** Why `name` cannot be loaded for `warehouse` (with how to install it), or undefined when it can. */
-export function missingPackage(name: OptionalPackage, warehouse: string, resolve: (id: string) => string = require.resolve): string | undefined {
+export function missingPackage(
+  name: OptionalPackage,
+  warehouse: string,
+  resolve: (id: string) => string = require.resolve,
+): string | undefined {
   try {
     resolve(name);
     return undefined;
@@ -47,7 +51,11 @@ export function provisioningIssues(
   ctx: z.RefinementCtx,
 ): void {
   if (args.dropSchemasOnDestroy && args.createSchemas === false) {
-    ctx.addIssue({ code: 'custom', message: `dropSchemasOnDestroy needs createSchemas (the ${use.schemas} are managed elsewhere)`, path: ['dropSchemasOnDestroy'] });
+    ctx.addIssue({
+      code: 'custom',
+      message: `dropSchemasOnDestroy needs createSchemas (the ${use.schemas} are managed elsewhere)`,
+      path: ['dropSchemasOnDestroy'],
+    });
   }
   const problem = needsPackage(args, grantee) ? missingPackage(use.name, use.warehouse) : undefined;
   if (problem) ctx.addIssue({ code: 'custom', message: problem });

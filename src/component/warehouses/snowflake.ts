@@ -112,23 +112,38 @@ export const snowflakeWarehouse: WarehouseUnit<SnowflakeWarehouseArgs> = {
 
     const grants: snowflake.GrantPrivilegesToAccountRole[] = [];
     const role = sf.signalsRole;
-    const grant = (suffix: string, args: Omit<snowflake.GrantPrivilegesToAccountRoleArgs, 'accountRoleName'>, dependsOn: pulumi.Resource[]) =>
-      grants.push(new snowflake.GrantPrivilegesToAccountRole(`${name}-grant-${suffix}`, { accountRoleName: role!, ...args }, { parent, dependsOn }));
+    const grant = (
+      suffix: string,
+      args: Omit<snowflake.GrantPrivilegesToAccountRoleArgs, 'accountRoleName'>,
+      dependsOn: pulumi.Resource[],
+    ) =>
+      grants.push(
+        new snowflake.GrantPrivilegesToAccountRole(`${name}-grant-${suffix}`, { accountRoleName: role!, ...args }, { parent, dependsOn }),
+      );
     if (role !== undefined) {
       grant('database-usage', { privileges: ['USAGE'], onAccountObject: { objectType: 'DATABASE', objectName: database } }, schemas);
       grant('schema-usage', { privileges: ['USAGE'], onSchema: { schemaName: derivedFqn } }, schemas);
-      grant('future-tables-select', { privileges: ['SELECT'], onSchemaObject: { future: { objectTypePlural: 'TABLES', inSchema: derivedFqn } } }, schemas);
+      grant(
+        'future-tables-select',
+        { privileges: ['SELECT'], onSchemaObject: { future: { objectTypePlural: 'TABLES', inSchema: derivedFqn } } },
+        schemas,
+      );
     }
 
     return {
       attributeTable: database.apply((db) => ({ database: db, schema: names.derived, table })),
       connectionArgs: [
-        '--snowflake-account', sf.account,
-        '--snowflake-user', sf.user,
-        '--snowflake-warehouse', sf.warehouse,
-        '--snowflake-database', database,
+        '--snowflake-account',
+        sf.account,
+        '--snowflake-user',
+        sf.user,
+        '--snowflake-warehouse',
+        sf.warehouse,
+        '--snowflake-database',
+        database,
         ...(sf.role !== undefined ? ['--snowflake-role', sf.role] : []),
-        '--schema', sf.schema,
+        '--schema',
+        sf.schema,
       ],
       secretEnvironment: secretEnvironment({
         [SECRET_ENV.password]: sf.password,
@@ -142,7 +157,11 @@ export const snowflakeWarehouse: WarehouseUnit<SnowflakeWarehouseArgs> = {
       // The table exists only once dbt has run.
       afterRun(run) {
         if (role === undefined) return;
-        grant('table-select', { privileges: ['SELECT'], onSchemaObject: { objectType: 'TABLE', objectName: pulumi.interpolate`${derivedFqn}."${table}"` } }, [run, ...schemas]);
+        grant(
+          'table-select',
+          { privileges: ['SELECT'], onSchemaObject: { objectType: 'TABLE', objectName: pulumi.interpolate`${derivedFqn}."${table}"` } },
+          [run, ...schemas],
+        );
       },
       schemas,
       grants,

@@ -58,7 +58,11 @@ export interface WarehouseUnit<Args> {
 /** The three schemas dbt writes to, `<base>_<suffix>` (the derived one holds the synced table). */
 export function schemaNames(base: string, project: GeneratedProject): { derived: string; scratch: string; manifest: string } {
   const { derivedSchemaSuffix, scratchSchemaSuffix, manifestSchemaSuffix } = project.tables;
-  return { derived: `${base}_${derivedSchemaSuffix}`, scratch: `${base}_${scratchSchemaSuffix}`, manifest: `${base}_${manifestSchemaSuffix}` };
+  return {
+    derived: `${base}_${derivedSchemaSuffix}`,
+    scratch: `${base}_${scratchSchemaSuffix}`,
+    manifest: `${base}_${manifestSchemaSuffix}`,
+  };
 }
 
 /** The run's credentials as environment variables (those given), always a secret Output, even for plain strings. */

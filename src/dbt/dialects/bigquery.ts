@@ -51,7 +51,10 @@ function recordPath(index: number | null, path: Array<string | number>): string 
 
 /** The dotted field names of a path (indices dropped), as nested records list them: `items.sku`. */
 function fieldPath(path: Array<string | number>): string {
-  return path.filter((p): p is string => typeof p === 'string').map(snakeCaseField).join('.');
+  return path
+    .filter((p): p is string => typeof p === 'string')
+    .map(snakeCaseField)
+    .join('.');
 }
 
 /** Jinja: the columns holding one major version of a schema that have a field, newest version first. */
@@ -91,11 +94,18 @@ export const bigquery: Dialect = {
   },
   projectConfig(project) {
     // table labels; label values are lower-case letters, digits, _ and -, at most 63 characters
-    return [`+labels: {signals_batch: '${project.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63)}'}`];
+    return [
+      `+labels: {signals_batch: '${project
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '_')
+        .slice(0, 63)}'}`,
+    ];
   },
 
   ident(name) {
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase()) ? name : `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toLowerCase())
+      ? name
+      : `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
   },
   stringLiteral(value) {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
@@ -219,7 +229,12 @@ export const bigquery: Dialect = {
   },
   sortedDistinctList(text, listType, condition) {
     const scalar = SCALAR_TYPES[elementType(listType)];
-    const element = scalar === 'string' ? text : scalar === 'bool' ? `safe_cast(${text} as bool)` : `safe_cast(safe_cast(${text} as float64) as ${scalar})`;
+    const element =
+      scalar === 'string'
+        ? text
+        : scalar === 'bool'
+          ? `safe_cast(${text} as bool)`
+          : `safe_cast(safe_cast(${text} as float64) as ${scalar})`;
     const kept = when(element, condition, `${text} is not null`);
     // BigQuery stores an empty array for NULL: "none" reads back as []
     return `array_agg(distinct ${kept} ignore nulls order by ${kept})`;

@@ -11,7 +11,19 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource } from '../../plan';
-import { calendarDatePart, caseWhen, conversions, filterClause, ifColumnLoaded, scalarLiteral, scalarTypes, snakeCaseField, standardStatements, uniqueKey, type Dialect } from './dialect';
+import {
+  calendarDatePart,
+  caseWhen,
+  conversions,
+  filterClause,
+  ifColumnLoaded,
+  scalarLiteral,
+  scalarTypes,
+  snakeCaseField,
+  standardStatements,
+  uniqueKey,
+  type Dialect,
+} from './dialect';
 
 const RESERVED = new Set(
   `all and any anti array as asc authorization between both by case cast check collate column constraint create cross cube
@@ -63,7 +75,10 @@ export const databricks: Dialect = {
   unionDistinct: 'union',
 
   modelConfig(spec) {
-    const lines = spec.write === 'append' ? [`    incremental_strategy='append',`] : [`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`];
+    const lines =
+      spec.write === 'append'
+        ? [`    incremental_strategy='append',`]
+        : [`    incremental_strategy='merge',`, `    unique_key=${uniqueKey(spec.uniqueKey ?? [])},`];
     const cluster = [spec.dateColumn, spec.keyColumn].filter((c): c is string => !!c);
     if (cluster.length > 0) lines.push(`    liquid_clustered_by=[${cluster.map((c) => `'${c}'`).join(', ')}],`);
     return lines.join('\n');
@@ -90,7 +105,11 @@ export const databricks: Dialect = {
 
   leafValue(source: LeafSource, alias) {
     if (source.origin === 'atomic') return `${alias}.${this.ident(source.column)}`;
-    return ifColumnLoaded(source.column, `cast(${structPath(`${alias}.${this.ident(source.column)}`, source.index, source.path)} as string)`, this.textType);
+    return ifColumnLoaded(
+      source.column,
+      `cast(${structPath(`${alias}.${this.ident(source.column)}`, source.index, source.path)} as string)`,
+      this.textType,
+    );
   },
   asTimestamp(expr, kind) {
     if (kind === 'timestamp') return expr;
@@ -186,7 +205,12 @@ export const databricks: Dialect = {
   },
   sortedDistinctList(text, listType, condition) {
     const scalar = SCALAR_TYPES[elementType(listType)];
-    const element = scalar === 'string' ? text : scalar === 'boolean' ? `try_cast(${text} as boolean)` : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    const element =
+      scalar === 'string'
+        ? text
+        : scalar === 'boolean'
+          ? `try_cast(${text} as boolean)`
+          : `try_cast(try_cast(${text} as double) as ${scalar})`;
     const sorted = `array_sort(collect_set(${element})${filterClause(condition, `${text} is not null`)})`;
     return `case when size(${sorted}) > 0 then ${sorted} end`;
   },

@@ -172,7 +172,10 @@ export interface ConversionSyntax {
  * The conversions of values for comparisons and sums, alike on every target but for the names of
  * types (`scalar`: a dialect's `scalarTypes`) and a few functions.
  */
-export function conversions(scalar: Record<string, string>, syntax: ConversionSyntax): Pick<Dialect, 'asNumber' | 'asString' | 'asBoolean' | 'asDecimal'> {
+export function conversions(
+  scalar: Record<string, string>,
+  syntax: ConversionSyntax,
+): Pick<Dialect, 'asNumber' | 'asString' | 'asBoolean' | 'asDecimal'> {
   const { decimal, tryCast } = syntax;
   const asString = (expr: string, kind: ValueKind) => (kind === 'string' || kind === 'text' ? expr : `cast(${expr} as ${scalar.string})`);
   return {

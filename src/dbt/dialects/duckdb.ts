@@ -5,7 +5,17 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource } from '../../plan';
-import { calendarDatePart, conversions, filterClause, ifColumnLoaded, scalarLiteral, scalarTypes, standardStatements, uniqueKey, type Dialect } from './dialect';
+import {
+  calendarDatePart,
+  conversions,
+  filterClause,
+  ifColumnLoaded,
+  scalarLiteral,
+  scalarTypes,
+  standardStatements,
+  uniqueKey,
+  type Dialect,
+} from './dialect';
 
 const RESERVED = new Set(
   `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
@@ -61,7 +71,9 @@ export const duckdb: Dialect = {
   stringLiteral(value) {
     // Line breaks become chr() so a literal stays on one line of the generated model, where
     // re-indenting and whitespace trimming cannot alter it.
-    const parts = value.split(/([\n\r\u2028\u2029])/).map((part, i) => (i % 2 === 1 ? `chr(${part.charCodeAt(0)})` : `'${part.replace(/'/g, "''")}'`));
+    const parts = value
+      .split(/([\n\r\u2028\u2029])/)
+      .map((part, i) => (i % 2 === 1 ? `chr(${part.charCodeAt(0)})` : `'${part.replace(/'/g, "''")}'`));
     return parts.length === 1 ? parts[0] : `(${parts.filter((p) => p !== "''").join(' || ')})`;
   },
 
@@ -74,7 +86,11 @@ export const duckdb: Dialect = {
 
   leafValue(leaf: LeafSource, alias) {
     if (leaf.origin === 'atomic') return `${alias}.${this.ident(leaf.column)}`;
-    return ifColumnLoaded(leaf.column, `json_extract_string(${alias}.${this.ident(leaf.column)}, ${this.stringLiteral(jsonPath(leaf.index, leaf.path))})`, this.textType);
+    return ifColumnLoaded(
+      leaf.column,
+      `json_extract_string(${alias}.${this.ident(leaf.column)}, ${this.stringLiteral(jsonPath(leaf.index, leaf.path))})`,
+      this.textType,
+    );
   },
   asTimestamp(expr, kind) {
     if (kind === 'timestamp') return expr;
@@ -172,7 +188,12 @@ export const duckdb: Dialect = {
   sortedDistinctList(text, listType, condition) {
     const scalar = SCALAR_TYPES[elementType(listType)];
     // try_cast: the filter does not stop other attributes' values from being cast too
-    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `try_cast(${text} as boolean)` : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    const element =
+      scalar === 'varchar'
+        ? text
+        : scalar === 'boolean'
+          ? `try_cast(${text} as boolean)`
+          : `try_cast(try_cast(${text} as double) as ${scalar})`;
     return `list_sort(list_distinct(list(${element})${filterClause(condition, `${text} is not null`)}))`;
   },
 

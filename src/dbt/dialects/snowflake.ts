@@ -8,7 +8,18 @@
 import type { AttributeType, DatePart } from '../../definition';
 import { elementType, isListType } from '../../definition';
 import type { LeafSource } from '../../plan';
-import { calendarDatePart, caseWhen, conversions, ifColumnLoaded, jinjaInert, scalarLiteral, scalarTypes, standardStatements, uniqueKey, type Dialect } from './dialect';
+import {
+  calendarDatePart,
+  caseWhen,
+  conversions,
+  ifColumnLoaded,
+  jinjaInert,
+  scalarLiteral,
+  scalarTypes,
+  standardStatements,
+  uniqueKey,
+  type Dialect,
+} from './dialect';
 
 const RESERVED = new Set(
   `account all alter and any as between by case cast check column connect connection constraint create cross current
@@ -131,7 +142,9 @@ export const snowflake: Dialect = {
   },
   typedLiteral(value, type) {
     const one = (v: unknown) => scalarLiteral(this, v);
-    return Array.isArray(value) ? this.castToAttributeType(`array_construct(${value.map(one).join(', ')})`, type) : this.castToAttributeType(one(value), type);
+    return Array.isArray(value)
+      ? this.castToAttributeType(`array_construct(${value.map(one).join(', ')})`, type)
+      : this.castToAttributeType(one(value), type);
   },
 
   dateOf(ts) {
@@ -189,7 +202,8 @@ export const snowflake: Dialect = {
   },
   sortedDistinctList(text, listType, condition) {
     const scalar = SCALAR_TYPES[elementType(listType)];
-    const element = scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
+    const element =
+      scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
     // array_unique_agg drops NULLs and is bounded by the distinct values; an empty result is NULL
     return `nullif(array_sort(array_unique_agg(${caseWhen(element, condition, `${text} is not null`)})), array_construct())`;
   },

@@ -28,7 +28,11 @@ export class CrucibleBigqueryEngine implements WarehouseEngine {
     await ensurePythonEnv('bigquery', () => undefined);
     this.port = await freePort();
     // crucible with its gaps filled and a bulk insert for the loader (python/crucible_server.py)
-    this.server = await startProcess(pythonExecutable('crucible'), [path.join(SUPPORT_PYTHON, 'crucible_server.py'), 'serve', '--dialect', 'bigquery', '--port', String(this.port)], /startup complete|Uvicorn running/);
+    this.server = await startProcess(
+      pythonExecutable('crucible'),
+      [path.join(SUPPORT_PYTHON, 'crucible_server.py'), 'serve', '--dialect', 'bigquery', '--port', String(this.port)],
+      /startup complete|Uvicorn running/,
+    );
   }
 
   async stop(): Promise<void> {
@@ -65,6 +69,10 @@ export class CrucibleBigqueryEngine implements WarehouseEngine {
   }
 
   async readTable(ns: string, suffix: string, table: string, orderBy: string): Promise<Row[]> {
-    return (await runPythonJson('bigquery', 'bigquery_client.py', ['query', this.settings(), `select * from \`${ns}_${suffix}\`.${table} order by ${orderBy}`])) as Row[];
+    return (await runPythonJson('bigquery', 'bigquery_client.py', [
+      'query',
+      this.settings(),
+      `select * from \`${ns}_${suffix}\`.${table} order by ${orderBy}`,
+    ])) as Row[];
   }
 }

@@ -37,7 +37,12 @@ export function atomicKinds(): string {
 }
 
 /** Run a support script in a pinned environment; resolves with its stdout parsed as JSON. */
-export async function runPythonJson(env: PythonEnv, script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<unknown> {
+export async function runPythonJson(
+  env: PythonEnv,
+  script: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<unknown> {
   await ensurePythonEnv(env, () => undefined);
   return new Promise((resolve, reject) => {
     execFile(
@@ -54,7 +59,13 @@ export async function runPythonJson(env: PythonEnv, script: string, args: string
 }
 
 /** Start a long-running support process and wait for its readiness line. */
-export function startProcess(command: string, args: string[], ready: RegExp, env: Record<string, string> = {}, timeoutMs = 180_000): Promise<ChildProcess> {
+export function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  env: Record<string, string> = {},
+  timeoutMs = 180_000,
+): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let output = '';

@@ -18,9 +18,14 @@ export class FakesnowEngine implements WarehouseEngine {
     await ensurePythonEnv('fakesnow', () => undefined);
     await ensurePythonEnv('snowflake', () => undefined);
     this.port = await freePort();
-    this.server = await startProcess(pythonExecutable('fakesnow'), [path.join(SUPPORT_PYTHON, 'fakesnow_server.py'), String(this.port)], /listening/, {
-      PYTHONPATH: SUPPORT_PYTHON,
-    });
+    this.server = await startProcess(
+      pythonExecutable('fakesnow'),
+      [path.join(SUPPORT_PYTHON, 'fakesnow_server.py'), String(this.port)],
+      /listening/,
+      {
+        PYTHONPATH: SUPPORT_PYTHON,
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -50,11 +55,21 @@ export class FakesnowEngine implements WarehouseEngine {
   }
 
   async loadEventsCsv(ns: string, files: string[]): Promise<number> {
-    const result = (await runPythonJson('fakesnow', 'snowflake_client.py', ['load', this.settings(ns), 'atomic.events', atomicKinds(), ...files])) as { rows: number };
+    const result = (await runPythonJson('fakesnow', 'snowflake_client.py', [
+      'load',
+      this.settings(ns),
+      'atomic.events',
+      atomicKinds(),
+      ...files,
+    ])) as { rows: number };
     return result.rows;
   }
 
   async readTable(ns: string, suffix: string, table: string, orderBy: string): Promise<Row[]> {
-    return (await runPythonJson('fakesnow', 'snowflake_client.py', ['query', this.settings(ns), `select * from analytics_${suffix}.${table} order by ${orderBy}`])) as Row[];
+    return (await runPythonJson('fakesnow', 'snowflake_client.py', [
+      'query',
+      this.settings(ns),
+      `select * from analytics_${suffix}.${table} order by ${orderBy}`,
+    ])) as Row[];
   }
 }

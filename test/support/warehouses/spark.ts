@@ -24,7 +24,9 @@ export function requireJava(): void {
   try {
     execFileSync('java', ['-version'], { stdio: 'pipe' });
   } catch {
-    throw new Error('Spark needs Java 17 (java not found on PATH). Fix: apt-get install openjdk-17-jre-headless, or set JAVA_HOME/PATH to a Java 17.');
+    throw new Error(
+      'Spark needs Java 17 (java not found on PATH). Fix: apt-get install openjdk-17-jre-headless, or set JAVA_HOME/PATH to a Java 17.',
+    );
   }
 }
 
@@ -43,7 +45,13 @@ export class SparkDeltaEngine implements WarehouseEngine {
     this.port = await freePort();
     const script = path.join(SUPPORT_PYTHON, 'spark_server.py');
     // the first start resolves the Delta jars from Maven Central
-    this.server = await startProcess(pythonExecutable('spark'), [script, JSON.stringify(this.serverConf()), String(this.port)], /spark connect server ready/, { TZ: 'UTC' }, 540_000);
+    this.server = await startProcess(
+      pythonExecutable('spark'),
+      [script, JSON.stringify(this.serverConf()), String(this.port)],
+      /spark connect server ready/,
+      { TZ: 'UTC' },
+      540_000,
+    );
   }
 
   async stop(): Promise<void> {
@@ -103,6 +111,11 @@ export class SparkDeltaEngine implements WarehouseEngine {
   }
 
   async readTable(ns: string, suffix: string, table: string, orderBy: string): Promise<Row[]> {
-    return (await runPythonJson('spark', 'spark_client.py', ['query', JSON.stringify(this.sparkConf()), `select * from ${ns}_${suffix}.${table} order by ${orderBy}`], { TZ: 'UTC' })) as Row[];
+    return (await runPythonJson(
+      'spark',
+      'spark_client.py',
+      ['query', JSON.stringify(this.sparkConf()), `select * from ${ns}_${suffix}.${table} order by ${orderBy}`],
+      { TZ: 'UTC' },
+    )) as Row[];
   }
 }
