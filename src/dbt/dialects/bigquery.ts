@@ -228,13 +228,7 @@ export const bigquery: Dialect = {
     return `date ${this.stringLiteral(isoDate)}`;
   },
   sortedDistinctList(text, listType, condition) {
-    const scalar = SCALAR_TYPES[elementType(listType)];
-    const element =
-      scalar === 'string'
-        ? text
-        : scalar === 'bool'
-          ? `safe_cast(${text} as bool)`
-          : `safe_cast(safe_cast(${text} as float64) as ${scalar})`;
+    const element = this.listElement(text, listType);
     const kept = when(element, condition, `${text} is not null`);
     // BigQuery stores an empty array for NULL: "none" reads back as []
     return `array_agg(distinct ${kept} ignore nulls order by ${kept})`;

@@ -204,13 +204,7 @@ export const databricks: Dialect = {
     return `date ${this.stringLiteral(isoDate)}`;
   },
   sortedDistinctList(text, listType, condition) {
-    const scalar = SCALAR_TYPES[elementType(listType)];
-    const element =
-      scalar === 'string'
-        ? text
-        : scalar === 'boolean'
-          ? `try_cast(${text} as boolean)`
-          : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    const element = this.listElement(text, listType);
     const sorted = `array_sort(collect_set(${element})${filterClause(condition, `${text} is not null`)})`;
     return `case when size(${sorted}) > 0 then ${sorted} end`;
   },

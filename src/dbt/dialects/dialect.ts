@@ -3,7 +3,7 @@
  * Templates call these; nothing else in the generator knows which warehouse it targets.
  * Arguments named `expr` are SQL expressions (possibly containing dbt Jinja).
  */
-import type { AttributeType, DatePart } from '../../definition';
+import { elementType, type AttributeType, type DatePart } from '../../definition';
 import type { LeafSource, ValueKind } from '../../plan';
 import type { Target } from './index';
 
@@ -118,6 +118,8 @@ export interface Dialect {
    * sorted ascending; NULL when none.
    */
   sortedDistinctList(textExpr: string, listType: AttributeType, condition: string): string;
+  /** A value-set partial's text as an element of `listType`; NULL where it does not convert. */
+  listElement(textExpr: string, listType: AttributeType): string;
 
   /** Null-safe inequality of two values of attribute type `type` (lists and dicts included). */
   isDistinctFrom(a: string, b: string, type: AttributeType): string;
@@ -175,7 +177,7 @@ export interface ConversionSyntax {
 export function conversions(
   scalar: Record<string, string>,
   syntax: ConversionSyntax,
-): Pick<Dialect, 'asNumber' | 'asString' | 'asBoolean' | 'asDecimal'> {
+): Pick<Dialect, 'asNumber' | 'asString' | 'asBoolean' | 'asDecimal' | 'listElement'> {
   const { decimal, tryCast } = syntax;
   const asString = (expr: string, kind: ValueKind) => (kind === 'string' || kind === 'text' ? expr : `cast(${expr} as ${scalar.string})`);
   return {
@@ -192,6 +194,13 @@ export function conversions(
     },
     asDecimal(expr, kind) {
       return kind === 'number' ? `cast(${expr} as ${decimal})` : `${tryCast}(${asString(expr, kind)} as ${decimal})`;
+    },
+    listElement(text, listType) {
+      // a failed cast is NULL: a filter does not stop other attributes' values from being cast too
+      const element = scalar[elementType(listType)];
+      if (element === scalar.string) return text;
+      if (element === scalar.bool) return `${tryCast}(${text} as ${element})`;
+      return `${tryCast}(${tryCast}(${text} as ${scalar.double}) as ${element})`;
     },
   };
 }

@@ -186,14 +186,7 @@ export const duckdb: Dialect = {
     return `date ${this.stringLiteral(isoDate)}`;
   },
   sortedDistinctList(text, listType, condition) {
-    const scalar = SCALAR_TYPES[elementType(listType)];
-    // try_cast: the filter does not stop other attributes' values from being cast too
-    const element =
-      scalar === 'varchar'
-        ? text
-        : scalar === 'boolean'
-          ? `try_cast(${text} as boolean)`
-          : `try_cast(try_cast(${text} as double) as ${scalar})`;
+    const element = this.listElement(text, listType);
     return `list_sort(list_distinct(list(${element})${filterClause(condition, `${text} is not null`)}))`;
   },
 

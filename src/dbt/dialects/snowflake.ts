@@ -200,10 +200,12 @@ export const snowflake: Dialect = {
   dateLiteral(isoDate) {
     return `to_date(${this.stringLiteral(isoDate)})`;
   },
-  sortedDistinctList(text, listType, condition) {
+  listElement(text, listType) {
     const scalar = SCALAR_TYPES[elementType(listType)];
-    const element =
-      scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
+    return scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
+  },
+  sortedDistinctList(text, listType, condition) {
+    const element = this.listElement(text, listType);
     // array_unique_agg drops NULLs and is bounded by the distinct values; an empty result is NULL
     return `nullif(array_sort(array_unique_agg(${caseWhen(element, condition, `${text} is not null`)})), array_construct())`;
   },
