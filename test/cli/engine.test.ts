@@ -138,15 +138,9 @@ describe('signals-batch load-events and run', () => {
     expect(load).toMatchObject({ code: 0 });
     expect(load.stdout).toContain(`${rows.length} events loaded into atomic.events`);
 
-    const run = cli(
-      'run',
-      '--project',
-      projectDir,
-      '--duckdb',
-      database,
-      '--vars',
-      '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}',
-    );
+    const vars = { snowplow__start_date: '2025-01-01', snowplow__mock_current_day: '2025-01-09' };
+    const runArgs = ['run', '--project', projectDir, '--duckdb', database, '--vars', JSON.stringify(vars)];
+    const run = cli(...runArgs);
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stderr).toMatch(/round 1: .* - caught up/); // progress per round
     expect(run.stdout).toMatch(/^caught up after 1 round\(s\) in [\d.]+s; attribute table: main_derived\.sample_shop_users_1_attributes$/m);
@@ -159,15 +153,7 @@ describe('signals-batch load-events and run', () => {
     expect(table.length).toBeLessThanOrEqual(keys.size);
     expect(Object.keys(table[0])).toEqual(['domain_userid', ...sampleView().attributes.map((a) => a.name), 'updated_at']);
 
-    const again = cli(
-      'run',
-      '--project',
-      projectDir,
-      '--duckdb',
-      database,
-      '--vars',
-      '{"snowplow__start_date": "2025-01-01", "snowplow__mock_current_day": "2025-01-09"}',
-    );
+    const again = cli(...runArgs);
     expect(again.code).toBe(0);
     expect(await queryDuckdb(database, 'select * from main_derived.sample_shop_users_1_attributes order by domain_userid')).toEqual(table);
   });

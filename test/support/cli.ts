@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
+import { packageRoot as findPackageRoot } from '../../src/paths';
 
 export interface CliRun {
   code: number | null;
@@ -12,7 +13,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export const packageRoot = path.resolve(__dirname, '..', '..');
+export const packageRoot = findPackageRoot();
 export const cliBin = path.join(packageRoot, 'bin', 'signals-batch.js');
 
 /** Runs the CLI in this process, capturing what it writes. */
