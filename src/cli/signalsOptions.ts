@@ -54,6 +54,14 @@ export function withSelection(command: Command, target: { required: boolean }): 
     : addTargetOptions(command, 'warehouse (accepted for the reference CLI; not needed)', { env: true, anyTarget: true });
 }
 
+/** Options of a command about one attribute group in Signals: the connection and the group's selection. */
+export type GroupCommandOptions = ConnectionOptions & SelectionOptions;
+
+/** A command about one attribute group in Signals: the connection options and the group selection. */
+export function groupCommand(command: Command, target: { required: boolean }): Command {
+  return withSelection(withConnection(command), target);
+}
+
 export function createClient(opts: ConnectionOptions, command: Command): SignalsClient {
   const settings: SignalsConnectionSettings = {
     apiUrl: opts.apiUrl,

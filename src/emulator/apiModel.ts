@@ -17,6 +17,7 @@
  * Unknown keys are dropped, as pydantic does by default.
  */
 import { z } from 'zod';
+import { AGGREGATIONS, ATTRIBUTE_TYPES, CALCULATED_OPERATIONS, DATE_PARTS, OPERATORS, TIME_UNITS } from '../definition/model';
 import { API_ATOMIC_PROPERTY_NAMES } from './apiAtomicProperties';
 
 export const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
@@ -30,46 +31,9 @@ const NO_NUL_PATTERN = /^[^\x00]*$/;
 /** `{group}_v{version}:{attribute}` (the API's `QualifiedAttributeName`). */
 export const QUALIFIED_ATTRIBUTE_PATTERN = /^[A-Za-z0-9_]+_v[0-9]+:[A-Za-z0-9_]+$/;
 
-export const API_TYPES = [
-  'bytes',
-  'string',
-  'int32',
-  'int64',
-  'double',
-  'float',
-  'bool',
-  'unix_timestamp',
-  'timestamp',
-  'bytes_list',
-  'string_list',
-  'int32_list',
-  'int64_list',
-  'double_list',
-  'float_list',
-  'bool_list',
-  'unix_timestamp_list',
-  'dict',
-] as const;
-export const API_AGGREGATIONS = [
-  'counter',
-  'sum',
-  'min',
-  'max',
-  'mean',
-  'first',
-  'last',
-  'unique_list',
-  'most_frequent',
-  'least_frequent',
-  'category_count',
-  'approx_count_distinct',
-  'time_since_last',
-  'time_since_first',
-] as const;
-export const API_OPERATORS = ['=', '!=', '<', '>', '<=', '>=', 'like', 'in', 'is null', 'is not null'] as const;
-export const API_DATE_PARTS = ['active_day', 'active_week', 'active_month', 'hour_of_day', 'day_of_week', 'month_of_year'] as const;
-export const API_CALCULATED_OPERATIONS = ['concat', 'sum', 'product', 'min', 'max', 'coalesce'] as const;
-export const API_TIME_UNITS = ['s', 'min', 'h', 'd'] as const;
+// The vocabularies (types, aggregations, operators, date parts, calculated operations, time units)
+// are the API model's own: the engine's view schema takes them from the same lists in
+// `src/definition/model.ts`, so the two cannot disagree on a name.
 
 const TIME_SINCE = new Set<string>(['time_since_last', 'time_since_first']);
 const NULL_OPERATORS = new Set<string>(['is null', 'is not null']);
@@ -125,7 +89,7 @@ const dateTime = z.any().superRefine((value, ctx) => {
   });
 });
 
-const datePart = z.enum(API_DATE_PARTS).nullish();
+const datePart = z.enum(DATE_PARTS).nullish();
 
 const atomicProperty = z
   .object({ type: z.literal('atomic'), name: z.enum(API_ATOMIC_PROPERTY_NAMES), date_part: datePart })
@@ -150,7 +114,7 @@ export const leafPropertySchema = z.discriminatedUnion('type', [atomicProperty, 
 const calculatedProperty = z
   .object({
     type: z.literal('calculated'),
-    operation: z.enum(API_CALCULATED_OPERATIONS),
+    operation: z.enum(CALCULATED_OPERATIONS),
     properties: z.array(leafPropertySchema).min(1).max(50),
     separator: text.max(16).nullish(),
   })
@@ -183,7 +147,7 @@ function withImpliedType<T extends z.ZodType>(schema: T) {
 const criterionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.array(z.number()), z.array(z.boolean())]);
 
 const criterion = z
-  .object({ property: propertySchema, operator: z.enum(API_OPERATORS), value: criterionValue.nullish() })
+  .object({ property: propertySchema, operator: z.enum(OPERATORS), value: criterionValue.nullish() })
   .superRefine((criterion, ctx) => {
     // Inferred: the model makes `value` optional for every operator.
     if (NULL_OPERATORS.has(criterion.operator) && present(criterion.value)) {
@@ -215,14 +179,14 @@ const attribute = z
   .object({
     name,
     description: text.nullish(),
-    type: z.enum(API_TYPES),
+    type: z.enum(ATTRIBUTE_TYPES),
     events: z.array(event),
-    aggregation: z.enum(API_AGGREGATIONS),
+    aggregation: z.enum(AGGREGATIONS),
     property: withImpliedType(propertySchema).nullish(),
     criteria: criteria.nullish(),
     period: duration.nullish(),
     default_value: z.union([scalarDefault, z.array(scalarDefault)]).nullish(),
-    time_unit: z.enum(API_TIME_UNITS).nullish(),
+    time_unit: z.enum(TIME_UNITS).nullish(),
     ttl: duration.nullish(),
   })
   .superRefine((attribute, ctx) => {
@@ -237,7 +201,7 @@ const attribute = z
     }
   });
 
-const field = z.object({ name, description: text.nullish(), type: z.enum(API_TYPES) });
+const field = z.object({ name, description: text.nullish(), type: z.enum(ATTRIBUTE_TYPES) });
 
 /** `BatchSource` (the embedded form; `schema` is the JSON key). */
 export const batchSourceSchema = z.object({

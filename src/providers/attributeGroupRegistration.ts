@@ -19,6 +19,7 @@ import { REFRESH_RATES, type RegistrationForm } from '../definition/model';
 import { type AttributeGroupResponse, toGroupInput } from '../signals/groups';
 import { SignalsResourceProvider } from './signalsConnection';
 import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
+import { type ResourceOutputs, propertiesWithOutputs } from './resourceOutputs';
 
 /** The attribute group in the Signals API's JSON input form (snake_case, as `toApiGroup` returns it). */
 export type AttributeGroupJson = Record<string, unknown> & { name: string; version?: number };
@@ -282,37 +283,32 @@ export interface AttributeGroupRegistrationArgs {
   publish?: pulumi.Input<boolean>;
 }
 
+export interface AttributeGroupRegistration extends ResourceOutputs<AttributeGroupRegistrationOutputs> {}
+
 /**
  * A batch attribute group registered in Signals. Changing the group's name or version replaces it; any
  * other definition change updates it in place. Credentials: stack config `signals-batch:*` or the
  * `SNOWPLOW_*` environment variables (see `SIGNALS_CONFIG_KEYS` and `SIGNALS_ENV`).
  */
 export class AttributeGroupRegistration extends pulumi.dynamic.Resource {
-  declare public readonly name: pulumi.Output<string>;
-  declare public readonly version: pulumi.Output<number>;
-  declare public readonly group: pulumi.Output<AttributeGroupJson>;
-  declare public readonly publish: pulumi.Output<boolean>;
-  declare public readonly isPublished: pulumi.Output<boolean>;
-  declare public readonly fullName: pulumi.Output<string>;
-  /** `attributes` or `fields`. */
-  declare public readonly registration: pulumi.Output<RegistrationForm>;
-  /** The group's `refresh_rate`. */
-  declare public readonly syncFrequency: pulumi.Output<string | undefined>;
-
   constructor(name: string, args: AttributeGroupRegistrationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       new AttributeGroupRegistrationProvider(),
       name,
-      {
-        group: args.group,
-        publish: args.publish,
-        name: undefined,
-        version: undefined,
-        isPublished: undefined,
-        fullName: undefined,
-        registration: undefined,
-        syncFrequency: undefined,
-      },
+      propertiesWithOutputs<AttributeGroupRegistrationOutputs>(args, {
+        name: true,
+        version: true,
+        group: true,
+        publish: true,
+        isPublished: true,
+        fullName: true,
+        registration: true,
+        syncFrequency: true,
+        ttl: true,
+        description: true,
+        attributes: true,
+        fields: true,
+      }),
       opts,
       'signals-batch',
       'AttributeGroupRegistration',

@@ -17,6 +17,7 @@ import type { SignalsApi } from '../signals/api';
 import { SignalsMaterializeError } from '../signals/errors';
 import { SignalsResourceProvider } from './signalsConnection';
 import { containsUnknown } from './values';
+import { type ResourceOutputs, propertiesWithOutputs } from './resourceOutputs';
 
 export interface BatchSourceRegistrationInputs {
   /** The attribute group (and version) the table belongs to. Changing either replaces the resource. */
@@ -218,24 +219,33 @@ export interface BatchSourceRegistrationArgs {
   owner?: pulumi.Input<string>;
 }
 
+export interface BatchSourceRegistration extends ResourceOutputs<BatchSourceRegistrationOutputs> {}
+
 /**
  * The attribute table registered as a group's batch source, with the group published (materialized).
  * Credentials: stack config `signals-batch:*` or the `SNOWPLOW_*` environment variables (see
  * `SIGNALS_CONFIG_KEYS` and `SIGNALS_ENV`).
  */
 export class BatchSourceRegistration extends pulumi.dynamic.Resource {
-  declare public readonly attributeGroupName: pulumi.Output<string>;
-  declare public readonly attributeGroupVersion: pulumi.Output<number>;
-  declare public readonly name: pulumi.Output<string>;
-  declare public readonly database: pulumi.Output<string>;
-  declare public readonly schema: pulumi.Output<string>;
-  declare public readonly table: pulumi.Output<string>;
-  declare public readonly timestampField: pulumi.Output<string>;
-  declare public readonly description: pulumi.Output<string | undefined>;
-  declare public readonly owner: pulumi.Output<string | undefined>;
-  declare public readonly published: pulumi.Output<boolean>;
-
   constructor(name: string, args: BatchSourceRegistrationArgs, opts?: pulumi.CustomResourceOptions) {
-    super(new BatchSourceRegistrationProvider(), name, { ...args, published: undefined }, opts, 'signals-batch', 'BatchSourceRegistration');
+    super(
+      new BatchSourceRegistrationProvider(),
+      name,
+      propertiesWithOutputs<BatchSourceRegistrationOutputs>(args, {
+        attributeGroupName: true,
+        attributeGroupVersion: true,
+        name: true,
+        database: true,
+        schema: true,
+        table: true,
+        timestampField: true,
+        description: true,
+        owner: true,
+        published: true,
+      }),
+      opts,
+      'signals-batch',
+      'BatchSourceRegistration',
+    );
   }
 }

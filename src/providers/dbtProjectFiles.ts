@@ -20,6 +20,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { GENERATED_FOLDERS, projectHash, writeProjectFiles } from '../dbt/files';
 import { UNKNOWN_VALUE, containsUnknown } from './values';
+import { type ResourceOutputs, propertiesWithOutputs } from './resourceOutputs';
 
 export interface DbtProjectFilesInputs {
   /** Directory of the project (holding dbt_project.yml); relative to the program's working directory unless absolute. */
@@ -236,34 +237,28 @@ export interface DbtProjectFilesArgs {
   rebuildOnDefinitionChange?: pulumi.Input<boolean>;
 }
 
+/** What the resource shows: its outputs, and during a preview that rebuilds the tables, what will happen. */
+type DbtProjectFilesState = DbtProjectFilesOutputs & Pick<DbtProjectFilesInputs, 'rebuildNotice'>;
+
+export interface DbtProjectFiles extends ResourceOutputs<DbtProjectFilesState> {}
+
 /** The files of a generated dbt project on disk; content changes update it in place, a new `dir` replaces it. */
 export class DbtProjectFiles extends pulumi.dynamic.Resource {
-  declare public readonly dir: pulumi.Output<string>;
-  declare public readonly files: pulumi.Output<Record<string, string>>;
-  declare public readonly deleteOnDestroy: pulumi.Output<boolean>;
-  declare public readonly definitionHash: pulumi.Output<string | undefined>;
-  declare public readonly rebuildOnDefinitionChange: pulumi.Output<boolean>;
-  declare public readonly rebuildFromHistory: pulumi.Output<boolean>;
-  /** During the preview of a change that rebuilds the tables, what will happen; undefined otherwise. */
-  declare public readonly rebuildNotice: pulumi.Output<string | undefined>;
-  declare public readonly hash: pulumi.Output<string>;
-  declare public readonly fileCount: pulumi.Output<number>;
-
   constructor(name: string, args: DbtProjectFilesArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       new DbtProjectFilesProvider(),
       name,
-      {
-        dir: args.dir,
-        files: args.files,
-        deleteOnDestroy: args.deleteOnDestroy,
-        definitionHash: args.definitionHash,
-        rebuildOnDefinitionChange: args.rebuildOnDefinitionChange,
-        rebuildFromHistory: undefined,
-        rebuildNotice: undefined,
-        hash: undefined,
-        fileCount: undefined,
-      },
+      propertiesWithOutputs<DbtProjectFilesState>(args, {
+        dir: true,
+        files: true,
+        deleteOnDestroy: true,
+        definitionHash: true,
+        rebuildOnDefinitionChange: true,
+        rebuildFromHistory: true,
+        rebuildNotice: true,
+        hash: true,
+        fileCount: true,
+      }),
       opts,
       'signals-batch',
       'DbtProjectFiles',

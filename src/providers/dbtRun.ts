@@ -17,6 +17,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { redact } from '../redact';
 import { UNKNOWN_VALUE, canonicalJson, containsUnknown } from './values';
+import { type ResourceOutputs, propertiesWithOutputs } from './resourceOutputs';
 
 export interface DbtRunInputs {
   /** argv: the executable and its arguments; no shell is involved. */
@@ -192,34 +193,25 @@ export interface DbtRunArgs {
   label?: pulumi.Input<string>;
 }
 
+export interface DbtRun extends ResourceOutputs<DbtRunOutputs> {}
+
 /** A command run on create/update (like `local.Command` with only `create`), with secret-safe outputs. */
 export class DbtRun extends pulumi.dynamic.Resource {
-  declare public readonly command: pulumi.Output<string[]>;
-  declare public readonly cwd: pulumi.Output<string | undefined>;
-  declare public readonly environmentKeys: pulumi.Output<string[]>;
-  declare public readonly triggers: pulumi.Output<unknown[]>;
-  declare public readonly label: pulumi.Output<string>;
-  declare public readonly stdout: pulumi.Output<string>;
-  declare public readonly stderr: pulumi.Output<string>;
-  declare public readonly ranAt: pulumi.Output<string>;
-  declare public readonly seconds: pulumi.Output<number>;
-
   constructor(name: string, args: DbtRunArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       new DbtRunProvider(),
       name,
-      {
-        command: args.command,
-        cwd: args.cwd,
-        environment: args.environment,
-        triggers: args.triggers,
-        label: args.label,
-        environmentKeys: undefined,
-        stdout: undefined,
-        stderr: undefined,
-        ranAt: undefined,
-        seconds: undefined,
-      },
+      propertiesWithOutputs<DbtRunOutputs>(args, {
+        command: true,
+        cwd: true,
+        environmentKeys: true,
+        triggers: true,
+        label: true,
+        stdout: true,
+        stderr: true,
+        ranAt: true,
+        seconds: true,
+      }),
       opts,
       'signals-batch',
       'DbtRun',

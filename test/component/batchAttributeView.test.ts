@@ -1,64 +1,24 @@
 /**
- * BatchAttributeView under Pulumi mocks: children (type, name, parent), ordering (dependencies),
- * Snowflake schemas and grants, argument validation before any registration, secrets.
+ * BatchAttributeView on DuckDB under Pulumi mocks: children (type, name, parent), ordering
+ * (dependencies), the run's command and triggers, the registration's settings, and the Signals API
+ * key kept out of every input.
  */
 import * as path from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
-import * as snowflake from '@pulumi/snowflake';
-import { byName, installMocks, plainOccurrences, registrations, RUN_RESULT, SECRET_SIG_KEY, settle, value } from '../support/pulumiMocks';
+import { installSignalsMocks } from '../support/pulumiMocks';
 
-installMocks(
-  {
-    'signals-batch:apiUrl': 'http://127.0.0.1:1',
-    'signals-batch:apiKey': 'mock-api-key-value',
-    'signals-batch:apiKeyId': 'mock-key-id',
-    'signals-batch:orgId': 'mock-org',
-  },
-  ['signals-batch:apiKey'],
-);
+installSignalsMocks();
 
 // Imported after the mocks, as the SDK requires.
-import { pageView, userId } from '../../src/definition';
-import { BatchAttributeView, BatchAttributeViewArgsError, type BatchAttributeViewArgs, type ViewDefinition } from '../../src/component';
-import { build, COMPONENT_TYPE, tmp, view } from '../support/component';
+import type { ViewDefinition } from '../../src/component';
 import { generateProject } from '../../src/dbt';
-import { parseView } from '../../src/definition';
+import { pageView, parseView } from '../../src/definition';
+import { byName, MOCK_API_KEY, plainOccurrences, registrations, RUN_RESULT, value } from '../support/pulumiMocks';
+import { build, COMPONENT_TYPE, duckdbArgs, tmp, view } from '../support/component';
 
 // Per-test timeout of this file: it builds components under Pulumi's mock engine.
 jest.setTimeout(3 * 60_000);
 
 const DYNAMIC = (t: string) => `pulumi-nodejs:dynamic/signals-batch:${t}`;
-const SCHEMA_TYPE = 'snowflake:index/schema:Schema';
-const GRANT_TYPE = 'snowflake:index/grantPrivilegesToAccountRole:GrantPrivilegesToAccountRole';
-
-function duckdbArgs(overrides: Partial<BatchAttributeViewArgs> = {}): BatchAttributeViewArgs {
-  return {
-    view: view(),
-    warehouse: { duckdb: { path: path.join(tmp, 'warehouse.duckdb'), schema: 'signals' } },
-    projectDir: path.join(tmp, 'projects'),
-    ...overrides,
-  };
-}
-
-const SNOWFLAKE_PASSWORD = 'hunter2-very-secret-password';
-
-function snowflakeArgs(overrides: Partial<NonNullable<BatchAttributeViewArgs['warehouse']['snowflake']>> = {}): BatchAttributeViewArgs {
-  return {
-    view: view(),
-    warehouse: {
-      snowflake: {
-        account: 'acme-prod',
-        user: 'DBT_USER',
-        password: pulumi.secret(SNOWFLAKE_PASSWORD),
-        warehouse: 'TRANSFORMING',
-        database: 'analytics',
-        schema: 'signals',
-        ...overrides,
-      },
-    },
-    projectDir: path.join(tmp, 'projects'),
-  };
-}
 
 describe('BatchAttributeView on DuckDB', () => {
   it('registers each child with the right type, name and parent', async () => {
@@ -254,253 +214,10 @@ describe('BatchAttributeView on DuckDB', () => {
   });
 });
 
-describe('BatchAttributeView on Snowflake', () => {
-  it('creates exactly the three schemas when no Signals role is given', async () => {
-    const { own } = await build('sfplain', snowflakeArgs());
-    const snow = own.filter((r) => r.type.startsWith('snowflake:'));
-    expect(snow.map((r) => [r.name, r.type, r.inputs.database, r.inputs.name]).sort()).toEqual(
-      [
-        ['sfplain-derived-schema', SCHEMA_TYPE, 'ANALYTICS', 'SIGNALS_DERIVED'],
-        ['sfplain-scratch-schema', SCHEMA_TYPE, 'ANALYTICS', 'SIGNALS_SCRATCH'],
-        ['sfplain-manifest-schema', SCHEMA_TYPE, 'ANALYTICS', 'SIGNALS_SNOWPLOW_MANIFEST'],
-      ].sort(),
-    );
-    const root = own.find((r) => r.type === COMPONENT_TYPE)!;
-    for (const r of snow) expect(r.parent).toBe(root.urn);
-    // The run waits for the schemas.
-    for (const r of snow) expect(byName('sfplain-dbt-run').dependencies).toContain(r.urn);
-    // Destroy keeps the schemas (and the tables) by default...
-    for (const r of snow) expect(r.retainOnDelete).toBe(true);
-  });
-
-  it('drops the schemas on destroy only when asked', async () => {
-    const { own } = await build('sfdrop', snowflakeArgs({ dropSchemasOnDestroy: true }));
-    const schemas = own.filter((r) => r.type === SCHEMA_TYPE);
-    expect(schemas.length).toBe(3);
-    for (const r of schemas) expect(r.retainOnDelete).toBe(false);
-  });
-
-  it('grants the Signals role exactly usage on the database and schema and select on the table and future tables', async () => {
-    const { own, component } = await build('sfrole', snowflakeArgs({ signalsRole: 'SIGNALS_SYNC' }));
-    const grants = own.filter((r) => r.type === GRANT_TYPE);
-    const summary = grants.map((g) => ({
-      name: g.name,
-      role: g.inputs.accountRoleName,
-      privileges: g.inputs.privileges,
-      on: g.inputs.onAccountObject ?? g.inputs.onSchema ?? g.inputs.onSchemaObject,
-    }));
-    expect(summary.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-      {
-        name: 'sfrole-grant-database-usage',
-        role: 'SIGNALS_SYNC',
-        privileges: ['USAGE'],
-        on: { objectType: 'DATABASE', objectName: 'ANALYTICS' },
-      },
-      {
-        name: 'sfrole-grant-future-tables-select',
-        role: 'SIGNALS_SYNC',
-        privileges: ['SELECT'],
-        on: { future: { objectTypePlural: 'TABLES', inSchema: '"ANALYTICS"."SIGNALS_DERIVED"' } },
-      },
-      {
-        name: 'sfrole-grant-schema-usage',
-        role: 'SIGNALS_SYNC',
-        privileges: ['USAGE'],
-        on: { schemaName: '"ANALYTICS"."SIGNALS_DERIVED"' },
-      },
-      {
-        name: 'sfrole-grant-table-select',
-        role: 'SIGNALS_SYNC',
-        privileges: ['SELECT'],
-        on: { objectType: 'TABLE', objectName: '"ANALYTICS"."SIGNALS_DERIVED"."ENGAGEMENT_2_ATTRIBUTES"' },
-      },
-    ]);
-    // Nothing else from Snowflake than the three schemas and the four grants.
-    expect(own.filter((r) => r.type.startsWith('snowflake:')).length).toBe(7);
-    // The table grant waits for the table (the run); the batch source waits for every grant.
-    expect(byName('sfrole-grant-table-select').dependencies).toContain(byName('sfrole-dbt-run').urn);
-    for (const g of grants) expect(byName('sfrole-batch-source').dependencies).toContain(g.urn);
-    expect(await value(component.attributeTable)).toEqual({
-      database: 'ANALYTICS',
-      schema: 'SIGNALS_DERIVED',
-      table: 'ENGAGEMENT_2_ATTRIBUTES',
-    });
-    expect(byName('sfrole-batch-source').inputs).toMatchObject({
-      database: 'ANALYTICS',
-      schema: 'SIGNALS_DERIVED',
-      table: 'ENGAGEMENT_2_ATTRIBUTES',
-      timestampField: 'UPDATED_AT',
-    });
-  });
-
-  it('creates no Snowflake resources when the schemas are managed elsewhere and no role is given', async () => {
-    const { own } = await build('sfnone', snowflakeArgs({ createSchemas: false }));
-    expect(own.filter((r) => r.type.startsWith('snowflake:'))).toEqual([]);
-  });
-
-  it('passes the Snowflake connection to signals-batch run, and the password only as a secret environment variable', async () => {
-    await build('sfsecret', snowflakeArgs({ role: 'TRANSFORMER' }));
-    const run = byName('sfsecret-dbt-run').inputs;
-    expect(run.create).toContain(
-      '--snowflake-account acme-prod --snowflake-user DBT_USER --snowflake-warehouse TRANSFORMING --snowflake-database ANALYTICS --snowflake-role TRANSFORMER --schema signals',
-    );
-    expect(run.create).toContain('--target-name prod');
-    expect(run.create).not.toContain(SNOWFLAKE_PASSWORD);
-    expect(run.environment[SECRET_SIG_KEY]).toBeDefined();
-    expect(run.environment.value).toEqual({ SIGNALS_BATCH_DBT_PASSWORD: SNOWFLAKE_PASSWORD });
-    // Nowhere in any recorded input is the password in plain text.
-    expect(registrations.flatMap((r) => plainOccurrences(r.inputs, SNOWFLAKE_PASSWORD, r.name))).toEqual([]);
-  });
-
-  it('keeps a password given as a plain string secret too, and a private key', async () => {
-    await build('sfplainpw', snowflakeArgs({ password: SNOWFLAKE_PASSWORD }));
-    expect(byName('sfplainpw-dbt-run').inputs.environment[SECRET_SIG_KEY]).toBeDefined();
-    await build(
-      'sfkey',
-      snowflakeArgs({ password: undefined, privateKey: 'PEM-KEY-CONTENT', privateKeyPassphrase: pulumi.secret('key-pass') }),
-    );
-    const env = byName('sfkey-dbt-run').inputs.environment;
-    expect(env[SECRET_SIG_KEY]).toBeDefined();
-    expect(env.value).toEqual({ SIGNALS_BATCH_DBT_PRIVATE_KEY: 'PEM-KEY-CONTENT', SIGNALS_BATCH_DBT_PRIVATE_KEY_PASSPHRASE: 'key-pass' });
-    expect(
-      registrations.flatMap((r) => [
-        ...plainOccurrences(r.inputs, 'PEM-KEY-CONTENT', r.name),
-        ...plainOccurrences(r.inputs, 'key-pass', r.name),
-      ]),
-    ).toEqual([]);
-  });
-
-  it('hands an explicit Snowflake provider to its Snowflake children', async () => {
-    const provider = new snowflake.Provider('sfprov', { organizationName: 'acme', accountName: 'prod', user: 'ADMIN' });
-    const providerUrn = await value(provider.urn);
-    await build('sfexplicit', snowflakeArgs({ signalsRole: 'SIGNALS_SYNC' }), { providers: [provider] });
-    const snow = registrations.filter((r) => r.name.startsWith('sfexplicit') && r.type.startsWith('snowflake:'));
-    expect(snow.length).toBe(7);
-    for (const r of snow) expect(r.provider.startsWith(`${providerUrn}::`)).toBe(true);
-  });
-
-  it('supports two views with different attribute keys side by side', async () => {
-    await build('sfusers', snowflakeArgs());
-    const second = snowflakeArgs({ schema: 'signals_by_user' });
-    second.view = view({ name: 'by_user', attributeKey: userId });
-    await build('sfbyuser', second);
-    expect(byName('sfbyuser-batch-source').inputs).toMatchObject({ schema: 'SIGNALS_BY_USER_DERIVED', table: 'BY_USER_2_ATTRIBUTES' });
-  });
-});
-
-describe('BatchAttributeView argument validation', () => {
-  const cases: Array<[string, () => BatchAttributeViewArgs, RegExp]> = [
-    [
-      'no warehouse',
-      () => ({ ...duckdbArgs(), warehouse: {} }),
-      /exactly one of warehouse.duckdb, warehouse.snowflake, warehouse.bigquery and warehouse.databricks/,
-    ],
-    [
-      'two warehouses',
-      () => ({ ...duckdbArgs(), warehouse: { ...duckdbArgs().warehouse, ...snowflakeArgs().warehouse } }),
-      /exactly one of/,
-    ],
-    [
-      'an invalid view (message from parseView, naming the attribute and field)',
-      () =>
-        duckdbArgs({ view: view({ attributes: [{ name: 'first_source', type: 'string', aggregation: 'first', events: [pageView()] }] }) }),
-      /view: invalid view "engagement":\s+- attribute "first_source": .*property/,
-    ],
-    [
-      'a view period that is not whole days',
-      () =>
-        duckdbArgs({
-          view: view({ attributes: [{ name: 'x', type: 'int64', aggregation: 'counter', events: [pageView()], period: 'PT5H' }] }),
-        }),
-      /attribute "x": period/,
-    ],
-    [
-      'an unknown dbt variable',
-      () => duckdbArgs({ dbt: { vars: { snowplow__nope: 1 } } }),
-      /dbt.vars: invalid dbt variables: unknown variable "snowplow__nope"/,
-    ],
-    [
-      'a wrongly typed dbt variable',
-      () => duckdbArgs({ dbt: { vars: { snowplow__start_date: 'yesterday' } } }),
-      /snowplow__start_date: "yesterday" is not a calendar date/,
-    ],
-    [
-      'an unknown argument',
-      () => ({ ...duckdbArgs(), colour: 'red' }) as unknown as BatchAttributeViewArgs,
-      /unknown argument\(s\) colour/,
-    ],
-    ['no owner anywhere', () => duckdbArgs({ view: view({ owner: undefined }) }), /owner: the attribute group needs an owner/],
-    [
-      'a DuckDB file name that cannot be a database name',
-      () => duckdbArgs({ warehouse: { duckdb: { path: '/tmp/my warehouse.duckdb' } } }),
-      /batch source database/,
-    ],
-    ['both a password and a private key', () => snowflakeArgs({ privateKey: 'k' }), /either password or privateKey, not both/],
-    ['no Snowflake credentials', () => snowflakeArgs({ password: undefined }), /dbt needs credentials/],
-    [
-      'dropping schemas managed elsewhere',
-      () => snowflakeArgs({ createSchemas: false, dropSchemasOnDestroy: true }),
-      /dropSchemasOnDestroy needs createSchemas/,
-    ],
-    ['a bad schema name', () => snowflakeArgs({ schema: 'my-schema' }), /schema must be letters, digits and underscores/],
-    ['a bad runner', () => duckdbArgs({ dbtRunner: 'shell' as 'command' }), /dbtRunner must be "command" or "dynamic"/],
-    ['a bad batch source name', () => duckdbArgs({ batchSourceName: 'with space' }), /batchSourceName must match/],
-    [
-      'a sync frequency Signals does not offer',
-      () => duckdbArgs({ syncFrequency: 'PT2H' as 'PT1H' }),
-      /syncFrequency: syncFrequency must be one of PT1H, PT6H, PT12H, P1D \(hourly, every 6 hours, every 12 hours, daily\); got "PT2H"/,
-    ],
-    [
-      'a sync frequency that contradicts the view',
-      () => duckdbArgs({ view: view({ refreshRate: 'P1D' }), syncFrequency: 'PT6H' }),
-      /syncFrequency: the sync frequency is given twice and differs \(PT6H and the view's refreshRate P1D\); give one/,
-    ],
-    [
-      'an unknown registration form',
-      () => duckdbArgs({ registration: 'columns' as 'fields' }),
-      /registration: registration must be "attributes" \(the definitions\) or "fields" \(the table's columns\); got "columns"/,
-    ],
-    [
-      'a rebuild permission that is not true or false',
-      () => duckdbArgs({ rebuildOnDefinitionChange: 'yes' as unknown as boolean }),
-      /rebuildOnDefinitionChange/,
-    ],
-  ];
-
-  it.each(cases)('rejects %s before registering anything', async (_label, makeArgs, message) => {
-    const args = makeArgs();
-    await settle();
-    const before = registrations.length;
-    let thrown: unknown;
-    try {
-      new BatchAttributeView('bad', args);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(BatchAttributeViewArgsError);
-    expect((thrown as Error).message).toMatch(/^BatchAttributeView "bad": invalid arguments:/);
-    expect((thrown as Error).message).toMatch(message);
-    await settle();
-    expect(registrations.length).toBe(before);
-  });
-
-  it('lists every problem at once', () => {
-    let message = '';
-    try {
-      new BatchAttributeView('many', { ...duckdbArgs({ dbtRunner: 'x' as 'command', dbt: { threads: 0 } }), warehouse: {} });
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/exactly one of/);
-    expect(message).toMatch(/dbtRunner/);
-    expect(message).toMatch(/dbt.threads/);
-  });
-});
-
 describe('BatchAttributeView secrets', () => {
   it('never records the Signals API key: credentials stay in stack config', async () => {
     await build('cfg', duckdbArgs());
-    expect(registrations.flatMap((r) => plainOccurrences(r.inputs, 'mock-api-key-value', r.name))).toEqual([]);
-    expect(JSON.stringify(registrations.map((r) => r.inputs))).not.toContain('mock-api-key-value');
+    expect(registrations.flatMap((r) => plainOccurrences(r.inputs, MOCK_API_KEY, r.name))).toEqual([]);
+    expect(JSON.stringify(registrations.map((r) => r.inputs))).not.toContain(MOCK_API_KEY);
   });
 });

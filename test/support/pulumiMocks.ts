@@ -97,6 +97,22 @@ export function installMocks(config: Record<string, string> = {}, secretKeys: st
   };
 }
 
+/** The Signals API key of `installSignalsMocks`: a test asserts it never appears in plain text. */
+export const MOCK_API_KEY = 'mock-api-key-value';
+
+/** Install the mocks with Signals credentials in stack config, the API key as a secret. */
+export function installSignalsMocks(): void {
+  installMocks(
+    {
+      'signals-batch:apiUrl': 'http://127.0.0.1:1',
+      'signals-batch:apiKey': MOCK_API_KEY,
+      'signals-batch:apiKeyId': 'mock-key-id',
+      'signals-batch:orgId': 'mock-org',
+    },
+    ['signals-batch:apiKey'],
+  );
+}
+
 /** Resolve an Output (mocks: values are known). */
 export function value<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));

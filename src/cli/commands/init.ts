@@ -12,23 +12,21 @@ import { CLI_ENV } from '../env';
 import { CliError } from '../errors';
 import { chosenTarget, plainName, progress } from '../options';
 import { refuseCaseCollisions, writeProjects } from '../projects';
-import { createClient, signalsCall, withConnection, withSelection, type ConnectionOptions, type SelectionOptions } from '../signalsOptions';
+import { createClient, groupCommand, type GroupCommandOptions, signalsCall } from '../signalsOptions';
 
 /** File written by `init` next to each project and read by `materialize` (the reference CLI's `configs/batch_source_config.json`). */
 export const BATCH_SOURCE_CONFIG_FILE = path.join('configs', 'batch_source_config.json');
 
-type InitOptions = ConnectionOptions & SelectionOptions & { profile: string };
+type InitOptions = GroupCommandOptions & { profile: string };
 
 export function registerInit(program: Command): void {
-  withSelection(
-    withConnection(
-      program
-        .command('init')
-        .description(
-          'Fetch the offline (batch) attribute groups from Signals and write one dbt project per group under --repo-path, ' +
-            `with a ${BATCH_SOURCE_CONFIG_FILE} to fill in before materialize`,
-        ),
-    ),
+  groupCommand(
+    program
+      .command('init')
+      .description(
+        'Fetch the offline (batch) attribute groups from Signals and write one dbt project per group under --repo-path, ' +
+          `with a ${BATCH_SOURCE_CONFIG_FILE} to fill in before materialize`,
+      ),
     { required: true },
   )
     .addOption(

@@ -9,15 +9,7 @@ import { projectName } from '../../definition';
 import { validateBatchSourceConfig, type BatchSourceConfig } from '../../definition/batchSource';
 import { CliError } from '../errors';
 import { chosenTarget, isVerbose, progress } from '../options';
-import {
-  createClient,
-  requireGroup,
-  signalsCall,
-  withConnection,
-  withSelection,
-  type ConnectionOptions,
-  type SelectionOptions,
-} from '../signalsOptions';
+import { createClient, groupCommand, type GroupCommandOptions, requireGroup, type SelectionOptions, signalsCall } from '../signalsOptions';
 import { BATCH_SOURCE_CONFIG_FILE } from './init';
 
 export interface MaterializeOptions {
@@ -31,13 +23,11 @@ export interface MaterializeOptions {
 }
 
 export function registerMaterialize(program: Command): void {
-  withSelection(
-    withConnection(
-      program
-        .command('materialize')
-        .alias('sync')
-        .description("Register the attribute table as the group's batch source in Signals, then publish the group so Signals syncs it"),
-    ),
+  groupCommand(
+    program
+      .command('materialize')
+      .alias('sync')
+      .description("Register the attribute table as the group's batch source in Signals, then publish the group so Signals syncs it"),
     { required: false },
   )
     .option('--batch-source-name <name>', 'batch source name (default from the config file, else <project>_attributes)')
@@ -47,7 +37,7 @@ export function registerMaterialize(program: Command): void {
     .option('--timestamp-field <column>', 'sync timestamp column (default from the config file, else updated_at)')
     .option('--description <text>', 'batch source description')
     .option('--owner <email>', 'batch source owner')
-    .action(async (opts: ConnectionOptions & SelectionOptions & MaterializeOptions, command: Command) => {
+    .action(async (opts: GroupCommandOptions & MaterializeOptions, command: Command) => {
       await runMaterialize(opts, command);
     });
 }
@@ -118,7 +108,7 @@ function dropUnset(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
 }
 
-async function runMaterialize(opts: ConnectionOptions & SelectionOptions & MaterializeOptions, command: Command): Promise<void> {
+async function runMaterialize(opts: GroupCommandOptions & MaterializeOptions, command: Command): Promise<void> {
   const group = requireGroup(opts);
   chosenTarget(command); // only checked: the batch source names the table itself
   const { config, configFile } = await resolveBatchSource(group, opts);

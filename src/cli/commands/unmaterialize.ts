@@ -1,22 +1,12 @@
 /** `signals-batch unmaterialize`: unpublish the group and remove its batch source in Signals. */
 import type { Command } from 'commander';
-import {
-  createClient,
-  requireGroup,
-  signalsCall,
-  withConnection,
-  withSelection,
-  type ConnectionOptions,
-  type SelectionOptions,
-} from '../signalsOptions';
+import { createClient, groupCommand, type GroupCommandOptions, requireGroup, signalsCall } from '../signalsOptions';
 
 export function registerUnmaterialize(program: Command): void {
-  withSelection(
-    withConnection(
-      program.command('unmaterialize').description('Unpublish the group and remove its batch source in Signals (missing objects are fine)'),
-    ),
+  groupCommand(
+    program.command('unmaterialize').description('Unpublish the group and remove its batch source in Signals (missing objects are fine)'),
     { required: false },
-  ).action(async (opts: ConnectionOptions & SelectionOptions, command: Command) => {
+  ).action(async (opts: GroupCommandOptions, command: Command) => {
     const group = requireGroup(opts);
     const client = createClient(opts, command);
     const result = await signalsCall(() => client.unmaterialize(group.name, group.version));

@@ -48,7 +48,6 @@ const CONVERSIONS = conversions(SCALAR_TYPES, {
   booleanAsNumber: (expr) => `iff(${expr}, 1, 0)`,
 });
 
-/** `[0]['deviceClass']['x']`: keys as string literals, so they keep their spelling and stay data. */
 /**
  * `[0]:"deviceClass"."sub"[1]`: keys as quoted path elements (inert to Jinja), the form both
  * Snowflake and fakesnow read.
