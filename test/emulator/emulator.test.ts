@@ -1,4 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * The Signals emulator over HTTP: request validation answered as the real API answers it (422), the
+ * registry's semantics, both ways to authenticate, injected faults, and get-online-attributes over a
+ * synced DuckDB table.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -235,33 +240,6 @@ describe('emulator faults', () => {
     expect(added.status).toBe(201);
     expect((await api('POST', 'engines/publish', { attribute_groups: [] })).status).toBe(503);
     expect((await api('POST', 'engines/publish', { attribute_groups: [] })).status).toBe(200);
-  });
-});
-
-describe('emulator state file', () => {
-  it('persists the registry atomically and reloads it on start', async () => {
-    const statePath = join(workDir, 'nested', 'state.json');
-    await emulator.close();
-    emulator = await startEmulator({ statePath });
-    token = emulator.credentials.sandboxToken;
-    await api('POST', 'registry/attribute_groups/', sampleGroup());
-    await api('PUT', 'registry/attribute_groups/user_engagement/versions/1/batch_source', sampleBatchSource());
-    await emulator.state.flush();
-    expect(readdirSync(join(workDir, 'nested'))).toEqual(['state.json']);
-    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
-    expect(saved.attributeGroups[0]).toMatchObject({ name: 'user_engagement', batchSource: { schema: 'analytics_derived' } });
-    await emulator.close();
-
-    emulator = await startEmulator({ statePath });
-    token = emulator.credentials.sandboxToken;
-    const reloaded = await api('GET', 'registry/attribute_groups/user_engagement/versions/1');
-    expect(reloaded.body.batch_source).toMatchObject({ table: 'user_engagement_1_attributes' });
-  });
-
-  it('refuses a file that is not an emulator state file', async () => {
-    const statePath = join(workDir, 'other.json');
-    writeFileSync(statePath, '{"hello": 1}');
-    await expect(startEmulator({ statePath })).rejects.toThrow('is not a Signals emulator state file');
   });
 });
 

@@ -1,13 +1,13 @@
 /**
  * The state file stays atomic but cheap: changes within the write window are coalesced into one
  * write (so a large group's repeated PUTs do not each rewrite the file), pending changes are written
- * on close, and the registry survives a restart.
+ * on close, the registry survives a restart, and a file that is not a state file is refused.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorHandle, startEmulator } from '../../src/emulator';
-import { http, sampleGroup } from '../support/emulator';
+import { http, sampleBatchSource, sampleGroup } from '../support/emulator';
 
 // Per-test timeout of this file: it starts emulators over thousands of stored attributes.
 jest.setTimeout(3 * 60_000);
@@ -79,5 +79,29 @@ describe('emulator state file', () => {
     const saved = JSON.parse(readFileSync(statePath, 'utf8'));
     expect(saved.attributeGroups.map((group: { version: number }) => group.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(readdirSync(join(workDir, 'nested'))).toEqual(['state.json']);
+  });
+});
+
+describe('emulator state file', () => {
+  it('persists the registry atomically and reloads it on start', async () => {
+    const statePath = join(workDir, 'nested', 'state.json');
+    emulator = await startEmulator({ statePath });
+    await api(emulator, 'POST', 'registry/attribute_groups/', sampleGroup());
+    await api(emulator, 'PUT', 'registry/attribute_groups/user_engagement/versions/1/batch_source', sampleBatchSource());
+    await emulator.state.flush();
+    expect(readdirSync(join(workDir, 'nested'))).toEqual(['state.json']);
+    const saved = JSON.parse(readFileSync(statePath, 'utf8'));
+    expect(saved.attributeGroups[0]).toMatchObject({ name: 'user_engagement', batchSource: { schema: 'analytics_derived' } });
+    await emulator.close();
+
+    emulator = await startEmulator({ statePath });
+    const reloaded = await api(emulator, 'GET', 'registry/attribute_groups/user_engagement/versions/1');
+    expect(reloaded.body.batch_source).toMatchObject({ table: 'user_engagement_1_attributes' });
+  });
+
+  it('refuses a file that is not an emulator state file', async () => {
+    const statePath = join(workDir, 'other.json');
+    writeFileSync(statePath, '{"hello": 1}');
+    await expect(startEmulator({ statePath })).rejects.toThrow('is not a Signals emulator state file');
   });
 });

@@ -11,6 +11,9 @@
  * after a crash may also come on another day. Last, the runner itself is killed mid-round.
  * To keep the suite to minutes, dbt runs in processes forked from one that started it once
  * (test/support/forkedDbt.ts), two scenarios at a time; the runner-killed case runs the real dbt.
+ *
+ * One file, longer than most: every scenario compares with the clean run that `beforeAll` makes once
+ * and uses the forked-dbt lanes it starts; a second file would repeat that setup (minutes).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
