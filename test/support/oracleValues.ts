@@ -236,6 +236,8 @@ export function castTo(value: unknown, a: Attribute): unknown {
         ? timestampMillis({ kind: 'text', value: a.defaultValue as string })
         : a.defaultValue;
   const t = elementType(a.type);
-  const one = (x: unknown) => (['int32', 'int64', 'unix_timestamp'].includes(t) ? Math.round(x as number) : x);
+  // whole numbers round half away from zero
+  const whole = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+  const one = (x: unknown) => (['int32', 'int64', 'unix_timestamp'].includes(t) ? whole(x as number) : x);
   return isListType(a.type) ? (value as unknown[]).map(one) : one(value);
 }

@@ -3,6 +3,7 @@
  * a list inside an entity, nested fields of a self-describing event, camelCase keys (kept on
  * Snowflake, snake_case on BigQuery and Databricks), an index past the end (NULL, not an error),
  * and on BigQuery the 1.x loader's full-version columns coalesced with the major-version column.
+ * A fractional value in a whole-number list rounds (half away from zero) on every warehouse.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +37,13 @@ const view = parseView({
       name: 'order_total',
       type: 'double',
       aggregation: 'max',
+      events: [order()],
+      property: eventField('com.acme', 'order', 1, '$.orderInfo.totalValue'),
+    },
+    {
+      name: 'order_totals',
+      type: 'int64_list',
+      aggregation: 'unique_list',
       events: [order()],
       property: eventField('com.acme', 'order', 1, '$.orderInfo.totalValue'),
     },
@@ -103,10 +111,17 @@ const EVENTS = [
 
 const EXPECTED = [
   // last = the last non-null value: u1's last order has no second product and no second line item
-  { domain_userid: 'u1', second_sku: 'b', second_tag: 'y', order_total: 10, second_item: 'q' },
-  { domain_userid: 'u2', second_sku: null, second_tag: null, order_total: 20.5, second_item: 's' },
-  { domain_userid: 'u3', second_sku: 'g', second_tag: null, order_total: 7, second_item: 'u' },
+  { domain_userid: 'u1', second_sku: 'b', second_tag: 'y', order_total: 10, order_totals: [4, 10], second_item: 'q' },
+  { domain_userid: 'u2', second_sku: null, second_tag: null, order_total: 20.5, order_totals: [21], second_item: 's' },
+  { domain_userid: 'u3', second_sku: 'g', second_tag: null, order_total: 7, order_totals: [7], second_item: 'u' },
 ];
+
+/** A list cell as numbers (Snowflake's client gives an array as JSON text). */
+function listOfNumbers(cell: unknown): number[] | null {
+  if (cell === null) return null;
+  const list = typeof cell === 'string' ? JSON.parse(cell) : cell;
+  return (list as unknown[]).map(Number);
+}
 
 function csvLine(values: string[]): string {
   return values.map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',');
@@ -149,7 +164,11 @@ export function pathSuite(engine: WarehouseEngine, ns = 'paths'): void {
       expect(run.caughtUp).toBe(true);
       const table = await engine.readTable(ns, 'derived', project.tables.attributes, 'domain_userid');
       expect(
-        table.map(({ updated_at: _, ...r }) => ({ ...r, order_total: r.order_total === null ? null : Number(r.order_total) })),
+        table.map(({ updated_at: _, ...r }) => ({
+          ...r,
+          order_total: r.order_total === null ? null : Number(r.order_total),
+          order_totals: listOfNumbers(r.order_totals),
+        })),
       ).toEqual(EXPECTED);
     }, 1_800_000);
   });

@@ -153,10 +153,8 @@ export const bigquery: Dialect = {
     return `case when coalesce(${texts.join(', ')}) is null then null else array_to_string(array(select part from unnest([${texts.join(', ')}]) as part where part is not null), ${separator}) end`;
   },
   fromValueText(text, type) {
-    const scalar = SCALAR_TYPES[type];
-    if (scalar === 'string') return text;
-    if (scalar === 'int64') return `cast(safe_cast(${text} as float64) as int64)`;
-    return `safe_cast(${text} as ${scalar})`;
+    // a value's text converts as a list element of its type does
+    return SCALAR_TYPES[type] === 'timestamp' ? `safe_cast(${text} as timestamp)` : this.listElement(text, type);
   },
   secondsBetween(from, to) {
     return `(timestamp_diff(${to}, ${from}, microsecond) / 1000000)`;

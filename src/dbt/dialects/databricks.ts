@@ -126,11 +126,8 @@ export const databricks: Dialect = {
     return `case when coalesce(${texts.join(', ')}) is null then null else concat_ws(${separator}, ${texts.join(', ')}) end`;
   },
   fromValueText(text, type) {
-    const scalar = SCALAR_TYPES[type];
-    if (scalar === 'string') return text;
-    if (scalar === 'boolean') return `try_cast(${text} as boolean)`;
-    if (scalar === 'timestamp') return `try_to_timestamp(${text})`;
-    return `try_cast(try_cast(${text} as double) as ${scalar})`;
+    // a value's text converts as a list element of its type does
+    return SCALAR_TYPES[type] === 'timestamp' ? `try_to_timestamp(${text})` : this.listElement(text, type);
   },
   secondsBetween(from, to) {
     return `((unix_micros(${to}) - unix_micros(${from})) / 1000000)`;

@@ -200,7 +200,12 @@ export function conversions(
       const element = scalar[elementType(listType)];
       if (element === scalar.string) return text;
       if (element === scalar.bool) return `${tryCast}(${text} as ${element})`;
-      return `${tryCast}(${tryCast}(${text} as ${scalar.double}) as ${element})`;
+      const number = `${tryCast}(${text} as ${scalar.double})`;
+      if (element === scalar.double) return number;
+      // whole numbers round half away from zero everywhere: a cast alone truncates on Spark and
+      // rounds half to even on DuckDB
+      const whole = element === scalar.int32 || element === scalar.int64;
+      return `${tryCast}(${whole ? `round(${number})` : number} as ${element})`;
     },
   };
 }

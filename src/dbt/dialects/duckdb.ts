@@ -107,10 +107,8 @@ export const duckdb: Dialect = {
     return `case when coalesce(${texts.join(', ')}) is null then null else concat_ws(${separator}, ${texts.join(', ')}) end`;
   },
   fromValueText(text, type) {
-    const scalar = SCALAR_TYPES[type];
-    if (scalar === 'varchar') return text;
-    if (scalar === 'boolean' || scalar === 'timestamp') return `try_cast(${text} as ${scalar})`;
-    return `try_cast(try_cast(${text} as double) as ${scalar})`;
+    // a value's text converts as a list element of its type does
+    return SCALAR_TYPES[type] === 'timestamp' ? `try_cast(${text} as timestamp)` : this.listElement(text, type);
   },
   secondsBetween(from, to) {
     return `(epoch(${to}) - epoch(${from}))`;

@@ -123,7 +123,8 @@ export const snowflake: Dialect = {
     if (scalar === 'varchar') return text;
     if (scalar === 'boolean') return `try_to_boolean(${text})`;
     if (scalar === 'timestamp_ntz') return this.asTimestamp(text, 'string');
-    return `cast(try_to_double(${text}) as ${scalar})`;
+    // whole numbers round half away from zero, as on every target
+    return scalar === 'integer' ? `cast(round(try_to_double(${text})) as integer)` : `cast(try_to_double(${text}) as ${scalar})`;
   },
   secondsBetween(from, to) {
     return `(datediff(microsecond, ${from}, ${to}) / 1000000)`;
@@ -201,7 +202,9 @@ export const snowflake: Dialect = {
   },
   listElement(text, listType) {
     const scalar = SCALAR_TYPES[elementType(listType)];
-    return scalar === 'varchar' ? text : scalar === 'boolean' ? `to_boolean(${text})` : `cast(try_cast(${text} as float) as ${scalar})`;
+    if (scalar === 'varchar') return text;
+    if (scalar === 'boolean') return `to_boolean(${text})`;
+    return scalar === 'integer' ? `cast(round(try_cast(${text} as float)) as integer)` : `cast(try_cast(${text} as float) as ${scalar})`;
   },
   sortedDistinctList(text, listType, condition) {
     const element = this.listElement(text, listType);
