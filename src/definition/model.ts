@@ -53,6 +53,8 @@ export const AGGREGATIONS = [
   'time_since_first',
 ] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
+/** Aggregations measured from an event to the current day, in a `time_unit` (which only they take). */
+export const TIME_SINCE_AGGREGATIONS: ReadonlySet<Aggregation> = new Set(['time_since_last', 'time_since_first']);
 
 /** Units of `time_since_last` / `time_since_first`: seconds, minutes, hours, days. */
 export const TIME_UNITS = ['s', 'min', 'h', 'd'] as const;

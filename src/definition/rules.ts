@@ -3,6 +3,7 @@
  * without surprises. Each returns issues that name the attribute and the field.
  */
 import {
+  TIME_SINCE_AGGREGATIONS,
   VALUELESS_OPERATORS,
   type Attribute,
   type AttributeType,
@@ -112,7 +113,6 @@ export function valueFitsType(value: CriterionValue, type: AttributeType): boole
 
 /** Aggregations that count events or time and read no property. */
 const PROPERTYLESS: ReadonlySet<Attribute['aggregation']> = new Set(['counter', 'time_since_last', 'time_since_first']);
-const TIME_SINCE: ReadonlySet<Attribute['aggregation']> = new Set(['time_since_last', 'time_since_first']);
 /** Aggregations whose result is a count: an int type. */
 const COUNTING: ReadonlySet<Attribute['aggregation']> = new Set([
   'counter',
@@ -125,10 +125,10 @@ const DURATION_PATTERN = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+
 function checkAggregation(a: Attribute, at: Array<string | number>, issues: Issue[]): void {
   const problem = (field: string, message: string) => issues.push({ path: [...at, field], message });
   if (!PROPERTYLESS.has(a.aggregation) && !a.property) problem('property', `aggregation "${a.aggregation}" needs a property`);
-  if (TIME_SINCE.has(a.aggregation) && a.timeUnit === undefined) {
+  if (TIME_SINCE_AGGREGATIONS.has(a.aggregation) && a.timeUnit === undefined) {
     problem('timeUnit', `aggregation "${a.aggregation}" needs a time_unit (s, min, h or d)`);
   }
-  if (!TIME_SINCE.has(a.aggregation) && a.timeUnit !== undefined) {
+  if (!TIME_SINCE_AGGREGATIONS.has(a.aggregation) && a.timeUnit !== undefined) {
     problem('timeUnit', `time_unit is only for time_since_last and time_since_first, not "${a.aggregation}"`);
   }
   const list = isListType(a.type);

@@ -17,7 +17,16 @@
  * Unknown keys are dropped, as pydantic does by default.
  */
 import { z } from 'zod';
-import { AGGREGATIONS, ATTRIBUTE_TYPES, CALCULATED_OPERATIONS, DATE_PARTS, OPERATORS, TIME_UNITS } from '../definition/model';
+import {
+  AGGREGATIONS,
+  ATTRIBUTE_TYPES,
+  CALCULATED_OPERATIONS,
+  DATE_PARTS,
+  OPERATORS,
+  TIME_SINCE_AGGREGATIONS,
+  TIME_UNITS,
+  VALUELESS_OPERATORS,
+} from '../definition/model';
 import { API_ATOMIC_PROPERTY_NAMES } from './apiAtomicProperties';
 
 export const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
@@ -31,12 +40,9 @@ const NO_NUL_PATTERN = /^[^\x00]*$/;
 /** `{group}_v{version}:{attribute}` (the API's `QualifiedAttributeName`). */
 export const QUALIFIED_ATTRIBUTE_PATTERN = /^[A-Za-z0-9_]+_v[0-9]+:[A-Za-z0-9_]+$/;
 
-// The vocabularies (types, aggregations, operators, date parts, calculated operations, time units)
-// are the API model's own: the engine's view schema takes them from the same lists in
-// `src/definition/model.ts`, so the two cannot disagree on a name.
-
-const TIME_SINCE = new Set<string>(['time_since_last', 'time_since_first']);
-const NULL_OPERATORS = new Set<string>(['is null', 'is not null']);
+// The names (types, aggregations, operators, date parts, calculated operations, time units) are the
+// lists of `src/definition/model.ts`: the engine accepts every name the API model has, so the
+// emulator and the view schema read one list and cannot disagree on a name.
 
 /** A rule the model states in words; reported as pydantic reports a validator's `ValueError`. */
 function rule(ctx: z.RefinementCtx, path: (string | number)[], message: string): void {
@@ -150,10 +156,10 @@ const criterion = z
   .object({ property: propertySchema, operator: z.enum(OPERATORS), value: criterionValue.nullish() })
   .superRefine((criterion, ctx) => {
     // Inferred: the model makes `value` optional for every operator.
-    if (NULL_OPERATORS.has(criterion.operator) && present(criterion.value)) {
+    if (VALUELESS_OPERATORS.has(criterion.operator) && present(criterion.value)) {
       rule(ctx, ['value'], `operator "${criterion.operator}" takes no value`);
     }
-    if (!NULL_OPERATORS.has(criterion.operator) && !present(criterion.value)) {
+    if (!VALUELESS_OPERATORS.has(criterion.operator) && !present(criterion.value)) {
       rule(ctx, ['value'], `operator "${criterion.operator}" needs a value`);
     }
   });
@@ -190,10 +196,10 @@ const attribute = z
     ttl: duration.nullish(),
   })
   .superRefine((attribute, ctx) => {
-    if (TIME_SINCE.has(attribute.aggregation) && !present(attribute.time_unit)) {
+    if (TIME_SINCE_AGGREGATIONS.has(attribute.aggregation) && !present(attribute.time_unit)) {
       rule(ctx, ['time_unit'], `time_unit (s, min, h or d) is required for ${attribute.aggregation}`);
     }
-    if (!TIME_SINCE.has(attribute.aggregation) && present(attribute.time_unit)) {
+    if (!TIME_SINCE_AGGREGATIONS.has(attribute.aggregation) && present(attribute.time_unit)) {
       rule(ctx, ['time_unit'], `time_unit is only valid for time_since_last and time_since_first, not ${attribute.aggregation}`);
     }
     if (present(attribute.ttl) && present(attribute.period)) {

@@ -9,8 +9,9 @@ import type * as pulumi from '@pulumi/pulumi';
 export type ResourceOutputs<State> = { readonly [Field in keyof State]-?: pulumi.Output<State[Field]> };
 
 /**
- * A resource's properties for Pulumi: its inputs, and each of its outputs (every field of its state)
- * present even where no input sets it (the compiler checks the list is complete), so that Pulumi gives the resource an `Output` for each.
+ * A resource's properties for Pulumi: its inputs, and each of its outputs (every field of its
+ * state, a list the compiler checks is complete) present even where no input sets it, so that
+ * Pulumi gives the resource an `Output` for each.
  */
 export function propertiesWithOutputs<State>(
   inputs: object,

@@ -123,8 +123,8 @@ export const snowflake: Dialect = {
     if (scalar === 'varchar') return text;
     if (scalar === 'boolean') return `try_to_boolean(${text})`;
     if (scalar === 'timestamp_ntz') return this.asTimestamp(text, 'string');
-    // whole numbers round half away from zero, as on every target
-    return scalar === 'integer' ? `cast(round(try_to_double(${text})) as integer)` : `cast(try_to_double(${text}) as ${scalar})`;
+    // numbers convert as a list element of their type does
+    return this.listElement(text, type);
   },
   secondsBetween(from, to) {
     return `(datediff(microsecond, ${from}, ${to}) / 1000000)`;
@@ -204,6 +204,7 @@ export const snowflake: Dialect = {
     const scalar = SCALAR_TYPES[elementType(listType)];
     if (scalar === 'varchar') return text;
     if (scalar === 'boolean') return `to_boolean(${text})`;
+    // whole numbers round half away from zero, as on every target (try_cast takes text only)
     return scalar === 'integer' ? `cast(round(try_cast(${text} as float)) as integer)` : `cast(try_cast(${text} as float) as ${scalar})`;
   },
   sortedDistinctList(text, listType, condition) {
