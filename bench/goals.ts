@@ -250,7 +250,9 @@ export function computeGoals(bench: BenchResult): Goal[] {
     met: peak ? peak.peakRssBytes! < GIB4 : null,
     reason:
       `${verdict(peak ? peak.peakRssBytes! < GIB4 : null)}: the highest was ${fmtBytes(peak?.peakRssBytes)} (${peak?.label ?? 'n/a'}); ` +
-      `a backfill round holds at most snowplow__backfill_limit_days (${bench.options.backfillLimitDays}) of loads. ` +
+      `a backfill round holds at most snowplow__backfill_limit_days (${bench.options.backfillLimitDays}) of loads, ` +
+      `and DuckDB spills to disk past its memory limit (${bench.options.memoryLimit ?? "DuckDB's default, 80% of RAM"}); ` +
+      'the rest is dbt, Python and memory DuckDB holds outside its buffer manager. ' +
       `The hand-written query peaked at ${hand.map((b) => `${fmtBytes(b.peakRssBytes)} (${b.historyDays} d)`).join(', ') || 'n/a'}.`,
   });
   return goals;

@@ -17,7 +17,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_VARS, generateProject, writeProject } from '../src/dbt';
 import { keyColumnName } from '../src/definition';
-import { runUntilCaughtUp, type RunSummary } from '../src/runner';
+import { DUCKDB_DEFAULT_MEMORY_LIMIT, runUntilCaughtUp, type RunSummary } from '../src/runner';
 import { pythonExecutable } from '../src/runner/python';
 import { baselineSql, DOUBLE_COLUMNS, runHandWritten } from './baseline';
 import { compareTables, describeComparison } from './compare';
@@ -38,6 +38,8 @@ export interface BenchOptions {
   backfillLimitDays?: number;
   /** snowplow__upsert_lookback_days (default: the engine's default). */
   upsertLookbackDays?: number;
+  /** DuckDB's memory limit for the engine's runs (default: the runner's, DUCKDB_DEFAULT_MEMORY_LIMIT). */
+  memoryLimit?: string;
   /** Load days the generator inserts per statement (memory vs. speed). */
   generatorChunkDays: number;
   /** Steady-state runs per phase (consecutive days); the median is reported. */
@@ -102,6 +104,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const gen: GeneratorOptions = { users: options.users, startDate: options.startDate };
   const backfillLimitDays = options.backfillLimitDays ?? DEFAULT_VARS.snowplow__backfill_limit_days;
   const upsertLookbackDays = options.upsertLookbackDays ?? DEFAULT_VARS.snowplow__upsert_lookback_days;
+  const memoryLimit = options.memoryLimit ?? DUCKDB_DEFAULT_MEMORY_LIMIT;
   const project = generateProject(view, {
     target: 'duckdb',
     vars: {
@@ -117,13 +120,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const columns = view.attributes.map((a) => a.name);
   const key = keyColumnName(view);
   log(
-    `work dir ${workDir}; ${options.users} users, ${lengths.join(', ')} days; backfill limit ${backfillLimitDays} days; dedupe lookback ${upsertLookbackDays} days`,
+    `work dir ${workDir}; ${options.users} users, ${lengths.join(', ')} days; backfill limit ${backfillLimitDays} days; dedupe lookback ${upsertLookbackDays} days; DuckDB memory limit ${memoryLimit}`,
   );
 
   const { log: _log, ...recorded } = options;
   void _log;
   const result: BenchResult = {
-    options: { ...recorded, backfillLimitDays, upsertLookbackDays },
+    options: { ...recorded, backfillLimitDays, upsertLookbackDays, memoryLimit },
     generatorSeconds: [],
     sizes: [],
     scenarios: [],
@@ -171,7 +174,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const { result: summary, usage } = await withUsage<RunSummary>(() =>
       runUntilCaughtUp({
         projectDir,
-        connection: { type: 'duckdb', path: database, schema: 'main', ...(options.profile ? profilerConnection(liveProfileFile) : {}) },
+        connection: {
+          type: 'duckdb',
+          path: database,
+          schema: 'main',
+          memoryLimit,
+          ...(options.profile ? profilerConnection(liveProfileFile) : {}),
+        },
         vars: { snowplow__mock_current_day: currentDay(), ...(opts.fullRefresh ? { snowplow__allow_refresh: true } : {}) },
         fullRefresh: opts.fullRefresh,
         threads: options.threads,

@@ -65,6 +65,8 @@ export interface BenchResult {
   options: Omit<BenchOptions, 'log' | 'backfillLimitDays' | 'upsertLookbackDays'> & {
     backfillLimitDays: number;
     upsertLookbackDays: number;
+    /** Absent in reports from before the limit was recorded (DuckDB's own default then). */
+    memoryLimit?: string;
   };
   generatorSeconds: Array<{ fromDay: number; toDay: number; rows: number; seconds: number }>;
   sizes: DataSize[];

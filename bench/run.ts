@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { duckdbMemoryLimit } from '../src/cli/options';
 import { packageRoot } from '../src/paths';
 import { runBench } from './pipeline';
 import { fmtBytes } from './results';
@@ -51,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
       "snowplow__upsert_lookback_days: the cross-run dedupe lookback (default: the engine's, 30)",
       wholeNumber,
     )
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory limit for the engine's runs, e.g. 4GB (default: the runner's, 2GB)",
+      duckdbMemoryLimit,
+    )
     .option('--steady-runs <n>', 'steady-state runs (consecutive days) per history length; the median is reported', positiveInt, 3)
     .option(
       '--full-refresh-at <days>',
@@ -83,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     startDate: string;
     backfillLimitDays?: number;
     upsertLookbackDays?: number;
+    memoryLimit?: string;
     steadyRuns: number;
     fullRefreshAt?: number;
     chunkDays: number;
@@ -122,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
     workDir: o.workDir,
     backfillLimitDays: o.backfillLimitDays,
     upsertLookbackDays: o.upsertLookbackDays,
+    memoryLimit: o.memoryLimit,
     generatorChunkDays: o.chunkDays,
     steadyRuns: o.steadyRuns,
     warmup: o.warmup,

@@ -5,13 +5,14 @@
  * never from an argument.
  */
 import { type Command, Option } from 'commander';
-import type { WarehouseConnection } from '../runner';
+import { DUCKDB_DEFAULT_MEMORY_LIMIT, type WarehouseConnection } from '../runner';
 import { WAREHOUSE_SECRET_ENV } from './env';
 import { CliError } from './errors';
-import { existingDuckdbFile, plainName, wholeNumber } from './options';
+import { duckdbMemoryLimit, existingDuckdbFile, plainName, wholeNumber } from './options';
 
 export interface ConnectionOptions {
   duckdb?: string;
+  duckdbMemoryLimit?: string;
   snowflakeAccount?: string;
   snowflakeUser?: string;
   snowflakeRole?: string;
@@ -31,7 +32,13 @@ type Key = Exclude<keyof ConnectionOptions, 'schema'>;
 
 /** The connection options (new ones each time), grouped by where they run; a group's first option names the warehouse. */
 const groups = (): Record<string, Option[]> => ({
-  duckdb: [new Option('--duckdb <file>', 'existing DuckDB database file holding the atomic events').argParser(existingDuckdbFile)],
+  duckdb: [
+    new Option('--duckdb <file>', 'existing DuckDB database file holding the atomic events').argParser(existingDuckdbFile),
+    new Option(
+      '--duckdb-memory-limit <size>',
+      `DuckDB's memory limit for the run (e.g. 4GB); past it DuckDB spills to disk (default ${DUCKDB_DEFAULT_MEMORY_LIMIT})`,
+    ).argParser(duckdbMemoryLimit),
+  ],
   snowflake: [
     new Option(
       '--snowflake-account <account>',
@@ -98,7 +105,7 @@ const secretEnv = (key: keyof typeof WAREHOUSE_SECRET_ENV) => process.env[WAREHO
 /** The runner's connection, or the user's profiles directory; secrets only ever from the environment. */
 export function runTarget(opts: ConnectionOptions): { connection: WarehouseConnection } | { profilesDir: string } {
   if (opts.profilesDir) return { profilesDir: opts.profilesDir };
-  if (opts.duckdb) return { connection: { type: 'duckdb', path: opts.duckdb, schema: opts.schema } };
+  if (opts.duckdb) return { connection: { type: 'duckdb', path: opts.duckdb, schema: opts.schema, memoryLimit: opts.duckdbMemoryLimit } };
   if (opts.snowflakeAccount) return { connection: snowflakeConnection(opts, opts.snowflakeAccount) };
   if (opts.bigqueryProject) {
     return {

@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as fs from 'node:fs';
 import { dialectFor, TARGETS, type Target } from '../dbt';
 import { checkVarOverrides } from '../dbt/vars';
-import { duckdbPathProblem, NAME_RULES } from '../runner';
+import { duckdbMemoryLimitProblem, duckdbPathProblem, NAME_RULES } from '../runner';
 import { CLI_ENV, envFlag } from './env';
 import { CliError } from './errors';
 
@@ -63,6 +63,12 @@ export function varsJson(raw: string): Record<string, unknown> {
 }
 
 /** A DuckDB database file that already exists (a typo must not create an empty database). */
+/** A DuckDB memory limit such as `2GB`. */
+export function duckdbMemoryLimit(raw: string): string {
+  if (duckdbMemoryLimitProblem(raw)) throw new InvalidArgumentError('Use a number and a unit, e.g. 2GB, 1500MB or 4GiB.');
+  return raw;
+}
+
 export function existingDuckdbFile(raw: string): string {
   const problem = duckdbPathProblem(raw);
   if (problem) throw new InvalidArgumentError(`${problem}.`);

@@ -9,6 +9,8 @@ export {
   connectionProblems,
   nameProblem,
   duckdbPathProblem,
+  duckdbMemoryLimitProblem,
+  DUCKDB_DEFAULT_MEMORY_LIMIT,
   SECRET_ENV,
   NAME_RULES,
   type WarehouseConnection,

@@ -20,6 +20,12 @@ export interface DuckdbConnection {
   /** Target schema: models land in `<schema>_derived`, `<schema>_scratch`, `<schema>_snowplow_manifest`. */
   schema?: string;
   /**
+   * DuckDB's `memory_limit` for the run, e.g. `2GB` (default `DUCKDB_DEFAULT_MEMORY_LIMIT`): past it
+   * DuckDB spills to a temporary directory beside the file instead of growing, so a backfill round
+   * fits a laptop next to other work. DuckDB's own default is 80% of the machine's memory.
+   */
+  memoryLimit?: string;
+  /**
    * dbt-duckdb plugins loaded into dbt's process, imported from `modulePaths`: a hook for
    * instruments (the bench's per-statement profiler) that leaves the generated SQL unchanged.
    */
@@ -134,6 +140,15 @@ export function nameProblem(what: string, value: string, rule: keyof typeof NAME
   return pattern.test(value) ? undefined : `${what} ${JSON.stringify(value)} is not valid: use ${says}`;
 }
 
+/** The DuckDB memory limit of a run unless one is given: the bench's backfill rounds stay under 4 GiB with it. */
+export const DUCKDB_DEFAULT_MEMORY_LIMIT = '2GB';
+
+/** Problems with a DuckDB memory limit (a number and a unit DuckDB reads, e.g. `2GB`, `1500MiB`). */
+export function duckdbMemoryLimitProblem(limit: string): string | undefined {
+  if (/^[0-9]+(\.[0-9]+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/.test(limit)) return undefined;
+  return `the DuckDB memory limit ${JSON.stringify(limit)} is not a size: use a number and a unit, e.g. 2GB, 1500MB or 4GiB`;
+}
+
 /** Problems with a DuckDB file path as a profile value (braces are fine: profile strings are written inert). */
 export function duckdbPathProblem(file: string): string | undefined {
   if (/[\0\r\n]/.test(file)) return `the DuckDB path ${JSON.stringify(file)} contains a line break or NUL character`;
@@ -147,6 +162,7 @@ export function connectionProblems(connection: WarehouseConnection | undefined):
   switch (connection.type) {
     case 'duckdb':
       problems.push(duckdbPathProblem(connection.path));
+      if (connection.memoryLimit !== undefined) problems.push(duckdbMemoryLimitProblem(connection.memoryLimit));
       if (connection.schema !== undefined) problems.push(nameProblem('schema', connection.schema, 'identifier'));
       break;
     case 'snowflake':
@@ -204,6 +220,7 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
         path: path.resolve(connection.path),
         schema: connection.schema ?? 'main',
         threads,
+        settings: { memory_limit: connection.memoryLimit ?? DUCKDB_DEFAULT_MEMORY_LIMIT },
       };
       for (const p of connection.plugins ?? []) {
         if (!PYTHON_MODULE.test(p.module))

@@ -107,10 +107,24 @@ describe('names are checked by the parser', () => {
     ],
     ['--databricks-http-path', "/sql/{{ env_var('X') }}", 'Use an HTTP path such as /sql/1.0/warehouses/abc123.'],
     ['--databricks-catalog', 'main;drop', 'Use a letter or _, then letters, digits or _'],
+    ['--duckdb-memory-limit', "2GB'); set threads=1; --", 'Use a number and a unit, e.g. 2GB, 1500MB or 4GiB.'],
   ])('%s %j is refused', async (option, value, hint) => {
     const r = await cli('run', '--project', work, option, value);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`argument '${value}' is invalid. ${hint}`);
+  });
+});
+
+describe('DuckDB', () => {
+  test('the memory limit reaches the profile as a DuckDB setting, 2GB unless given', () => {
+    const file = path.join(work, 'wh.duckdb');
+    const given = runTarget({ duckdb: file, duckdbMemoryLimit: '6GiB', schema: 'main' });
+    expect(given).toEqual({ connection: { type: 'duckdb', path: file, schema: 'main', memoryLimit: '6GiB' } });
+    if (!('connection' in given)) throw new Error('expected a connection');
+    expect(renderProfile('p', 'dev', given.connection).yaml).toContain('settings: {"memory_limit": "6GiB"}');
+    const unset = runTarget({ duckdb: file, schema: 'main' });
+    if (!('connection' in unset)) throw new Error('expected a connection');
+    expect(renderProfile('p', 'dev', unset.connection).yaml).toContain('settings: {"memory_limit": "2GB"}');
   });
 });
 

@@ -110,6 +110,11 @@ describe('BatchAttributeView on DuckDB', () => {
     expect(JSON.stringify(registrations.filter((r) => r.name.startsWith('rel')).map((r) => r.inputs))).not.toContain(process.cwd());
   });
 
+  it("passes DuckDB's memory limit to the run when one is given", async () => {
+    await build('mem', duckdbArgs({ warehouse: { duckdb: { path: path.join(tmp, 'mem.duckdb'), memoryLimit: '6GB' } } }));
+    expect(byName('mem-dbt-run').inputs.create).toContain('--schema main --duckdb-memory-limit 6GB');
+  });
+
   it('quotes the command line for the shell (paths with spaces and quotes reach signals-batch intact)', async () => {
     const odd = path.join(tmp, "odd dir's projects");
     await build('quoted', duckdbArgs({ projectDir: odd }));

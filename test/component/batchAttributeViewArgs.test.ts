@@ -62,6 +62,11 @@ describe('BatchAttributeView argument validation', () => {
       () => duckdbArgs({ warehouse: { duckdb: { path: '/tmp/my warehouse.duckdb' } } }),
       /batch source database/,
     ],
+    [
+      'a DuckDB memory limit that is not a size',
+      () => duckdbArgs({ warehouse: { duckdb: { path: 'wh.duckdb', memoryLimit: 'lots' } } }),
+      /warehouse.duckdb.memoryLimit must be a number and a unit DuckDB reads/,
+    ],
     ['both a password and a private key', () => snowflakeArgs({ privateKey: 'k' }), /either password or privateKey, not both/],
     ['no Snowflake credentials', () => snowflakeArgs({ password: undefined }), /dbt needs credentials/],
     [

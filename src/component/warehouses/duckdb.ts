@@ -5,6 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { duckdbMemoryLimitProblem } from '../../runner';
 import { portablePath } from '../paths';
 import { identifier, nonEmpty } from '../validation';
 import type { WarehouseUnit } from './unit';
@@ -23,6 +24,12 @@ export interface DuckdbWarehouseArgs {
    * and `<schema>_snowplow_manifest`.
    */
   schema?: string;
+  /**
+   * DuckDB's memory limit for the runs, e.g. `4GB` (default `2GB`): past it DuckDB spills to a
+   * temporary directory beside the file instead of growing. DuckDB's own default is 80% of the
+   * machine's memory.
+   */
+  memoryLimit?: string;
 }
 
 const argsSchema = z
@@ -31,6 +38,12 @@ const argsSchema = z
       error: 'the DuckDB file name (without extension) is the batch source database and must match ^[A-Za-z0-9_-]+$',
     }),
     schema: identifier('warehouse.duckdb.schema').optional(),
+    memoryLimit: z
+      .string()
+      .refine((limit) => duckdbMemoryLimitProblem(limit) === undefined, {
+        error: 'warehouse.duckdb.memoryLimit must be a number and a unit DuckDB reads, e.g. 2GB, 1500MB or 4GiB',
+      })
+      .optional(),
   })
   .strict();
 
@@ -46,7 +59,7 @@ export const duckdbWarehouse: WarehouseUnit<DuckdbWarehouseArgs> = {
         schema: `${schema}_${project.tables.derivedSchemaSuffix}`,
         table: project.tables.attributes,
       }),
-      connectionArgs: ['--duckdb', file, '--schema', schema],
+      connectionArgs: ['--duckdb', file, '--schema', schema, ...(args.memoryLimit ? ['--duckdb-memory-limit', args.memoryLimit] : [])],
       identity: `duckdb:${file}/${schema}`,
       defaultTargetName: 'dev',
       timestampField: (column) => column,
