@@ -50,6 +50,9 @@ export async function invoke(worker: DbtWorker, args: string[], projectDir: stri
   return worker.invoke(args);
 }
 
+/** DuckDB's error when a statement needs more than its memory limit and cannot spill. */
+const DUCKDB_OUT_OF_MEMORY = /Out of Memory Error/;
+
 /** What went wrong in one dbt invocation: the failing node and dbt's own error lines. */
 export async function describeFailure(projectDir: string, result: InvocationResult): Promise<DbtRunError> {
   const project = path.basename(projectDir);
@@ -79,9 +82,13 @@ export async function describeFailure(projectDir: string, result: InvocationResu
   const start = lines.findIndex((l) => /(Error|error) in |Failure in|Compilation Error|Runtime Error|Database Error|Parsing Error/.test(l));
   const relevant = (start >= 0 ? lines.slice(start, start + 15) : lines.slice(-15)).filter((l) => l.trim() !== '');
   const where = model ? `model ${model}` : `dbt (${result.progress.describe()})`;
+  const detail = (message || relevant.join(' ')).trim();
   return new DbtRunError(
-    `dbt run failed in ${where} of project ${project}: ${(message || relevant.join(' ')).trim().slice(0, 1500)}\n` +
-      `Fix the cause, then re-run: completed work is kept and nothing is processed twice.`,
+    `dbt run failed in ${where} of project ${project}: ${detail.slice(0, 1500)}\n` +
+      (DUCKDB_OUT_OF_MEMORY.test(detail)
+        ? 'DuckDB reached its memory limit: raise it (--duckdb-memory-limit, or warehouse.duckdb.memoryLimit in the component) ' +
+          'or lower snowplow__backfill_limit_days, then re-run: completed work is kept and nothing is processed twice.'
+        : 'Fix the cause, then re-run: completed work is kept and nothing is processed twice.'),
     model,
     relevant,
   );

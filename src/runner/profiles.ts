@@ -220,7 +220,8 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
         path: path.resolve(connection.path),
         schema: connection.schema ?? 'main',
         threads,
-        settings: { memory_limit: connection.memoryLimit ?? DUCKDB_DEFAULT_MEMORY_LIMIT },
+        // no statement relies on the order of rows without an ORDER BY; keeping it costs memory that cannot spill
+        settings: { memory_limit: connection.memoryLimit ?? DUCKDB_DEFAULT_MEMORY_LIMIT, preserve_insertion_order: 'false' },
       };
       for (const p of connection.plugins ?? []) {
         if (!PYTHON_MODULE.test(p.module))

@@ -13,6 +13,8 @@ import {
   writeProfiles,
 } from '../../src/runner';
 import { generateProject, writeProject } from '../../src/dbt';
+import { ModelProgress } from '../../src/runner/dbtProcess';
+import { describeFailure } from '../../src/runner/invocation';
 import { parseView, pageView, domainUserid } from '../../src/definition';
 
 // Per-test timeout of this file: it runs dbt, several times per test: minutes on a busy 2-core machine.
@@ -49,6 +51,34 @@ describe('reading the status line a generated project logs', () => {
     expect(status.windowsCurrent).toBe(false);
     expect(isCaughtUp(status)).toBe(false);
     expect(isCaughtUp({ ...status, windowsCurrent: true })).toBe(true);
+  });
+});
+
+describe('what a failed dbt invocation says to do next', () => {
+  const failure = (line: string) => ({
+    success: false,
+    error: null,
+    output: `12:00:01  Runtime Error in model x_daily_values\n${line}\n`,
+    progress: new ModelProgress(),
+  });
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'signals-batch-failure-'));
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it('names the memory limit options when DuckDB ran out of its memory', async () => {
+    const error = await describeFailure(
+      project,
+      failure('  Out of Memory Error: failed to allocate data of size 16.0 MiB (1.8 GiB/1.8 GiB used)'),
+    );
+    expect(error.message).toContain('dbt run failed in dbt');
+    expect(error.message).toContain(
+      'DuckDB reached its memory limit: raise it (--duckdb-memory-limit, or warehouse.duckdb.memoryLimit in the component)',
+    );
+  });
+
+  it('otherwise says to fix the cause and re-run', async () => {
+    const error = await describeFailure(project, failure('  Binder Error: column "x" not found'));
+    expect(error.message).toContain('Binder Error: column "x" not found');
+    expect(error.message).toContain('Fix the cause, then re-run: completed work is kept');
   });
 });
 
