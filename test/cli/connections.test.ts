@@ -121,10 +121,14 @@ describe('DuckDB', () => {
     const given = runTarget({ duckdb: file, duckdbMemoryLimit: '6GiB', schema: 'main' });
     expect(given).toEqual({ connection: { type: 'duckdb', path: file, schema: 'main', memoryLimit: '6GiB' } });
     if (!('connection' in given)) throw new Error('expected a connection');
-    expect(renderProfile('p', 'dev', given.connection).yaml).toContain('settings: {"memory_limit": "6GiB", "preserve_insertion_order": "false"}');
+    expect(renderProfile('p', 'dev', given.connection).yaml).toContain(
+      'settings: {"memory_limit": "6GiB", "preserve_insertion_order": "false"}',
+    );
     const unset = runTarget({ duckdb: file, schema: 'main' });
     if (!('connection' in unset)) throw new Error('expected a connection');
-    expect(renderProfile('p', 'dev', unset.connection).yaml).toContain('settings: {"memory_limit": "2GB", "preserve_insertion_order": "false"}');
+    expect(renderProfile('p', 'dev', unset.connection).yaml).toContain(
+      'settings: {"memory_limit": "2GB", "preserve_insertion_order": "false"}',
+    );
   });
 });
 
