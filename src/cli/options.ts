@@ -62,13 +62,13 @@ export function varsJson(raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** A DuckDB database file that already exists (a typo must not create an empty database). */
 /** A DuckDB memory limit such as `2GB`. */
 export function duckdbMemoryLimit(raw: string): string {
   if (duckdbMemoryLimitProblem(raw)) throw new InvalidArgumentError('Use a number and a unit, e.g. 2GB, 1500MB or 4GiB.');
   return raw;
 }
 
+/** A DuckDB database file that already exists (a typo must not create an empty database). */
 export function existingDuckdbFile(raw: string): string {
   const problem = duckdbPathProblem(raw);
   if (problem) throw new InvalidArgumentError(`${problem}.`);
