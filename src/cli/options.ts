@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import * as fs from 'node:fs';
 import { dialectFor, TARGETS, type Target } from '../dbt';
 import { checkVarOverrides } from '../dbt/vars';
-import { duckdbMemoryLimitProblem, duckdbPathProblem, NAME_RULES } from '../runner';
+import { DUCKDB_MEMORY_LIMIT_FORM, duckdbMemoryLimitProblem, duckdbPathProblem, NAME_RULES } from '../runner';
 import { CLI_ENV, envFlag } from './env';
 import { CliError } from './errors';
 
@@ -64,7 +64,7 @@ export function varsJson(raw: string): Record<string, unknown> {
 
 /** A DuckDB memory limit such as `2GB`. */
 export function duckdbMemoryLimit(raw: string): string {
-  if (duckdbMemoryLimitProblem(raw)) throw new InvalidArgumentError('Use a number and a unit, e.g. 2GB, 1500MB or 4GiB.');
+  if (duckdbMemoryLimitProblem(raw)) throw new InvalidArgumentError(`Use ${DUCKDB_MEMORY_LIMIT_FORM}.`);
   return raw;
 }
 

@@ -10,6 +10,7 @@ export {
   nameProblem,
   duckdbPathProblem,
   duckdbMemoryLimitProblem,
+  DUCKDB_MEMORY_LIMIT_FORM,
   DUCKDB_DEFAULT_MEMORY_LIMIT,
   SECRET_ENV,
   NAME_RULES,

@@ -143,10 +143,13 @@ export function nameProblem(what: string, value: string, rule: keyof typeof NAME
 /** The DuckDB memory limit of a run unless one is given: the bench's backfill rounds stay under 4 GiB with it. */
 export const DUCKDB_DEFAULT_MEMORY_LIMIT = '2GB';
 
-/** Problems with a DuckDB memory limit (a number and a unit DuckDB reads, e.g. `2GB`, `1500MiB`). */
+/** What a DuckDB memory limit looks like, for the messages that refuse one. */
+export const DUCKDB_MEMORY_LIMIT_FORM = 'a number and a unit, e.g. 2GB, 1500MB or 4GiB';
+
+/** Problems with a DuckDB memory limit (a number and a unit DuckDB reads). */
 export function duckdbMemoryLimitProblem(limit: string): string | undefined {
   if (/^[0-9]+(\.[0-9]+)?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/.test(limit)) return undefined;
-  return `the DuckDB memory limit ${JSON.stringify(limit)} is not a size: use a number and a unit, e.g. 2GB, 1500MB or 4GiB`;
+  return `the DuckDB memory limit ${JSON.stringify(limit)} is not a size: use ${DUCKDB_MEMORY_LIMIT_FORM}`;
 }
 
 /** Problems with a DuckDB file path as a profile value (braces are fine: profile strings are written inert). */
