@@ -33,7 +33,7 @@ export interface DbtArgs {
    * wrong types are rejected at construction. A change re-runs dbt.
    */
   vars?: Record<string, unknown>;
-  /** dbt threads (default 4). */
+  /** dbt threads (default: 1 on DuckDB, whose statements already use every core; 4 on a warehouse). */
   threads?: number;
   /** dbt profile name written into the project and its profiles.yml (default `signals_batch`). */
   profile?: string;

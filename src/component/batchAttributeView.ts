@@ -257,7 +257,7 @@ export class BatchAttributeView extends pulumi.ComponentResource {
           projectDir: r.projectDir,
           connectionArgs,
           targetName: dbt.targetName ?? warehouse.defaultTargetName,
-          threads: dbt.threads ?? 4,
+          threads: dbt.threads,
           maxRounds: dbt.maxRounds ?? 200,
           profile: dbt.profile,
           fullRefresh: dbt.fullRefresh,

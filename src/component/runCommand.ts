@@ -11,7 +11,8 @@ export interface RunCommandOptions {
   /** The warehouse's connection options (never a secret: those travel in the environment). */
   connectionArgs: string[];
   targetName: string;
-  threads: number;
+  /** dbt threads, when not the runner's default for the warehouse. */
+  threads?: number;
   maxRounds: number;
   /** dbt profile name, when not the default. */
   profile?: string;
@@ -34,8 +35,7 @@ export function runArgv(options: RunCommandOptions): string[] {
     ...options.connectionArgs,
     '--target-name',
     options.targetName,
-    '--threads',
-    String(options.threads),
+    ...(options.threads !== undefined ? ['--threads', String(options.threads)] : []),
     '--max-rounds',
     String(options.maxRounds),
     ...(options.profile ? ['--profile', options.profile] : []),

@@ -4,6 +4,7 @@ export { DbtRunError, RunInterruptedError, RunOptionsError } from './invocation'
 export { ensurePythonEnv, venvDir, dbtExecutable, pythonExecutable, requirementsFile, type PythonEnv } from './python';
 export {
   renderProfile,
+  defaultThreads,
   writeProfiles,
   pythonEnvFor,
   connectionProblems,

@@ -210,6 +210,15 @@ function yamlValue(v: ProfileValue): string {
     .join(', ')}}`;
 }
 
+/**
+ * dbt threads when the run does not say: one on DuckDB, which already runs each statement on every
+ * core, so that models running side by side would only share the cores and split its memory limit
+ * (docs/bench.md, "Memory"); four on a warehouse, whose statements run on its own compute.
+ */
+export function defaultThreads(connection: WarehouseConnection): number {
+  return connection.type === 'duckdb' ? 1 : 4;
+}
+
 /** The profile fields of a connection, secrets as `env_var` references filled into `env`. */
 function profileFields(connection: WarehouseConnection, threads: number, env: Record<string, string>): Record<string, ProfileValue> {
   const secret = (key: keyof typeof SECRET_ENV, value: string) => {
@@ -304,10 +313,10 @@ export function renderProfile(
   profile: string,
   target: string,
   connection: WarehouseConnection,
-  threads = 4,
+  threads?: number,
 ): { yaml: string; env: Record<string, string> } {
   const env: Record<string, string> = {};
-  const body = Object.entries(profileFields(connection, threads, env))
+  const body = Object.entries(profileFields(connection, threads ?? defaultThreads(connection), env))
     .map(([k, v]) => `      ${k}: ${yamlValue(v)}`)
     .join('\n');
   return { yaml: `${profile}:\n  target: ${target}\n  outputs:\n    ${target}:\n${body}\n`, env };

@@ -130,6 +130,13 @@ describe('DuckDB', () => {
       'settings: {"memory_limit": "2GB", "preserve_insertion_order": "false"}',
     );
   });
+
+  test('one dbt thread unless the run asks for more: DuckDB already runs each statement on every core', () => {
+    const target = runTarget({ duckdb: path.join(work, 'wh.duckdb'), schema: 'main' });
+    if (!('connection' in target)) throw new Error('expected a connection');
+    expect(renderProfile('p', 'dev', target.connection).yaml).toContain('      threads: 1\n');
+    expect(renderProfile('p', 'dev', target.connection, 3).yaml).toContain('      threads: 3\n');
+  });
 });
 
 describe('BigQuery', () => {

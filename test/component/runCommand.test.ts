@@ -42,6 +42,11 @@ describe('runArgv', () => {
     ]);
   });
 
+  it("leaves dbt's threads to the runner's default for the warehouse unless given", () => {
+    const { threads: _given, ...unset } = base;
+    expect(runArgv(unset)).not.toContain('--threads');
+  });
+
   it('rebuilds from history with a full refresh that may drop the accumulated tables', () => {
     expect(runArgv({ ...base, rebuildFromHistory: true }).slice(-2)).toEqual(['--full-refresh', '--allow-refresh']);
   });

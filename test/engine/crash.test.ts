@@ -59,7 +59,8 @@ type Batch = 0 | 1 | 2;
  * instead of its own: later (the usual case), or between the two (a mock day moved back).
  */
 const OTHER_DAYS = ['2025-01-16', '2025-01-13'] as const;
-const DEFAULT_THREADS = 4;
+/** Models side by side, as a run given `--threads 4` runs them (the DuckDB default is one). */
+const SIDE_BY_SIDE_THREADS = 4;
 
 /** Scenarios run two at a time, each lane with its own database and project folders. */
 const LANES = 2;
@@ -123,7 +124,7 @@ function runOptions(lane: Lane, currentDay: string, options: { threads?: number;
     projectDir: lane.projectDirs.get(currentDay)!,
     connection: { type: 'duckdb' as const, path: lane.database, schema: 'main' },
     vars: varsOn(currentDay),
-    threads: options.threads ?? DEFAULT_THREADS,
+    threads: options.threads ?? SIDE_BY_SIDE_THREADS,
     maxRounds: options.maxRounds,
     setupPython: false,
     log: options.log ?? (() => undefined),
@@ -237,7 +238,12 @@ beforeAll(async () => {
 
   // the server's warm-up parses the project as the runner's first invocations will
   const [lane] = lanes;
-  const profiles = await writeProfiles('signals_batch', 'dev', runOptions(lane, BATCHES[0].currentDay, {}).connection, DEFAULT_THREADS);
+  const profiles = await writeProfiles(
+    'signals_batch',
+    'dev',
+    runOptions(lane, BATCHES[0].currentDay, {}).connection,
+    SIDE_BY_SIDE_THREADS,
+  );
   try {
     const day = BATCHES[0].currentDay;
     const parse = [
@@ -292,7 +298,7 @@ describe('a run after dbt was killed gives the clean table', () => {
     for (const round of recorded) expect(finishedModels(round)).toEqual(finishedModels(recorded[0]));
   });
 
-  for (const threads of [1, DEFAULT_THREADS]) {
+  for (const threads of [1, SIDE_BY_SIDE_THREADS]) {
     it(`kill after each model of the first round, ${threads} thread(s)`, () =>
       expectNoProblems(afterEachModel(0).map((point) => crashAndRecover(0, point, threads))));
     it(`kill after each model of a later round, ${threads} thread(s)`, () =>

@@ -18,7 +18,7 @@ interface RunCommandOptions extends ConnectionOptions {
   fullRefresh?: boolean;
   allowRefresh?: boolean;
   targetName: string;
-  threads: number;
+  threads?: number;
   maxRounds: number;
   json?: boolean;
 }
@@ -47,7 +47,12 @@ export function registerRun(program: Command): void {
         .default('dev')
         .argParser(plainName('identifier')),
     )
-    .addOption(new Option('--threads <n>', `dbt threads (1-${MAX_THREADS})`).default(4).argParser(wholeNumber(1, MAX_THREADS)))
+    .addOption(
+      new Option(
+        '--threads <n>',
+        `dbt threads (1-${MAX_THREADS}); default 1 on DuckDB (each statement already uses every core), else 4`,
+      ).argParser(wholeNumber(1, MAX_THREADS)),
+    )
     .addOption(
       new Option('--max-rounds <n>', `upper bound on dbt runs (1-${MAX_ROUNDS})`).default(200).argParser(wholeNumber(1, MAX_ROUNDS)),
     )
