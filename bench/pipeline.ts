@@ -17,7 +17,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_VARS, generateProject, writeProject } from '../src/dbt';
 import { keyColumnName } from '../src/definition';
-import { DUCKDB_DEFAULT_MEMORY_LIMIT, runUntilCaughtUp, type RunSummary } from '../src/runner';
+import { DUCKDB_DEFAULT_MEMORY_LIMIT, defaultThreads, runUntilCaughtUp, type RunSummary } from '../src/runner';
 import { pythonExecutable } from '../src/runner/python';
 import { baselineSql, DOUBLE_COLUMNS, runHandWritten } from './baseline';
 import { compareTables, describeComparison } from './compare';
@@ -105,6 +105,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const backfillLimitDays = options.backfillLimitDays ?? DEFAULT_VARS.snowplow__backfill_limit_days;
   const upsertLookbackDays = options.upsertLookbackDays ?? DEFAULT_VARS.snowplow__upsert_lookback_days;
   const memoryLimit = options.memoryLimit ?? DUCKDB_DEFAULT_MEMORY_LIMIT;
+  const threads = options.threads ?? defaultThreads({ type: 'duckdb', path: database });
   const project = generateProject(view, {
     target: 'duckdb',
     vars: {
@@ -120,13 +121,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const columns = view.attributes.map((a) => a.name);
   const key = keyColumnName(view);
   log(
-    `work dir ${workDir}; ${options.users} users, ${lengths.join(', ')} days; backfill limit ${backfillLimitDays} days; dedupe lookback ${upsertLookbackDays} days; DuckDB memory limit ${memoryLimit}`,
+    `work dir ${workDir}; ${options.users} users, ${lengths.join(', ')} days; backfill limit ${backfillLimitDays} days; dedupe lookback ${upsertLookbackDays} days; DuckDB memory limit ${memoryLimit}; dbt threads ${threads}`,
   );
 
   const { log: _log, ...recorded } = options;
   void _log;
   const result: BenchResult = {
-    options: { ...recorded, backfillLimitDays, upsertLookbackDays, memoryLimit },
+    options: { ...recorded, backfillLimitDays, upsertLookbackDays, memoryLimit, threads },
     generatorSeconds: [],
     sizes: [],
     scenarios: [],
@@ -183,7 +184,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         },
         vars: { snowplow__mock_current_day: currentDay(), ...(opts.fullRefresh ? { snowplow__allow_refresh: true } : {}) },
         fullRefresh: opts.fullRefresh,
-        threads: options.threads,
+        threads,
         log: (l) => {
           marks.push({ at: Date.now() / 1000, line: l });
           log(`  ${l}`);
