@@ -213,10 +213,11 @@ function yamlValue(v: ProfileValue): string {
 /**
  * dbt threads when the run does not say: one on DuckDB, which already runs each statement on every
  * core, so that models running side by side would only share the cores and split its memory limit
- * (docs/bench.md, "Memory"); four on a warehouse, whose statements run on its own compute.
+ * (docs/bench.md, "Memory"), and on a local Spark session, whose one driver runs every statement;
+ * four on a warehouse, whose statements run on its own compute.
  */
 export function defaultThreads(connection: WarehouseConnection): number {
-  return connection.type === 'duckdb' ? 1 : 4;
+  return connection.type === 'duckdb' || connection.type === 'spark' ? 1 : 4;
 }
 
 /** The profile fields of a connection, secrets as `env_var` references filled into `env`. */
@@ -292,7 +293,7 @@ function profileFields(connection: WarehouseConnection, threads: number, env: Re
         method: 'session',
         host: 'localhost',
         schema: connection.schema,
-        threads: 1,
+        threads,
         ...(connection.sparkConf ? { server_side_parameters: connection.sparkConf } : {}),
       };
   }

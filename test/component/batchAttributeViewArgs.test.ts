@@ -65,7 +65,7 @@ describe('BatchAttributeView argument validation', () => {
     [
       'a DuckDB memory limit that is not a size',
       () => duckdbArgs({ warehouse: { duckdb: { path: 'wh.duckdb', memoryLimit: 'lots' } } }),
-      /warehouse.duckdb.memoryLimit must be a number and a unit DuckDB reads/,
+      /warehouse.duckdb.memoryLimit must be a number and a unit, e\.g\. 2GB, 1500MB or 4GiB/,
     ],
     ['both a password and a private key', () => snowflakeArgs({ privateKey: 'k' }), /either password or privateKey, not both/],
     ['no Snowflake credentials', () => snowflakeArgs({ password: undefined }), /dbt needs credentials/],

@@ -91,6 +91,14 @@ describe('dbt profiles written from options', () => {
     expect(env).toEqual({});
   });
 
+  it('runs a local Spark session on one dbt thread unless the run asks for more, as DuckDB; a warehouse on four', () => {
+    const spark = { type: 'spark' as const, schema: 'analytics' };
+    expect(renderProfile('signals_batch', 'dev', spark).yaml).toContain('      threads: 1\n');
+    expect(renderProfile('signals_batch', 'dev', spark, 2).yaml).toContain('      threads: 2\n');
+    const databricks = { type: 'databricks' as const, host: 'h', httpPath: '/p', token: 't', catalog: 'c', schema: 's' };
+    expect(renderProfile('signals_batch', 'dev', databricks).yaml).toContain('      threads: 4\n');
+  });
+
   it('loads dbt-duckdb plugins from module paths, their settings inert to Jinja, and refuses a module that is not a Python name', () => {
     const { yaml } = renderProfile('signals_batch', 'dev', {
       type: 'duckdb',

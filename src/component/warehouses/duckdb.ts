@@ -5,7 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { duckdbMemoryLimitProblem } from '../../runner';
+import { DUCKDB_MEMORY_LIMIT_FORM, duckdbMemoryLimitProblem } from '../../runner';
 import { portablePath } from '../paths';
 import { identifier, nonEmpty } from '../validation';
 import type { WarehouseUnit } from './unit';
@@ -41,7 +41,7 @@ const argsSchema = z
     memoryLimit: z
       .string()
       .refine((limit) => duckdbMemoryLimitProblem(limit) === undefined, {
-        error: 'warehouse.duckdb.memoryLimit must be a number and a unit DuckDB reads, e.g. 2GB, 1500MB or 4GiB',
+        error: `warehouse.duckdb.memoryLimit must be ${DUCKDB_MEMORY_LIMIT_FORM}`,
       })
       .optional(),
   })
