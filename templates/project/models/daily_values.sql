@@ -12,9 +12,10 @@
 {#-
   Per-value partials of the attributes that need them (<$ valueSetNames $>): for each key, event
   date (or the rollup row, <$ sentinel $>) and attribute, each distinct value with its number of
-  events and its latest event. Maintained like daily_aggregates: a run rewrites every value row of
-  the (key, date) pairs it touches, with their stored counts merged in; a value never leaves a pair,
-  so writing rows by (key, date, attribute, value) replaces exactly the rows that change.
+  events and its latest event. Maintained like daily_aggregates, but a run writes only the value
+  rows its events (or the days it folds into the rollup) add to, with their stored counts merged in:
+  a value never leaves a pair, so the pair's other rows stay as they are. Writing fewer rows keeps
+  the rollup rows of a key with many lifetime values from being deleted and rewritten daily.
 -#}
 {%- set waiting_relation = ref('<$ project $>_deferred_events') %}
 
@@ -57,14 +58,14 @@ incoming_values as (
 {%- endif %},
 
 contributions as (
-    select key_value, event_date, attribute, value, n, last_key from incoming_values
+    select key_value, event_date, attribute, value, n, last_key, false as is_stored from incoming_values
 {%- if is_incremental() %}
 {%- if facts.moved %}
     union all
-    select key_value, event_date, attribute, value, n, last_key from aged_days
+    select key_value, event_date, attribute, value, n, last_key, false as is_stored from aged_days
 {%- endif %}
     union all
-    select key_value, event_date, attribute, value, n, last_key from stored_rows
+    select key_value, event_date, attribute, value, n, last_key, true as is_stored from stored_rows
 {%- endif %}
 )
 
@@ -87,4 +88,6 @@ where not exists (
 )
 {%- endif %}
 group by contributions.key_value, contributions.event_date, contributions.attribute, contributions.value, run_limits.run_id
+-- only the values this run adds to: a stored row alone is unchanged
+having <$ dialect.countIf('not contributions.is_stored') $> > 0
 <$ dialect.storageOrder(['event_date', 'key_value']) $>
