@@ -10,8 +10,8 @@
  *   baseline      the hand-written query over the whole history, asserted equal to the engine
  *   steady        one more day of loads (late events and duplicates included), one run; repeated
  *                 `steadyRuns` times on consecutive days, the median is the phase's figure. Each is
- *                 preceded by an untimed parse with its variables (bench/parse.ts), as a scheduled
- *                 run finds its previous run's parse
+ *                 preceded by an untimed parse with its options (parseProject): a scheduled run
+ *                 finds its previous run's parse, but the bench pins each day with a variable
  *   full_refresh  (at one length, optional) the engine rebuilt from scratch: its full recompute
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -19,10 +19,16 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_VARS, generateProject, writeProject } from '../src/dbt';
 import { keyColumnName } from '../src/definition';
-import { DUCKDB_DEFAULT_MEMORY_LIMIT, defaultThreads, runUntilCaughtUp, type DuckdbConnection, type RunSummary } from '../src/runner';
+import {
+  DUCKDB_DEFAULT_MEMORY_LIMIT,
+  defaultThreads,
+  parseProject,
+  runUntilCaughtUp,
+  type DuckdbConnection,
+  type RunSummary,
+} from '../src/runner';
 import { pythonExecutable } from '../src/runner/python';
 import { baselineSql, DOUBLE_COLUMNS, runHandWritten } from './baseline';
-import { parseAhead } from './parse';
 import { compareTables, describeComparison } from './compare';
 import { appendLoads, BENCH_APP_ID, createEventsTable, type GeneratorOptions } from './generator';
 import { withUsage, type Usage } from './memory';
@@ -326,7 +332,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     for (let r = 0; r < options.steadyRuns; r++) {
       await load(loadedDays + 1);
-      await parseAhead(projectDir, engineConnection(), engineVars(), threads);
+      await parseProject({ projectDir, connection: engineConnection(), vars: engineVars(), threads, setupPython: false });
       await engineRun('steady', `steady state: day ${loadedDays} after ${loadedDays - 1} days`);
     }
     if (options.steadyRuns > 0)

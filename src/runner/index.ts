@@ -1,4 +1,4 @@
-export { runUntilCaughtUp, MAX_THREADS, MAX_ROUNDS, type RunOptions } from './run';
+export { runUntilCaughtUp, parseProject, MAX_THREADS, MAX_ROUNDS, type RunOptions } from './run';
 export { isCaughtUp, parseStatus, runResultJson, type RoundStatus, type RunResultJson, type RunSummary, type RunTotals } from './result';
 export { DbtRunError, RunInterruptedError, RunOptionsError } from './invocation';
 export { ensurePythonEnv, venvDir, dbtExecutable, pythonExecutable, requirementsFile, type PythonEnv } from './python';

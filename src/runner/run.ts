@@ -143,9 +143,8 @@ async function profilesFor(options: RunOptions): Promise<{ profiles: ProfileFile
   return { profiles, targetName };
 }
 
-/** Run dbt round after round until caught up (or the round bound is hit). */
-export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary> {
-  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+/** The project directory of valid options, checked before anything starts. */
+async function checkedProjectDir(options: RunOptions): Promise<string> {
   const problems = optionProblems(options);
   if (problems.length > 0) throw new RunOptionsError(problems);
   const projectDir = path.resolve(options.projectDir);
@@ -154,6 +153,44 @@ export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary>
   } catch {
     throw new Error(`${projectDir} is not a generated dbt project (no dbt_project.yml); generate it first`);
   }
+  return projectDir;
+}
+
+/**
+ * The dbt arguments every invocation of a run shares. dbt reuses its last parse of the project
+ * (partial parsing) only while the variables, profile and target among them are unchanged.
+ */
+function dbtBaseArgs(options: RunOptions, projectDir: string, profilesDir: string, targetName: string | undefined): string[] {
+  const args = ['--project-dir', projectDir, '--profiles-dir', profilesDir, ...(targetName ? ['--target', targetName] : [])];
+  if (options.profile) args.push('--profile', options.profile);
+  if (options.vars && Object.keys(options.vars).length > 0) args.push('--vars', JSON.stringify(varsForDbt(options.vars)));
+  return args;
+}
+
+/**
+ * dbt's parse of the project with the options of a run, and nothing else: the run that follows
+ * with the same options reuses it, as a scheduled run reuses its previous run's parse.
+ */
+export async function parseProject(options: RunOptions): Promise<void> {
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const projectDir = await checkedProjectDir(options);
+  const pythonEnv = options.pythonEnv ?? (await projectPythonEnv(projectDir, options.connection));
+  if (options.setupPython !== false) await ensurePythonEnv(pythonEnv, log);
+  const { profiles, targetName } = await profilesFor(options);
+  const worker = DbtWorker.start(projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null, pythonEnv);
+  try {
+    const result = await invoke(worker, ['parse', ...dbtBaseArgs(options, projectDir, profiles.dir, targetName)], projectDir);
+    if (!result.success) throw await describeFailure(projectDir, result);
+  } finally {
+    await worker.stop();
+    await profiles.cleanup();
+  }
+}
+
+/** Run dbt round after round until caught up (or the round bound is hit). */
+export async function runUntilCaughtUp(options: RunOptions): Promise<RunSummary> {
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const projectDir = await checkedProjectDir(options);
   const pythonEnv = options.pythonEnv ?? (await projectPythonEnv(projectDir, options.connection));
   const stop = new StopSignals(log);
   stop.install();
@@ -192,9 +229,7 @@ async function runRounds(
   const totals = { newEvents: 0, datesRecomputed: 0, datesSkipped: 0, keysRecomputed: 0 };
   const worker = DbtWorker.start(projectDir, profiles.env, options.verbose ? (l) => log(`  dbt | ${l}`) : null, pythonEnv);
   stop.attach(worker);
-  const baseArgs = ['--project-dir', projectDir, '--profiles-dir', profiles.dir, ...(targetName ? ['--target', targetName] : [])];
-  if (options.profile) baseArgs.push('--profile', options.profile);
-  if (options.vars && Object.keys(options.vars).length > 0) baseArgs.push('--vars', JSON.stringify(varsForDbt(options.vars)));
+  const baseArgs = dbtBaseArgs(options, projectDir, profiles.dir, targetName);
   try {
     let status: RoundStatus = { processedThrough: null, newestLoadTstamp: null };
     let rounds = 0;
