@@ -142,6 +142,9 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   const sentinel = d.dateLiteral(ROLLUP_DATE);
   const maxPeriod = plan.periods.length === 0 ? 0 : plan.periods[plan.periods.length - 1];
   const withSlack = d.addDays('new_attempt.window_end', `-${maxPeriod} - {{ var('snowplow__late_event_lookback_days') }}`);
+  // Derived where first, last and latest values are compared, not stored with each event: a long
+  // string per event is the widest column events_this_run would otherwise write.
+  const eventOrderKey = d.orderKey('events.derived_tstamp', 'events.event_id');
 
   const attributes = plan.attributes.map((a) => {
     const matchColumn = d.ident(`${a.name}__matches`);
@@ -165,7 +168,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
         a,
         `events.${matchColumn}`,
         value === null ? null : `events.${valueColumn}`,
-        'events.event_key',
+        eventOrderKey,
         'events.derived_tstamp',
       ),
       combined: combinedPartials(d, a),
@@ -184,7 +187,6 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     'event_date',
     'derived_tstamp',
     'load_tstamp',
-    'event_key',
     'load_delay_days',
     ...attributes.flatMap((a) => (a.value === null ? [a.matchColumn] : [a.matchColumn, a.valueColumn])),
   ];
@@ -203,6 +205,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     ranksValues: plan.attributes.some((a) => a.aggregation === 'most_frequent' || a.aggregation === 'least_frequent'),
     valueRanks: VALUE_RANKS,
     eventMatch: eventMatch(d, plan.events, 'events'),
+    eventOrderKey,
     attributes,
     scalarAttributes: attributes.filter((a) => !a.valueSet),
     valueSetAttributes: attributes.filter((a) => a.valueSet),

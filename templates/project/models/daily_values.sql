@@ -43,7 +43,8 @@ incoming_values as (
         '<$ a.code $>' as attribute,
         <$ a.valueText $> as value,
         1 as n,
-        events.event_key as last_key
+        -- orders the value's events by (derived_tstamp, event_id): the latest one breaks rank ties
+        <$ eventOrderKey $> as last_key
     from incoming_events as events
     cross join run_limits
     where events.<$ a.matchColumn $> and events.<$ a.valueColumn $> is not null

@@ -73,8 +73,6 @@ select
     <$ dialect.dateOf('events.derived_tstamp') $> as event_date,
     events.derived_tstamp,
     events.load_tstamp,
-    -- orders events by (derived_tstamp, event_id) for first and last
-    <$ dialect.orderKey('events.derived_tstamp', 'events.event_id') $> as event_key,
     <$ dialect.daysBetween(dialect.dateOf('events.derived_tstamp'), dialect.dateOf('events.load_tstamp')) $> as load_delay_days
 <%- for a in attributes %>,
     -- <$ a.name $>
