@@ -146,10 +146,21 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   // string per event is the widest column events_this_run would otherwise write.
   const eventOrderKey = d.orderKey('events.derived_tstamp', 'events.event_id');
 
+  // Attributes whose events, or whose values, are the same expression share one column of
+  // events_this_run (named after the first of them): many attributes count the same events.
+  const eventAttributeColumns: { column: string; sql: string; usedBy: string[] }[] = [];
+  const eventAttributeColumn = (sql: string, name: string, attribute: string) => {
+    let shared = eventAttributeColumns.find((c) => c.sql === sql);
+    if (!shared) eventAttributeColumns.push((shared = { column: d.ident(name), sql, usedBy: [] }));
+    shared.usedBy.push(attribute);
+    return shared.column;
+  };
+
   const attributes = plan.attributes.map((a) => {
-    const matchColumn = d.ident(`${a.name}__matches`);
-    const valueColumn = d.ident(`${a.name}__value`);
+    const match = attributeMatch(d, plan, a, 'events');
     const value = attributeValue(d, plan, a, 'events');
+    const matchColumn = eventAttributeColumn(match, `${a.name}__matches`, a.name);
+    const valueColumn = value === null ? null : eventAttributeColumn(value, `${a.name}__value`, a.name);
     const window = (date: string, end: string) =>
       a.periodDays === null ? 'true' : `${date} >= ${d.addDays(end, String(-a.periodDays))} and ${date} < ${end}`;
     const column = d.ident(a.name);
@@ -159,15 +170,13 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       type: a.type,
       column,
       valueSet: a.valueSet,
-      match: attributeMatch(d, plan, a, 'events'),
       matchColumn,
-      value,
       valueColumn,
       eventPartials: eventPartials(
         d,
         a,
         `events.${matchColumn}`,
-        value === null ? null : `events.${valueColumn}`,
+        valueColumn === null ? null : `events.${valueColumn}`,
         eventOrderKey,
         'events.derived_tstamp',
       ),
@@ -188,7 +197,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     'derived_tstamp',
     'load_tstamp',
     'load_delay_days',
-    ...attributes.flatMap((a) => (a.value === null ? [a.matchColumn] : [a.matchColumn, a.valueColumn])),
+    ...eventAttributeColumns.map((c) => c.column),
   ];
 
   const context = {
@@ -206,6 +215,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     valueRanks: VALUE_RANKS,
     eventMatch: eventMatch(d, plan.events, 'events'),
     eventOrderKey,
+    eventAttributeColumns,
     attributes,
     scalarAttributes: attributes.filter((a) => !a.valueSet),
     valueSetAttributes: attributes.filter((a) => a.valueSet),

@@ -2,7 +2,7 @@
 {#-
   This run's new events that the view counts: deduplicated (the first loaded copy of an event_id
   wins, across runs too), in scope, and reduced to what the partials need: for each attribute,
-  whether the event counts and its value.
+  whether the event counts and its value (one column for attributes that share the expression).
 -#}
 {%- set columns = signals_batch_source_columns() %}
 
@@ -74,12 +74,9 @@ select
     events.derived_tstamp,
     events.load_tstamp,
     <$ dialect.daysBetween(dialect.dateOf('events.derived_tstamp'), dialect.dateOf('events.load_tstamp')) $> as load_delay_days
-<%- for a in attributes %>,
-    -- <$ a.name $>
-    <$ a.match | indent(4) $>
-        as <$ a.matchColumn $>
-<%- if a.value %>,
-    <$ a.value $> as <$ a.valueColumn $>
-<%- endif %>
+<%- for c in eventAttributeColumns %>,
+    -- <$ c.usedBy | join(', ') $>
+    <$ c.sql | indent(4) $>
+        as <$ c.column $>
 <%- endfor %>
 from new_events as events
