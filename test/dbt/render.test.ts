@@ -256,6 +256,29 @@ describe('SQL text', () => {
     );
   });
 
+  test('attributes that count the same events, or take the same value, share one column of events_this_run', () => {
+    const sharing = parseView({
+      name: 'sharing',
+      version: 1,
+      attributeKey: { name: 'domain_userid' },
+      attributes: [
+        { name: 'views', type: 'int64', aggregation: 'counter', events: [pageView()] },
+        { name: 'views_7d', type: 'int64', aggregation: 'counter', events: [pageView()], period: 'P7D' },
+        { name: 'last_country', type: 'string', aggregation: 'last', events: [pageView()], property: atomic('geo_country') },
+        { name: 'first_country', type: 'string', aggregation: 'first', events: [pageView()], property: atomic('geo_country') },
+      ],
+    });
+    const files = generateProject(sharing, { target: 'duckdb' }).files;
+    const events = files['models/scratch/sharing_1_events_this_run.sql'];
+    // one match column for the four attributes, one value column for the two countries
+    expect(events).toContain('-- views, views_7d, last_country, first_country\n');
+    expect(events).toContain('-- last_country, first_country\n');
+    expect(events.match(/\bas \w+__(matches|value)\b/g)).toEqual(['as views__matches', 'as last_country__value']);
+    // the partials read the shared columns
+    expect(files['models/derived/sharing_1_daily_aggregates.sql']).not.toMatch(/views_7d__matches|first_country__value/);
+    expect(files['models/derived/sharing_1_daily_aggregates.sql']).toContain('events.last_country__value');
+  });
+
   test('the API form of a view renders the same project as its TypeScript form', () => {
     const json = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'views', 'shop_view.api.json'), 'utf8')) as unknown;
     const fromApi = generateProject(parseApiView(json), { target: 'duckdb' });
