@@ -19,6 +19,7 @@ import {
   medianSteadyRun,
   n,
   ratio,
+  startupSeconds,
   steadyRows,
   steadySeconds,
   type Goal,
@@ -220,7 +221,7 @@ function markdown(report: Report): string {
     const phase = (c: { run: ScenarioResult }) => {
       const p = c.run.phases;
       return p
-        ? `${n(p.setupSeconds + p.startSeconds, 1)} / ${n(p.roundsSeconds, 1)} (${n(p.roundsSqlSeconds, 1)}) / ${n(p.testsSeconds, 1)} / ${n(p.endSeconds, 1)}`
+        ? `${n(startupSeconds(c.run), 1)} / ${n(p.roundsSeconds, 1)} (${n(p.roundsSqlSeconds, 1)}) / ${n(p.testsSeconds, 1)} / ${n(p.endSeconds, 1)}`
         : 'n/a';
     };
     push(`| wall clock: start-up / rounds (SQL) / tests / end (s) | ${cols.map(phase).join(' | ')} |`, '');

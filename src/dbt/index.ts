@@ -148,10 +148,10 @@ export function generateProject(view: View, options: GenerateOptions): Generated
 
   // Attributes whose events, or whose values, are the same expression share one column of
   // events_this_run (named after the first of them): many attributes count the same events.
-  const eventAttributeColumns: { column: string; sql: string; usedBy: string[] }[] = [];
+  const columnsBySql = new Map<string, { column: string; sql: string; usedBy: string[] }>();
   const eventAttributeColumn = (sql: string, name: string, attribute: string) => {
-    let shared = eventAttributeColumns.find((c) => c.sql === sql);
-    if (!shared) eventAttributeColumns.push((shared = { column: d.ident(name), sql, usedBy: [] }));
+    const shared = columnsBySql.get(sql) ?? { column: d.ident(name), sql, usedBy: [] };
+    columnsBySql.set(sql, shared);
     shared.usedBy.push(attribute);
     return shared.column;
   };
@@ -190,6 +190,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       quoted: column !== a.name,
     };
   });
+  const eventAttributeColumns = [...columnsBySql.values()];
   const eventColumns = [
     'event_id',
     'key_value',
