@@ -4,7 +4,7 @@
  * signal kills it).
  */
 
-const START = /\d+ of \d+ START (?:sql \S+ model|hook:) (\S+)/;
+const START = /\d+ of \d+ START (?:(?:sql|python) \S+ model|hook:) (\S+)/;
 const DONE = /\d+ of \d+ (?:OK|ERROR|PASS|FAIL|WARN|SKIP|NO-OP)\b.*?(?:model|hook:|relation) (\S+)/;
 
 /** `main_scratch.p_run_limits` -> model `p_run_limits`; `p.on-run-start.0` -> hook `on-run-start`. */

@@ -94,11 +94,23 @@ async function waitFor(probe: () => boolean, what: string, timeoutMs = 240_000):
   }
 }
 
-/** Waits until dbt has started a model in round 2 (so the stop lands mid-run, not before it). */
+/**
+ * A model that holds each round for a few seconds, so a signal sent once it starts lands while dbt
+ * runs it. The generated models of this tiny project finish in well under a second, too fast for a
+ * test to stop them for certain.
+ */
+const HOLD = 'hold_for_signal';
+function holdEveryRound(projectDir: string): void {
+  const model = ['import time', '', 'def model(dbt, session):', '    time.sleep(5)', '    return session.sql("select 1 as held")', ''];
+  fs.writeFileSync(path.join(projectDir, 'models', `${HOLD}.py`), model.join('\n'));
+}
+
+/** Waits until dbt has started the holding model in round 2 (so the stop lands mid-model, not between models or rounds). */
 const midRun = (run: Started) =>
   waitFor(
-    () => /round 1: /.test(run.stderr()) && /START sql \S+ model/.test(run.stderr().split(/round 1: /)[1] ?? ''),
-    'dbt to start a model in round 2',
+    () =>
+      /round 1: /.test(run.stderr()) && new RegExp(`START python \\S+ model \\S*${HOLD}`).test(run.stderr().split(/round 1: /)[1] ?? ''),
+    'dbt to start the holding model in round 2',
   );
 
 describe.each([
@@ -107,6 +119,7 @@ describe.each([
 ] as const)('%s to signals-batch run', (signal, exitCode) => {
   test(`is forwarded to dbt; the runner waits for dbt, removes the temporary profile and exits ${exitCode}`, async () => {
     const projectDir = await freshProject();
+    holdEveryRound(projectDir);
     const tmp = fs.mkdtempSync(path.join(work, 'tmp-'));
     const run = startRun(projectDir, tmp);
     await midRun(run);
@@ -116,8 +129,9 @@ describe.each([
     expect(result.code).toBe(exitCode);
     expect(result.stderr).toContain(`received ${signal}: stopping dbt`);
     expect(result.stderr).toMatch(
+      // dbt cannot cancel a Python model mid-sleep as it cancels a query: on SIGINT it lets it finish, then exits.
       new RegExp(
-        `interrupted by ${signal} in round 2, (while running|after) (model|hook) .* dbt has exited and the temporary profile is removed`,
+        `interrupted by ${signal} in round 2, (while running model ${HOLD}|after model ${HOLD} finished) .* dbt has exited and the temporary profile is removed`,
       ),
     );
     expect(result.stderr).not.toContain('before any model ran');
@@ -133,6 +147,7 @@ describe.each([
 describe('a dbt killed from outside', () => {
   test('is reported as killed by SIGKILL with where it was, never as "before any model ran"', async () => {
     const projectDir = await freshProject();
+    holdEveryRound(projectDir);
     const tmp = fs.mkdtempSync(path.join(work, 'tmp-'));
     const run = startRun(projectDir, tmp);
     await midRun(run);
@@ -141,7 +156,7 @@ describe('a dbt killed from outside', () => {
     for (const pid of dbt) process.kill(pid, 'SIGKILL');
     const result = await run.exited;
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/dbt was killed by SIGKILL (while running|after) (model|hook) \S+/);
+    expect(result.stderr).toContain(`dbt was killed by SIGKILL while running model ${HOLD}`);
     expect(result.stderr).not.toContain('before any model ran');
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('signals-batch-profile-'))).toEqual([]);
   });
@@ -190,6 +205,9 @@ describe('which model dbt is running, from its progress lines', () => {
     '10:00:01  1 of 3 OK created sql table model main_scratch.p_1_run_limits  [OK in 0.6s]',
     '10:00:01  2 of 3 START sql incremental model main_derived.p_1_daily_aggregates ..... [RUN]',
     '10:00:01  3 of 3 START sql table model main_scratch.p_1_days_to_process ..... [RUN]',
+    '10:00:02  2 of 3 OK created sql incremental model main_derived.p_1_daily_aggregates  [OK in 0.9s]',
+    '10:00:02  3 of 3 OK created sql table model main_scratch.p_1_days_to_process  [OK in 0.9s]',
+    '10:00:02  1 of 1 START python table model main.p_1_python_model ..... [RUN]',
   ];
   const after = (n: number) => {
     const progress = new ModelProgress();
@@ -202,4 +220,5 @@ describe('which model dbt is running, from its progress lines', () => {
   test('between models', () => expect(after(4)).toBe('after model p_1_run_limits finished'));
   test('several models at once (threads)', () =>
     expect(after(6)).toBe('while running model p_1_daily_aggregates, model p_1_days_to_process'));
+  test('a Python model running', () => expect(after(9)).toBe('while running model p_1_python_model'));
 });
