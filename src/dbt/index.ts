@@ -170,6 +170,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       type: a.type,
       column,
       valueSet: a.valueSet,
+      lifetime: a.periodDays === null,
       matchColumn,
       valueColumn,
       eventPartials: eventPartials(
@@ -183,7 +184,8 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       combined: combinedPartials(d, a),
       final: a.valueSet ? null : finalAggregate(d, a, window('event_date', 'window_end'), 'window_end'),
       valueText: a.valueSet ? valueText(d, a, `events.${valueColumn}`) : null,
-      window: window('stored.event_date', 'run_limits.window_end'),
+      // where the attribute's window starts when reading stored rows (none: lifetime)
+      windowStart: a.periodDays === null ? null : d.addDays('run_limits.window_end', String(-a.periodDays)),
       finalValueSet: a.valueSet ? finalValueSet(d, a, `attribute = ${d.stringLiteral(a.code)}`) : null,
       outputSql: a.valueSet ? valueSetOutput(d, a, `value_set_attributes.${column}`) : `scalar_attributes.${column}`,
       description: describeAttribute(a),
@@ -191,6 +193,28 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     };
   });
   const eventAttributeColumns = [...columnsBySql.values()];
+
+  // Per-value attributes that count the same events with the same value share their value rows in
+  // daily_values, each reading them in its own window; the rows of days older than the rollup
+  // boundary are kept (in the rollup row) only for a set a lifetime attribute reads.
+  type ValueSet = { code: string; matchColumn: string; valueColumn: string; valueText: string; usedBy: string[]; keepsRollup: boolean };
+  const valueSetsByRows = new Map<string, ValueSet>();
+  const attributeValueSets = attributes.filter((a) => a.valueSet).map((a) => {
+    const rows = [a.matchColumn, a.valueColumn, a.valueText].join('\u0000');
+    const set = valueSetsByRows.get(rows) ?? {
+      code: `v${String(valueSetsByRows.size + 1).padStart(2, '0')}`,
+      matchColumn: a.matchColumn,
+      valueColumn: a.valueColumn as string,
+      valueText: a.valueText as string,
+      usedBy: [],
+      keepsRollup: false,
+    };
+    valueSetsByRows.set(rows, set);
+    set.usedBy.push(a.name);
+    set.keepsRollup ||= a.lifetime;
+    return { attribute: a.code, valueSet: set.code, windowStart: a.windowStart ?? 'cast(null as date)' };
+  });
+  const valueSets = [...valueSetsByRows.values()];
   const eventColumns = [
     'event_id',
     'key_value',
@@ -220,6 +244,15 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     attributes,
     scalarAttributes: attributes.filter((a) => !a.valueSet),
     valueSetAttributes: attributes.filter((a) => a.valueSet),
+    valueSets,
+    attributeValueSets,
+    // which aged value rows fold into the rollup row: those of sets a lifetime attribute reads
+    valueRowsKeptInRollup: valueSets.some((v) => v.keepsRollup)
+      ? `stored.value_set in (${valueSets
+          .filter((v) => v.keepsRollup)
+          .map((v) => d.stringLiteral(v.code))
+          .join(', ')})`
+      : 'false',
     valueSetNames: attributes
       .filter((a) => a.valueSet)
       .map((a) => a.name)

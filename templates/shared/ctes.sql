@@ -68,8 +68,9 @@
     pairs this run writes (`touched`), their stored rows (`stored_rows`: daily rows from the first
     date this run touches, rollup rows only when it touches them), and the pairs an interrupted
     attempt of this run already wrote (`written_by_this_run`). `incoming` is the CTE of this run's
-    partials; `columns` are the partial columns besides key_value and event_date. #>
-<% macro rollupReads(incoming, columns) -%>
+    partials; `columns` are the partial columns besides key_value and event_date; `agedKept`, when
+    given, the condition on a stored row for it to fold into the rollup (the others are dropped). #>
+<% macro rollupReads(incoming, columns, agedKept) -%>
 {%- set facts = signals_batch_rollup_facts() %}
 {%- if facts.moved %}
 
@@ -87,6 +88,9 @@ aged_days as (
 {%- if facts.previous_rollup_before %}
         and stored.event_date >= {{ signals_batch_date(facts.previous_rollup_before) }}
 {%- endif %}
+<%- if agedKept %>
+        and <$ agedKept $>
+<%- endif %>
 ),
 {%- endif %}
 

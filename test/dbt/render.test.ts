@@ -279,6 +279,47 @@ describe('SQL text', () => {
     expect(files['models/derived/sharing_1_daily_aggregates.sql']).toContain('events.last_country__value');
   });
 
+  test('per-value attributes with the same events and values share a value set; only a set a lifetime attribute reads folds aged days', () => {
+    const sharing = parseView({
+      name: 'value_sharing',
+      version: 1,
+      attributeKey: { name: 'domain_userid' },
+      attributes: [
+        { name: 'countries', type: 'dict', aggregation: 'category_count', events: [pageView()], property: atomic('geo_country') },
+        {
+          name: 'top_country_7d',
+          type: 'string',
+          aggregation: 'most_frequent',
+          events: [pageView()],
+          property: atomic('geo_country'),
+          period: 'P7D',
+        },
+        {
+          name: 'cities_30d',
+          type: 'string_list',
+          aggregation: 'unique_list',
+          events: [pageView()],
+          property: atomic('geo_city'),
+          period: 'P30D',
+        },
+      ],
+    });
+    const files = generateProject(sharing, { target: 'duckdb' }).files;
+    const values = files['models/derived/value_sharing_1_daily_values.sql'];
+    expect(values).toContain('-- v01: countries, top_country_7d\n');
+    expect(values).toContain('-- v02: cities_30d\n');
+    expect(values.match(/'v0\d' as value_set/g)).toEqual(["'v01' as value_set", "'v02' as value_set"]);
+    // the cities of days past the rollup boundary are in none of the 30-day windows: dropped, not folded
+    expect(values).toContain("and stored.value_set in ('v01')");
+    expect(values.split("'v02' as value_set")[1]).toContain('and events.event_date >= run_limits.rollup_before');
+    // each attribute reads its set in its own window
+    const reads = files['models/scratch/value_sharing_1_attributes_this_run.sql'];
+    expect(reads).toContain("select 'a01' as attribute, 'v01' as value_set, cast(null as date) as window_start");
+    expect(reads).toContain(
+      "select 'a02' as attribute, 'v01' as value_set, cast(run_limits.window_end + cast(-7 as integer) as date) as window_start",
+    );
+  });
+
   test('the API form of a view renders the same project as its TypeScript form', () => {
     const json = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'views', 'shop_view.api.json'), 'utf8')) as unknown;
     const fromApi = generateProject(parseApiView(json), { target: 'duckdb' });

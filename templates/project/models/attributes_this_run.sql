@@ -77,25 +77,38 @@ scalar_attributes as (
 
 <%- if valueSetAttributes.length > 0 %>,
 
+-- the value set each per-value attribute reads (attributes with the same events and values share
+-- one), and where its window starts (null: lifetime, the rollup row included)
+attribute_value_sets as (
+<%- for m in attributeValueSets %>
+    select '<$ m.attribute $>' as attribute, '<$ m.valueSet $>' as value_set, <$ m.windowStart $> as window_start, run_limits.window_end
+    from run_limits
+<%- if not loop.last %>
+    union all
+<%- endif %>
+<%- endfor %>
+),
+
 -- per attribute, each value's events within that attribute's window
 value_totals as (
     select
         stored.key_value,
-        stored.attribute,
+        attribute_value_sets.attribute,
         stored.value,
         sum(stored.n) as n,
         max(stored.last_key) as last_key
     from {{ ref('<$ project $>_daily_values') }} as stored
     inner join affected_keys
         on stored.key_value = affected_keys.key_value
-    cross join run_limits
-    where (stored.event_date = <$ sentinel $> or stored.event_date >= run_limits.rollup_before)
+    inner join attribute_value_sets
+        on stored.value_set = attribute_value_sets.value_set
         and (
-<%- for a in valueSetAttributes %>
-            (stored.attribute = '<$ a.code $>' and <$ a.window $>)<$ ' or' if not loop.last $>
-<%- endfor %>
+            attribute_value_sets.window_start is null
+            or (stored.event_date >= attribute_value_sets.window_start and stored.event_date < attribute_value_sets.window_end)
         )
-    group by stored.key_value, stored.attribute, stored.value
+    cross join run_limits
+    where stored.event_date = <$ sentinel $> or stored.event_date >= run_limits.rollup_before
+    group by stored.key_value, attribute_value_sets.attribute, stored.value
 ),
 
 value_counts as (
