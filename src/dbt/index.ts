@@ -199,21 +199,23 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   // boundary are kept (in the rollup row) only for a set a lifetime attribute reads.
   type ValueSet = { code: string; matchColumn: string; valueColumn: string; valueText: string; usedBy: string[]; keepsRollup: boolean };
   const valueSetsByRows = new Map<string, ValueSet>();
-  const attributeValueSets = attributes.filter((a) => a.valueSet).map((a) => {
-    const rows = [a.matchColumn, a.valueColumn, a.valueText].join('\u0000');
-    const set = valueSetsByRows.get(rows) ?? {
-      code: `v${String(valueSetsByRows.size + 1).padStart(2, '0')}`,
-      matchColumn: a.matchColumn,
-      valueColumn: a.valueColumn as string,
-      valueText: a.valueText as string,
-      usedBy: [],
-      keepsRollup: false,
-    };
-    valueSetsByRows.set(rows, set);
-    set.usedBy.push(a.name);
-    set.keepsRollup ||= a.lifetime;
-    return { attribute: a.code, valueSet: set.code, windowStart: a.windowStart ?? 'cast(null as date)' };
-  });
+  const attributeValueSets = attributes
+    .filter((a) => a.valueSet)
+    .map((a) => {
+      const rows = [a.matchColumn, a.valueColumn, a.valueText].join('\u0000');
+      const set = valueSetsByRows.get(rows) ?? {
+        code: `v${String(valueSetsByRows.size + 1).padStart(2, '0')}`,
+        matchColumn: a.matchColumn,
+        valueColumn: a.valueColumn as string,
+        valueText: a.valueText as string,
+        usedBy: [],
+        keepsRollup: false,
+      };
+      valueSetsByRows.set(rows, set);
+      set.usedBy.push(a.name);
+      set.keepsRollup ||= a.lifetime;
+      return { attribute: a.code, valueSet: set.code, windowStart: a.windowStart ?? 'cast(null as date)' };
+    });
   const valueSets = [...valueSetsByRows.values()];
   const eventColumns = [
     'event_id',
