@@ -26,13 +26,13 @@ affected_keys as (
     select distinct key_value from incoming_events
 <%- if plan.measuresTimeSince %>
     <$ dialect.unionDistinct $>
-    -- time since an event is measured at the window's end: when it moves, every key changes
+    -- time since an event is measured at the window's end: when it moves, every key changes (so
+    -- the keys of days entering or leaving a window need no query of their own)
     select daily.key_value
     from {{ ref('<$ project $>_daily_aggregates') }} as daily
     cross join run_limits
     where run_limits.previous_window_end <> run_limits.window_end
-<%- endif %>
-<%- if periods.length > 0 %>
+<%- elif periods.length > 0 %>
     <$ dialect.unionDistinct $>
     -- keys with events on days that entered or left a window
     select daily.key_value
