@@ -37,8 +37,12 @@ export { projectHash, writeProjectFiles, GENERATED_FOLDERS } from './files';
 /** dbt profile names are YAML keys in profiles.yml: plain names only. */
 const PROFILE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Bump when generated SQL changes meaning, so existing tables are rebuilt. */
-export const GENERATOR_VERSION = '1';
+/**
+ * Bump when generated SQL changes meaning or the shape of a table kept between runs, so existing
+ * tables are rebuilt (the run stops with a clear error until they are). 2: daily_values keeps rows
+ * per value set, not per attribute.
+ */
+export const GENERATOR_VERSION = '2';
 
 export interface GenerateOptions {
   target: Target;
