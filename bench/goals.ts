@@ -104,7 +104,7 @@ function startupBound(s: ScenarioResult | undefined, allowed: number | null): st
  * (daily aggregates and value rows, as stored at the phase's length) of the keys it recomputed, in
  * proportion, each read once, plus the day's new events. Null when the bench lacks a number.
  */
-export function partialsFloor(
+function partialsFloor(
   bench: BenchResult,
   s: ScenarioResult | undefined,
 ): { rows: number; keys: number; of: number; share: number; aggregateRows: number; valueRows: number; events: number } | null {

@@ -153,12 +153,8 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   // Attributes whose events, or whose values, are the same expression share one column of
   // events_this_run (named after the first of them): many attributes count the same events.
   const columnsBySql = new Map<string, { column: string; sql: string; usedBy: string[] }>();
-  const eventAttributeColumn = (sql: string, name: string, attribute: string) => {
-    const shared = columnsBySql.get(sql) ?? { column: d.ident(name), sql, usedBy: [] };
-    columnsBySql.set(sql, shared);
-    shared.usedBy.push(attribute);
-    return shared.column;
-  };
+  const eventAttributeColumn = (sql: string, name: string, attribute: string) =>
+    sharedBy(columnsBySql, sql, attribute, () => ({ column: d.ident(name), sql, usedBy: [] })).column;
 
   const attributes = plan.attributes.map((a) => {
     const match = attributeMatch(d, plan, a, 'events');
@@ -174,7 +170,6 @@ export function generateProject(view: View, options: GenerateOptions): Generated
       type: a.type,
       column,
       valueSet: a.valueSet,
-      lifetime: a.periodDays === null,
       matchColumn,
       valueColumn,
       eventPartials: eventPartials(
@@ -206,21 +201,19 @@ export function generateProject(view: View, options: GenerateOptions): Generated
   const attributeValueSets = attributes
     .filter((a) => a.valueSet)
     .map((a) => {
-      const rows = [a.matchColumn, a.valueColumn, a.valueText].join('\u0000');
-      const set = valueSetsByRows.get(rows) ?? {
+      const set = sharedBy(valueSetsByRows, [a.matchColumn, a.valueColumn, a.valueText].join('\u0000'), a.name, () => ({
         code: `v${String(valueSetsByRows.size + 1).padStart(2, '0')}`,
         matchColumn: a.matchColumn,
         valueColumn: a.valueColumn as string,
         valueText: a.valueText as string,
         usedBy: [],
         keepsRollup: false,
-      };
-      valueSetsByRows.set(rows, set);
-      set.usedBy.push(a.name);
-      set.keepsRollup ||= a.lifetime;
+      }));
+      set.keepsRollup ||= a.windowStart === null;
       return { attribute: a.code, valueSet: set.code, windowStart: a.windowStart ?? 'cast(null as date)' };
     });
   const valueSets = [...valueSetsByRows.values()];
+  const rollupValueSets = valueSets.filter((v) => v.keepsRollup).map((v) => d.stringLiteral(v.code));
   const eventColumns = [
     'event_id',
     'key_value',
@@ -253,12 +246,7 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     valueSets,
     attributeValueSets,
     // which aged value rows fold into the rollup row: those of sets a lifetime attribute reads
-    valueRowsKeptInRollup: valueSets.some((v) => v.keepsRollup)
-      ? `stored.value_set in (${valueSets
-          .filter((v) => v.keepsRollup)
-          .map((v) => d.stringLiteral(v.code))
-          .join(', ')})`
-      : 'false',
+    valueRowsKeptInRollup: rollupValueSets.length > 0 ? `stored.value_set in (${rollupValueSets.join(', ')})` : 'false',
     valueSetNames: attributes
       .filter((a) => a.valueSet)
       .map((a) => a.name)
@@ -346,4 +334,15 @@ export async function writeProject(outDir: string, project: Pick<GeneratedProjec
   const dir = path.join(outDir, project.name);
   await writeProjectFiles(dir, project.files);
   return dir;
+}
+
+/**
+ * The entry of `map` under `key`, created by `create` for its first user: what several attributes
+ * share (a column of events_this_run, a value set) is named after the first and lists them all.
+ */
+function sharedBy<T extends { usedBy: string[] }>(map: Map<string, T>, key: string, user: string, create: () => T): T {
+  const shared = map.get(key) ?? create();
+  map.set(key, shared);
+  shared.usedBy.push(user);
+  return shared;
 }
