@@ -22,7 +22,6 @@ import {
   finalAggregate,
   finalValueSet,
   projectedValue,
-  VALUE_RANKS,
   valueSetOutput,
   valueText,
 } from './sql';
@@ -235,8 +234,6 @@ export function generateProject(view: View, options: GenerateOptions): Generated
     timestampColumn: d.ident(timestampColumn),
     keyValue: d.asString(projectedValue(d, plan.keySource, 'events'), plan.keySource.kind),
     sources: plan.sources.map((s) => ({ alias: d.ident(s.alias), sql: projectedValue(d, s, 'events') })),
-    ranksValues: plan.attributes.some((a) => a.aggregation === 'most_frequent' || a.aggregation === 'least_frequent'),
-    valueRanks: VALUE_RANKS,
     eventMatch: eventMatch(d, plan.events, 'events'),
     eventOrderKey,
     eventAttributeColumns,

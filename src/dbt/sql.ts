@@ -234,13 +234,10 @@ export function finalAggregate(d: Dialect, a: PlannedAttribute, inWindow: string
   return withDefault(d, a, d.castToAttributeType(value, a.type));
 }
 
-/** Which per-value rank picks `most_frequent` / `least_frequent` (columns of the value counts). */
-export const VALUE_RANKS = { most_frequent: 'most_frequent_rank', least_frequent: 'least_frequent_rank' } as const;
-
 /**
- * A per-value attribute's final value from value rows (`value`, `n`, `last_key`, and the ranks of
- * VALUE_RANKS) of one key, where `condition` selects the attribute's rows in its window. The
- * default is not applied here: keys without value rows come from an outer join.
+ * A per-value attribute's final value from value rows (`value`, `n`, `last_key`) of one key,
+ * where `condition` selects the attribute's rows in its window. The default is not applied here:
+ * keys without value rows come from an outer join.
  */
 export function finalValueSet(d: Dialect, a: PlannedAttribute, condition: string): string {
   switch (a.aggregation) {
@@ -248,8 +245,8 @@ export function finalValueSet(d: Dialect, a: PlannedAttribute, condition: string
       return d.sortedDistinctList('value', a.type, condition);
     case 'most_frequent':
     case 'least_frequent':
-      // the rank orders by count, then by latest matching event; cast after picking, so no other value is cast
-      return d.fromValueText(d.filtered('max', 'value', `${condition} and ${VALUE_RANKS[a.aggregation]} = 1`), a.type);
+      // by count, ties to the value whose latest matching event is latest; cast after picking, so no other value is cast
+      return d.fromValueText(d.valueByFrequency('value', 'n', 'last_key', a.aggregation === 'least_frequent', condition), a.type);
     case 'category_count':
       return d.countsByValue('value', 'n', condition);
     case 'approx_count_distinct':

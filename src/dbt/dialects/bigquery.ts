@@ -216,6 +216,9 @@ export const bigquery: Dialect = {
   valueAtMax(value, key, condition) {
     return `array_agg(${when(value, condition)} ignore nulls order by ${key} desc limit 1)[safe_offset(0)]`;
   },
+  valueByFrequency(value, count, latestKey, fewest, condition) {
+    return `array_agg(${when(value, condition)} ignore nulls order by ${count} ${fewest ? 'asc' : 'desc'}, ${latestKey} desc limit 1)[safe_offset(0)]`;
+  },
   orderKey(ts, id) {
     return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;
   },

@@ -190,6 +190,10 @@ export const databricks: Dialect = {
   valueAtMax(value, key, condition) {
     return `max_by(${value}, ${caseWhen(key, condition, `${value} is not null`)})`;
   },
+  valueByFrequency(value, count, latestKey, fewest, condition) {
+    // structs compare field by field: the count (negated for the fewest), then the key
+    return `max_by(${value}, ${caseWhen(`struct(${fewest ? '-' : ''}${count}, ${latestKey})`, condition)})`;
+  },
   orderKey(ts, id) {
     return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;
   },

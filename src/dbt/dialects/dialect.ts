@@ -105,6 +105,12 @@ export interface Dialect {
   /** The value on the row with the largest `orderKey` (as valueAtMin). */
   valueAtMax(valueExpr: string, orderKey: string, condition: string): string;
   /**
+   * Over value rows where `condition` holds, the value of the row with the most events
+   * (`countExpr`), or the fewest when `fewest`; ties go to the largest `latestKeyExpr`. One
+   * aggregate, not a rank over the rows. Value rows never hold a NULL value, count or key.
+   */
+  valueByFrequency(valueExpr: string, countExpr: string, latestKeyExpr: string, fewest: boolean, condition: string): string;
+  /**
    * A text that sorts like (derived_tstamp, event_id): the timestamp at fixed width, then the id,
    * so first/last partials compare with plain min/max and carry their tie-break.
    */

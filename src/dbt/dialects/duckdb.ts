@@ -174,6 +174,10 @@ export const duckdb: Dialect = {
   valueAtMax(value, key, condition) {
     return `arg_max(${value}, ${key})${filterClause(condition, `${value} is not null`)}`;
   },
+  valueByFrequency(value, count, latestKey, fewest, condition) {
+    // a row value compares field by field: the count (negated for the fewest), then the key
+    return `arg_max(${value}, (${fewest ? '-' : ''}${count}, ${latestKey}))${filterClause(condition)}`;
+  },
   orderKey(ts, id) {
     return `${this.formatTimestamp(ts)} || '|' || ${id}`;
   },

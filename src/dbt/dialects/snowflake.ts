@@ -190,6 +190,14 @@ export const snowflake: Dialect = {
   valueAtMax(value, key, condition) {
     return `max_by(${caseWhen(value, condition, `${value} is not null`)}, ${caseWhen(key, condition, `${value} is not null`)})`;
   },
+  valueByFrequency(value, count, latestKey, fewest, condition) {
+    // max_by takes one ordering value: the count as an exact integer at fixed width (its distance
+    // below 10^20 for the fewest, so that fewer sorts higher), then the key
+    const exact = `cast(${count} as number(38, 0))`;
+    const ordered = fewest ? `100000000000000000000 - ${exact}` : exact;
+    const key = `lpad(to_varchar(${ordered}), 21, '0') || '|' || ${latestKey}`;
+    return `max_by(${caseWhen(value, condition)}, ${caseWhen(key, condition)})`;
+  },
   orderKey(ts, id) {
     // epoch microseconds at fixed width: no session format or fraction rendering changes the order
     return `lpad(to_varchar(date_part(epoch_microsecond, ${ts})), 20, '0') || '|' || ${id}`;

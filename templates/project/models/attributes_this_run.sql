@@ -89,7 +89,8 @@ attribute_value_sets as (
 <%- endfor %>
 ),
 
--- per attribute, each value's events within that attribute's window
+-- per attribute, each value's events within that attribute's window (and its latest one, which
+-- breaks ties between the most or least frequent values)
 value_totals as (
     select
         stored.key_value,
@@ -111,24 +112,13 @@ value_totals as (
     group by stored.key_value, attribute_value_sets.attribute, stored.value
 ),
 
-value_counts as (
-    select
-        value_totals.*
-<%- if ranksValues %>,
-        -- most and least frequent: by count, ties to the value whose latest matching event is latest
-        row_number() over (partition by key_value, attribute order by n desc, last_key desc) as <$ valueRanks.most_frequent $>,
-        row_number() over (partition by key_value, attribute order by n asc, last_key desc) as <$ valueRanks.least_frequent $>
-<%- endif %>
-    from value_totals
-),
-
 value_set_attributes as (
     select
         key_value
 <%- for a in valueSetAttributes %>,
         <$ a.finalValueSet $> as <$ a.column $>
 <%- endfor %>
-    from value_counts
+    from value_totals
     group by key_value
 )
 <%- endif %>
