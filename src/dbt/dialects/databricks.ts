@@ -192,7 +192,7 @@ export const databricks: Dialect = {
   },
   valueByFrequency(value, count, latestKey, fewest, condition) {
     // structs compare field by field: the count (negated for the fewest), then the key
-    return `max_by(${value}, ${caseWhen(`struct(${fewest ? '-' : ''}${count}, ${latestKey})`, condition)})`;
+    return `max_by(${value}, ${caseWhen(`struct(${fewest ? `-(${count})` : count}, ${latestKey})`, condition)})`;
   },
   orderKey(ts, id) {
     return `concat(lpad(cast(unix_micros(${ts}) as string), 20, '0'), '|', ${id})`;

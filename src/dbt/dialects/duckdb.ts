@@ -176,7 +176,7 @@ export const duckdb: Dialect = {
   },
   valueByFrequency(value, count, latestKey, fewest, condition) {
     // a row value compares field by field: the count (negated for the fewest), then the key
-    return `arg_max(${value}, (${fewest ? '-' : ''}${count}, ${latestKey}))${filterClause(condition)}`;
+    return `arg_max(${value}, (${fewest ? `-(${count})` : count}, ${latestKey}))${filterClause(condition)}`;
   },
   orderKey(ts, id) {
     return `${this.formatTimestamp(ts)} || '|' || ${id}`;
